@@ -1,0 +1,69 @@
+"""Plain records that flow between the stages: readers -> extraction -> index -> search.
+
+They are dataclasses with no behaviour beyond identity and (de)serialisation, so every
+stage can be used alone and the JSON shape printed by the CLI is exactly `Quote.to_dict()`.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+KINDS = ("direct", "mixed", "indirect")
+
+
+def stable_hash(*parts: object, length: int = 16) -> str:
+    """A short hex digest that is the same on every machine and every run."""
+    digest = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8"))
+    return digest.hexdigest()[:length]
+
+
+@dataclass
+class Article:
+    """One news article. `id` defaults to a hash of the text so re-reading gives the same ids."""
+
+    text: str
+    id: str = ""
+    title: str | None = None
+    date: str | None = None  # ISO 8601 date or datetime, as given
+    source: str | None = None
+    url: str | None = None
+    origin: str | None = field(default=None, compare=False)  # "file.jsonl:12", for messages
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            self.id = stable_hash(self.text)
+
+
+@dataclass
+class Quote:
+    """One attributed quotation. Offsets are character offsets into `Article.text`."""
+
+    id: str
+    article_id: str
+    text: str
+    start: int
+    end: int
+    kind: str  # one of KINDS
+    speaker: str | None = None  # resolved: the fullest name the article gives
+    speaker_mention: str | None = None  # as written near the quote ("he", "Mr Putin")
+    cue: str | None = None  # the speech verb or phrase ("said", "according to")
+    sentence: str = ""  # the sentence(s) around the quote
+    paragraph: int = 0  # index of the paragraph holding the quote's start
+    confidence: float = 0.0
+    title: str | None = None
+    date: str | None = None
+    source: str | None = None
+    url: str | None = None
+
+    @staticmethod
+    def make_id(article_id: str, start: int, end: int, kind: str) -> str:
+        return stable_hash(article_id, start, end, kind)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Quote":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
