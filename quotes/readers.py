@@ -1,0 +1,252 @@
+"""Turn files, folders and stdin into `Article` records, one at a time.
+
+Every problem with the input becomes a one-line `QuotesError` naming the file (and line), so the
+CLI can report it and, when asked, carry on with the next article instead of stopping a long run.
+"""
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+import os
+import re
+import sys
+from datetime import datetime
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence, TextIO
+
+from .errors import QuotesError
+from .model import Article
+
+STDIN = "-"
+TEXT_SUFFIX = ".txt"
+JSONL_SUFFIX = ".jsonl"
+_BOM = "\ufeff"
+# Lone surrogates only appear when a stream decoded invalid UTF-8 with `surrogateescape`.
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+ErrorHandler = Callable[[QuotesError], None]
+
+
+def read_articles(
+    paths: Sequence[str],
+    *,
+    title: str | None = None,
+    date: str | None = None,
+    source: str | None = None,
+    url: str | None = None,
+    on_error: ErrorHandler | None = None,
+    stdin: TextIO | None = None,
+) -> Iterator[Article]:
+    """Yield the articles of `paths` (.txt or .jsonl files, folders, or "-" for stdin) in order.
+
+    Keyword metadata overrides what the files say, for every article. Bad input raises
+    `QuotesError`, or, with `on_error`, is passed to it and reading goes on with the next
+    article. A bad `date` is raised here, before anything is read.
+    """
+    if date is not None:
+        _check_date(date, "date")
+    given = {"title": title, "date": date, "source": source, "url": url}
+    overrides = {name: value for name, value in given.items() if value is not None}
+    return _read_all(paths, overrides, on_error, stdin)
+
+
+def _read_all(
+    paths: Sequence[str],
+    overrides: dict[str, str],
+    on_error: ErrorHandler | None,
+    stdin: TextIO | None,
+) -> Iterator[Article]:
+    for path in paths:
+        for item in _guarded(path, stdin):
+            if isinstance(item, QuotesError):
+                if on_error is None:
+                    raise item
+                on_error(item)
+            else:
+                yield dataclasses.replace(item, **overrides) if overrides else item
+
+
+def _guarded(path: str, stdin: TextIO | None) -> Iterator[Article | QuotesError]:
+    """The items of one path; an error that ends the path is yielded as its last item."""
+    try:
+        if path == STDIN:
+            yield from _read_stdin(sys.stdin if stdin is None else stdin)
+        elif os.path.isdir(path):
+            yield from _read_folder(path)
+        else:
+            yield from _read_file(path)
+    except QuotesError as exc:
+        yield exc
+    except OSError as exc:
+        yield _os_error(path, exc)
+
+
+def _read_folder(folder: str) -> Iterator[Article | QuotesError]:
+    found = False
+    for item in _folder_files(folder):
+        found = True
+        if isinstance(item, QuotesError):
+            yield item
+        else:
+            yield from _guarded(item, None)
+    if not found:
+        raise QuotesError(f"{folder}: no {TEXT_SUFFIX} or {JSONL_SUFFIX} files in this folder")
+
+
+def _folder_files(folder: str) -> Iterator[str | QuotesError]:
+    """The .txt and .jsonl files under `folder`, sorted by path, skipping hidden entries.
+
+    An unreadable subfolder is yielded as an error so the rest of the folder is still read.
+    Symlinked folders are not followed (as with os.walk), so a link loop cannot hang a run.
+    """
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
+    except OSError as exc:
+        yield _os_error(folder, exc)
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _folder_files(entry.path)
+        elif _suffix(entry.name) in (TEXT_SUFFIX, JSONL_SUFFIX) and entry.is_file():
+            yield entry.path
+
+
+def _read_file(path: str) -> Iterator[Article | QuotesError]:
+    """A file named explicitly: .jsonl as JSON lines, anything else as one text article."""
+    with open(path, "rb") as handle:
+        if _suffix(path) == JSONL_SUFFIX:
+            yield from _jsonl_articles(_decoded_lines(handle, path), path)
+        else:
+            yield _text_article(_decode(handle.read(), path), path)
+
+
+def _read_stdin(stream: TextIO) -> Iterator[Article | QuotesError]:
+    """JSON lines if the first non-blank character is "{", else one text article."""
+    name = "<stdin>"
+    try:
+        head: list[str] = []
+        for line in stream:
+            head.append(line)
+            if line.strip():
+                break
+        if head:
+            head[0] = head[0].removeprefix(_BOM)
+        if "".join(head).lstrip().startswith("{"):
+            numbered = enumerate(itertools.chain(head, stream), 1)
+            lines = (_checked(line, f"{name}:{n}") for n, line in numbered)
+            yield from _jsonl_articles(lines, name)
+        else:
+            yield _text_article(_checked("".join(head) + stream.read(), name), name)
+    except UnicodeDecodeError:
+        raise _not_text(name) from None
+
+
+def _text_article(text: str, origin: str) -> Article:
+    """The whole text, exactly as read (quote offsets index into it); title = first line."""
+    text = text.removeprefix(_BOM)
+    if not text.strip():
+        raise QuotesError(f"{origin}: empty file")
+    title = next(line.strip() for line in text.splitlines() if line.strip())
+    return Article(text=text, title=title, origin=origin)
+
+
+def _jsonl_articles(lines: Iterable[str], name: str) -> Iterator[Article | QuotesError]:
+    """One article per JSON line; a bad line is yielded as an error and reading goes on."""
+    empty = True
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        empty = False
+        origin = f"{name}:{lineno}"
+        try:
+            yield _json_article(line, origin)
+        except QuotesError as exc:
+            yield exc
+    if empty:
+        raise QuotesError(f"{name}: empty file")
+
+
+def _json_article(line: str, origin: str) -> Article:
+    try:
+        record = json.loads(line)
+    except ValueError as exc:
+        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+        raise QuotesError(f"{origin}: not valid JSON ({reason})") from None
+    except RecursionError:
+        raise QuotesError(f"{origin}: not valid JSON (nested too deeply)") from None
+    if not isinstance(record, dict):
+        raise QuotesError(f"{origin}: expected a JSON object, got {_json_type(record)}")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        problem = "is missing" if text is None else "must be a non-empty string"
+        raise QuotesError(f'{origin}: "text" {problem}')
+    raw_id = record.get("id")
+    if raw_id is not None and (
+        isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)) or raw_id == ""
+    ):
+        raise QuotesError(f'{origin}: "id" must be a non-empty string or an integer')
+    meta = {key: _optional_str(record, key, origin) for key in ("title", "date", "source", "url")}
+    if meta["date"] is not None:
+        _check_date(meta["date"], origin)
+    return Article(text=text, id="" if raw_id is None else str(raw_id), origin=origin, **meta)
+
+
+def _optional_str(record: dict[str, Any], name: str, origin: str) -> str | None:
+    value = record.get(name)
+    if value is not None and not isinstance(value, str):
+        raise QuotesError(f'{origin}: "{name}" must be a string, got {_json_type(value)}')
+    return value
+
+
+def _check_date(value: str, where: str) -> None:
+    """Accept what datetime.fromisoformat accepts (a date or a datetime); keep the string."""
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise QuotesError(
+            f"{where}: bad date {value!r}: use ISO 8601, e.g. 2019-01-23 or 2019-01-23T14:05:00"
+        ) from None
+
+
+def _decoded_lines(handle: BinaryIO, path: str) -> Iterator[str]:
+    """Decode a file line by line, so a large .jsonl file is never held in memory."""
+    for lineno, raw in enumerate(handle, 1):
+        if lineno == 1:
+            raw = raw.removeprefix(_BOM.encode("utf-8"))
+        yield _decode(raw, f"{path}:{lineno}")
+
+
+def _decode(data: bytes, name: str) -> str:
+    if b"\x00" in data:
+        raise _not_text(name)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _not_text(name) from None
+
+
+def _checked(text: str, name: str) -> str:
+    if _NOT_TEXT.search(text):
+        raise _not_text(name)
+    return text
+
+
+def _not_text(name: str) -> QuotesError:
+    return QuotesError(f"{name}: not a UTF-8 text file")
+
+
+def _os_error(path: str, exc: OSError) -> QuotesError:
+    reason = (exc.strerror or type(exc).__name__).lower()
+    return QuotesError(f"{path}: {reason}")
+
+
+def _suffix(path: str) -> str:
+    return os.path.splitext(path)[1].lower()
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
+    if value is None:
+        return "null"
+    return names.get(type(value), "a number")
