@@ -1,0 +1,265 @@
+import pytest
+from whoosh import fields
+from whoosh import index as whoosh_index
+
+from quotes.errors import QuotesError
+from quotes.index import DEFAULT_INDEX, INDEX_ENV, QuoteIndex, index_path
+from quotes.model import Article, Quote
+
+MOSCOW = Article(
+    "(text of the Moscow article)",
+    id="moscow",
+    title="Erdogan and Putin meet in Moscow",
+    date="2019-01-23",
+    source="The National",
+    url="http://example.com/moscow",
+)
+BERLIN = Article("(text of the Berlin article)", id="berlin", date="2018-05-02")
+
+
+def quote(article, n, text, speaker=None, mention=None, kind="direct", start=None):
+    start = n * 100 if start is None else start
+    return Quote(
+        id=Quote.make_id(article.id, start, start + len(text), kind),
+        article_id=article.id,
+        text=text,
+        start=start,
+        end=start + len(text),
+        kind=kind,
+        speaker=speaker,
+        speaker_mention=mention,
+        cue="said",
+        sentence=f"“{text}” {mention or 'someone'} said.",
+        paragraph=n,
+        confidence=0.8125,
+        title=article.title,
+        date=article.date,
+        source=article.source,
+        url=article.url,
+    )
+
+
+ERDOGAN = "Recep Tayyip Erdoğan"
+Q_TALKS = quote(MOSCOW, 1, "The talks in Moscow were very productive.", ERDOGAN, "Erdogan")
+Q_TALKED = quote(MOSCOW, 2, "We talked about Syria for hours.", "Vladimir Putin", "Mr Putin")
+Q_HE = quote(MOSCOW, 3, "Turkey will co-ordinate its operations with Russia.", ERDOGAN, "he",
+             kind="indirect")
+Q_TALK = quote(BERLIN, 1, "I will talk to anyone who wants peace.", "Angela Merkel", "Merkel")
+Q_NOBODY = quote(BERLIN, 2, "Nobody knows who said this about peace.")
+
+
+@pytest.fixture
+def ix(tmp_path):
+    with QuoteIndex.open(str(tmp_path / "ix"), create=True) as opened:
+        opened.add([(MOSCOW, [Q_TALKS, Q_TALKED, Q_HE]), (BERLIN, [Q_TALK, Q_NOBODY])])
+        yield opened
+
+
+def ids(hits):
+    return [hit.quote.id for hit in hits]
+
+
+# --- opening and creating -----------------------------------------------------------------------
+
+
+def test_index_path_argument_then_environment_then_default(monkeypatch):
+    monkeypatch.delenv(INDEX_ENV, raising=False)
+    assert index_path() == DEFAULT_INDEX == "index"
+    monkeypatch.setenv(INDEX_ENV, "/data/ix")
+    assert index_path() == "/data/ix"
+    assert index_path("mine") == "mine"
+
+
+def test_missing_index_is_an_error(tmp_path):
+    missing = str(tmp_path / "nowhere")
+    with pytest.raises(QuotesError) as raised:
+        QuoteIndex.open(missing)
+    assert str(raised.value) == f"no index at {missing}: run `quotes ingest` first"
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_create_works_in_a_folder_holding_only_a_readme(tmp_path):
+    (tmp_path / "README.md").write_text("The index lives here.\n")
+    with QuoteIndex.open(str(tmp_path), create=True) as created:
+        assert created.count() == (0, 0)
+    assert (tmp_path / "README.md").read_text() == "The index lives here.\n"
+    with QuoteIndex.open(str(tmp_path)) as reopened:  # create=False finds it now
+        assert reopened.count() == (0, 0)
+
+
+def test_create_refuses_a_used_folder(tmp_path):
+    (tmp_path / "thesis.docx").write_text("precious")
+    with pytest.raises(QuotesError, match="is not empty and holds no quotes index"):
+        QuoteIndex.open(str(tmp_path), create=True)
+    assert [p.name for p in tmp_path.iterdir()] == ["thesis.docx"]
+
+
+def test_index_of_another_program_is_refused(tmp_path):
+    whoosh_index.create_in(str(tmp_path), fields.Schema(path=fields.ID(stored=True)))
+    with pytest.raises(QuotesError, match="holds an index from another program"):
+        QuoteIndex.open(str(tmp_path), create=True)
+
+
+def test_index_persists_across_opens(ix):
+    with QuoteIndex.open(ix.path) as again:
+        assert again.count() == (2, 5)
+
+
+# --- adding -------------------------------------------------------------------------------------
+
+
+def test_every_field_round_trips(ix):
+    for q in (Q_TALKS, Q_TALKED, Q_HE, Q_TALK, Q_NOBODY):
+        assert ix.get(q.id) == q
+    assert ix.get("no-such-id") is None
+
+
+def test_add_returns_what_was_written_and_counts(ix):
+    assert ix.count() == (2, 5)
+    assert ix.add([(BERLIN, [Q_TALK])]) == (1, 1)
+
+
+def test_reingesting_never_duplicates(ix):
+    assert ix.add([(MOSCOW, [Q_TALKS, Q_TALKED, Q_HE]), (BERLIN, [Q_TALK, Q_NOBODY])]) == (2, 5)
+    same_twice = [(MOSCOW, [Q_TALKS, Q_TALKED, Q_HE])] * 2
+    assert ix.add(same_twice) == (1, 3)
+    assert ix.count() == (2, 5)
+    assert ids(ix.search("talks")).count(Q_TALKS.id) == 1
+
+
+def test_changed_article_replaces_its_quotes(ix):
+    changed = quote(MOSCOW, 1, "The talks were a failure.", ERDOGAN, "Erdogan")
+    ix.add([(MOSCOW, [changed])])
+    assert ix.count() == (2, 3)
+    assert ix.get(changed.id) == changed
+    assert ix.get(Q_TALKED.id) is None and ix.get(Q_HE.id) is None
+    assert ix.get(Q_TALK.id) == Q_TALK  # other articles are untouched
+
+
+def test_failed_batch_writes_nothing(ix):
+    def items():
+        yield MOSCOW, []
+        raise QuotesError("data/x.txt: not a UTF-8 text file")
+
+    with pytest.raises(QuotesError, match="not a UTF-8"):
+        ix.add(items())
+    assert ix.count() == (2, 5)
+
+
+def test_locked_index_is_an_error(ix):
+    writer = whoosh_index.open_dir(ix.path).writer()  # another writer holds the lock
+    try:
+        with pytest.raises(QuotesError) as raised:
+            ix.add([(MOSCOW, [])])
+        assert str(raised.value) == (
+            f"index at {ix.path} is locked by another writer; try again when it finishes"
+        )
+    finally:
+        writer.cancel()
+    assert ix.add([(MOSCOW, [Q_TALKS])]) == (1, 1)  # free again
+
+
+# --- searching ----------------------------------------------------------------------------------
+
+
+def test_stemming_matches_word_forms(ix):
+    for word in ("talks", "talked", "talk", "TALKING"):
+        assert set(ids(ix.search(word))) == {Q_TALKS.id, Q_TALKED.id, Q_TALK.id}
+
+
+def test_matches_point_at_the_matched_words(ix):
+    [hit] = ix.search("talked syria")
+    assert hit.quote.id == Q_TALKED.id and hit.score > 0
+    assert [hit.quote.text[s:e] for s, e in hit.matches] == ["talked", "Syria"]
+
+
+def test_phrase_query(ix):
+    assert ids(ix.search('"talks in Moscow"')) == [Q_TALKS.id]
+    assert ids(ix.search('"Moscow talks"')) == []
+    [hit] = ix.search('"co-ordinate its operations"')
+    assert hit.quote.id == Q_HE.id
+    assert [hit.quote.text[s:e] for s, e in hit.matches] == ["co", "ordinate", "its", "operations"]
+
+
+def test_and_or_not(ix):
+    assert ids(ix.search("talk AND peace")) == [Q_TALK.id]
+    assert set(ids(ix.search("syria OR peace"))) == {Q_TALKED.id, Q_TALK.id, Q_NOBODY.id}
+    assert set(ids(ix.search("talk NOT peace"))) == {Q_TALKS.id, Q_TALKED.id}
+    assert set(ids(ix.search("peace AND NOT (talk OR nobody)"))) == set()
+
+
+def test_field_queries(ix):
+    assert set(ids(ix.search("kind:indirect"))) == {Q_HE.id}
+    assert set(ids(ix.search('source:"The National" date:2019-01-23 talk'))) == {
+        Q_TALKS.id, Q_TALKED.id}
+    assert set(ids(ix.search("date:2018 peace"))) == {Q_TALK.id, Q_NOBODY.id}
+    assert set(ids(ix.search("title:erdogan"))) == {Q_TALKS.id, Q_TALKED.id, Q_HE.id}
+
+
+def test_accent_insensitive_speaker(ix):
+    for name in ("erdogan", "ERDOĞAN", "recep", "Tayyip Erdogan"):
+        assert ids(ix.search(speakers=[name])) == [Q_TALKS.id, Q_HE.id], name
+    assert ids(ix.search(speakers=["Tayyip Putin"])) == []  # every word must match
+
+
+def test_speaker_by_mention(ix):
+    assert ids(ix.search(speakers=["mr putin"])) == [Q_TALKED.id]
+    assert ids(ix.search(speakers=["he"])) == [Q_HE.id]
+
+
+def test_several_speakers_and_a_query(ix):
+    assert set(ids(ix.search("talk", speakers=["merkel", "putin"]))) == {Q_TALKED.id, Q_TALK.id}
+    assert ids(ix.search("peace", speakers=["erdogan"])) == []
+
+
+def test_no_query_lists_by_date_then_position(ix):
+    assert ids(ix.search()) == [Q_TALK.id, Q_NOBODY.id, Q_TALKS.id, Q_TALKED.id, Q_HE.id]
+    assert ids(ix.search("", limit=2)) == [Q_TALK.id, Q_NOBODY.id]
+    assert len(ix.search(limit=None)) == 5
+    assert all(hit.matches == [] for hit in ix.search())
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("(talks", "unbalanced '('"),
+        ("talks)", "unbalanced ')'"),
+        ('"talks in', "unbalanced '\"'"),
+        ("foo:bar", "unknown field 'foo'"),
+        ("kind: direct", "'kind:' needs a term right after the colon"),
+        ("AND", "'AND' needs a term on each side"),
+        ("talks AND", "'AND' needs a term on each side"),
+        ("talks OR OR peace", "'OR' needs a term after it"),
+        ("talks NOT", "'NOT' needs a term after it"),
+        ("date:yesterday", "dates look like"),
+        ("()", "it has no words to search for"),
+        ("!!", "it has no words to search for"),
+    ],
+)
+def test_bad_query_syntax_is_an_error(ix, text, reason):
+    with pytest.raises(QuotesError) as raised:
+        ix.search(text)
+    assert str(raised.value).startswith(f"bad query {text!r}: {reason}")
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("text", ["talks", "Erdoğan's plan", "co-operation, peace", "3:30", "the"])
+def test_plain_words_always_parse(ix, text):
+    ix.search(text)
+
+
+def test_limit_below_one_is_an_error(ix):
+    with pytest.raises(QuotesError, match="1 or more, not 0"):
+        ix.search("talks", limit=0)
+
+
+def test_speaker_without_words_is_an_error(ix):
+    with pytest.raises(QuotesError, match="bad speaker '!!'"):
+        ix.search(speakers=["!!"])
+
+
+# --- listing ------------------------------------------------------------------------------------
+
+
+def test_speakers_counts_most_first_then_by_name(ix):
+    assert ix.speakers() == [(ERDOGAN, 2), ("Angela Merkel", 1), ("Vladimir Putin", 1)]
