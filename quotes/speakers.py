@@ -1,0 +1,313 @@
+"""Speaker resolution within one article: cluster the mentions of each person and give every
+mention ("he", "Mr Putin", "the Russian leader") the fullest proper name the article gives.
+
+Built on spaCy's parse and named entities only, so it needs no extra model:
+- names: PERSON entities (and proper-noun subjects the tagger missed), honorifics dropped;
+  a short name joins the full name that contains it ("Erdogan", "Tayyip Erdogan" ->
+  "Recep Tayyip Erdogan"); two full names that share only a surname stay apart, and a bare
+  surname then goes to the one mentioned last (with a matching gender where one is known);
+- roles: words around a name ("Russian President Vladimir Putin", "Sergey Lavrov, the
+  foreign minister") describe that person, so "the Russian leader" finds him;
+- pronouns: he/she go to the most salient earlier person of that gender: speakers of earlier
+  quotes first, then sentence subjects, then any mention, the most recent first.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+HONORIFICS = {
+    "mr": "m", "mister": "m", "sir": "m", "lord": "m", "king": "m", "prince": "m",
+    "mrs": "f", "ms": "f", "miss": "f", "madam": "f", "madame": "f", "dame": "f", "lady": "f",
+    "queen": "f", "princess": "f",
+    "dr": None, "prof": None, "professor": None, "president": None, "vice": None,
+    "sen": None, "senator": None, "rep": None, "representative": None, "gov": None,
+    "governor": None, "gen": None, "general": None, "col": None, "capt": None, "lt": None,
+    "sgt": None, "adm": None, "judge": None, "justice": None, "rev": None, "father": None,
+    "mayor": None, "minister": None, "secretary": None, "chancellor": None, "premier": None,
+    "sheikh": "m", "ambassador": None, "commissioner": None, "chairman": "m",
+    "chairwoman": "f", "speaker": None, "leader": None, "chief": None, "former": None,
+    "prime": None, "foreign": None, "attorney": None, "first": None, "deputy": None,
+}
+# Nouns that describe a person's role: "the Russian leader", "the spokeswoman".
+ROLE_NOUNS = {
+    "leader", "president", "minister", "premier", "chancellor", "senator", "governor",
+    "mayor", "secretary", "spokesman", "spokeswoman", "spokesperson", "candidate", "nominee",
+    "chairman", "chairwoman", "chair", "director", "chief", "official", "ambassador",
+    "general", "commander", "king", "queen", "prince", "emperor", "judge", "lawmaker",
+    "congressman", "congresswoman", "representative", "businessman", "businesswoman",
+    "billionaire", "mogul", "founder", "ceo", "executive", "head", "envoy", "diplomat",
+    "counterpart", "host", "manager", "adviser", "advisor", "aide", "strategist", "democrat",
+    "republican", "politician", "star", "actor", "actress", "author", "writer", "lawyer",
+    "attorney", "prosecutor", "sheriff", "officer", "commissioner", "economist", "analyst",
+    "professor", "researcher", "scientist", "doctor", "coach", "player", "pope", "cleric",
+    "activist", "campaigner", "incumbent", "challenger", "frontrunner", "front-runner",
+    "speaker", "whip", "deputy", "vice", "monarch", "dictator", "strongman", "mogul",
+}
+LEADER_ROLES = {"president", "premier", "chancellor", "king", "queen", "emperor", "monarch",
+                "dictator", "strongman", "minister", "prime", "head", "chief", "chairman"}
+MALE = {"he", "him", "his", "himself"}
+FEMALE = {"she", "her", "hers", "herself"}
+_FIRST_NAMES_M = set("""
+james john robert michael william david richard joseph thomas charles christopher daniel matthew
+anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward
+jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin
+samuel gregory alexander frank patrick raymond jack dennis jerry tyler aaron jose adam nathan
+henry douglas zachary peter kyle ethan walter noah jeremy christian keith roger terry gerald
+harold sean austin carl arthur lawrence dylan jesse jordan bryan billy joe bruce gabriel logan
+albert willie alan juan wayne elijah randy roy vincent ralph eugene russell bobby mason philip
+louis bernie bill mike jim tom ted chris newt rudy reince mitch marco rand jeb barack vladimir
+recep tayyip sergey sergei dmitry boris emmanuel xi narendra benjamin bashar hassan ali mohammed
+muhammad ahmed omar abdullah hamid kim moon shinzo justin francois jean pierre jacques nicolas
+giuseppe matteo silvio pedro carlos luis jair andres manuel mahmoud recep yair naftali
+tony gordon david nigel keir rishi ed jeremy dominic liam lindsey ben ivan igor oleg alexei
+volodymyr petro viktor andrzej mateusz abiy cyril uhuru chuck
+""".split())
+_FIRST_NAMES_F = set("""
+mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty
+margaret sandra ashley kimberly emily donna michelle dorothy carol amanda melissa deborah
+stephanie rebecca sharon laura cynthia kathleen amy shirley angela helen anna brenda pamela
+nicole emma samantha katherine christine debra rachel catherine carolyn janet ruth maria
+heather diane virginia julie joyce victoria olivia kelly christina lauren joan evelyn judith
+megan cheryl andrea hannah martha jacqueline frances gloria ann teresa kathryn sara janice
+jean alice madison doris abigail julia judy grace denise amber marilyn beverly danielle theresa
+sophia marie diana brittany natalie isabella charlotte rose alexis kayla hillary chelsea
+melania ivanka kellyanne huma nikki kamala michele condoleezza
+jacinda ursula marine giorgia nicola liz kemi yvette priti suella benazir
+indira golda sanna mette greta malala oprah tulsi debbie loretta jill angela nancy lindsey
+""".split())
+_FIRST_NAMES_M, _FIRST_NAMES_F = _FIRST_NAMES_M - _FIRST_NAMES_F, _FIRST_NAMES_F - _FIRST_NAMES_M
+_PRONOUNS = MALE | FEMALE | {"i", "we", "they", "it", "you", "one", "me", "us", "them"}
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and possessives, collapse spaces: the key two mentions share."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"['’]s\b", "", text)
+    return " ".join(re.findall(r"[\w-]+", text))
+
+
+def _name_words(tokens: list[Token]) -> tuple[list[Token], str | None]:
+    """Drop leading honorifics/titles from a name; report the gender an honorific implies."""
+    gender = None
+    while len(tokens) > 1 and fold(tokens[0].text).rstrip(".") in HONORIFICS:
+        gender = gender or HONORIFICS[fold(tokens[0].text).rstrip(".")]
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].is_punct or tokens[-1].text in ("'s", "’s")):
+        tokens = tokens[:-1]
+    return tokens, gender
+
+
+@dataclass
+class Person:
+    """One cluster: every name form and description that refers to one person."""
+
+    names: list[str] = field(default_factory=list)  # display forms, as written
+    words: set[str] = field(default_factory=set)  # folded name words
+    roles: set[str] = field(default_factory=set)  # folded description words
+    gender: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The fullest name: most words, then the first written."""
+        return max(self.names, key=lambda n: (len(n.split()), -self.names.index(n)))
+
+    @property
+    def surname(self) -> str:
+        return fold(self.name).split()[-1]
+
+
+@dataclass
+class Mention:
+    start: int  # token index
+    person: Person
+    subject: bool  # subject of its clause
+    speaker: bool = False  # subject of a speech cue
+
+
+class SpeakerResolver:
+    """Clusters the people of one Doc; `resolve()` maps a speaker mention to a name."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.people: list[Person] = []
+        self.mentions: list[Mention] = []
+        self._by_word: dict[str, list[Person]] = {}
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                self._add_name(ent, ent)
+        self.mentions.sort(key=lambda m: m.start)
+        self._starts = [m.start for m in self.mentions]
+
+    # -- building clusters -------------------------------------------------------------
+    def _add_name(self, span: Span, context: Span) -> Person | None:
+        words, gender = _name_words(list(span))
+        before = span.doc[max(0, span.start - 4) : span.start]
+        for tok in reversed(list(before)):  # "Mr", "Senator" just before the entity
+            key = fold(tok.text).rstrip(".")
+            if key in HONORIFICS and tok.ent_type_ != "PERSON":
+                gender = gender or HONORIFICS[key]
+                break
+            if tok.pos_ not in ("PROPN", "ADJ", "NOUN") or tok.ent_type_ in ("PERSON",):
+                break
+        if not words:
+            return None
+        display = " ".join(t.text for t in words)
+        folded = fold(display).split()
+        if not folded or folded[0] in _PRONOUNS:
+            return None
+        person = self._match(folded, gender, span.start)
+        if person is None:
+            person = Person()
+            self.people.append(person)
+        if display not in person.names:
+            person.names.append(display)
+        person.words.update(folded)
+        for w in folded:
+            bucket = self._by_word.setdefault(w, [])
+            if person not in bucket:
+                bucket.append(person)
+        if len(folded) >= 2 and person.gender is None:
+            first = folded[0]
+            person.gender = "m" if first in _FIRST_NAMES_M else "f" if first in _FIRST_NAMES_F else None
+        person.gender = gender or person.gender
+        person.roles.update(self._descriptions(span))
+        root = span.root
+        self.mentions.append(Mention(span.start, person, root.dep_ in ("nsubj", "nsubjpass")))
+        return person
+
+    def _match(self, folded: list[str], gender: str | None, at: int) -> Person | None:
+        """The existing person this name belongs to, if any."""
+        cands = [p for p in self._by_word.get(folded[-1], []) if set(folded) <= p.words]
+        if not cands and len(folded) >= 2:
+            # "Tayyip Erdogan" then "Recep Tayyip Erdogan": the longer contains the shorter
+            cands = [p for p in self._by_word.get(folded[-1], []) if p.words <= set(folded)
+                     and fold(p.name).split()[-1] == folded[-1]]
+        if len(folded) == 1 and not cands:
+            cands = [p for p in self._by_word.get(folded[0], [])]
+        if gender:
+            cands = [p for p in cands if p.gender in (None, gender)] or cands
+        if not cands:
+            return None
+        if len(cands) > 1 and len(folded) >= 2:
+            return None  # a second full name that shares words: keep apart
+        return self._latest(cands, at)
+
+    def _latest(self, cands: list[Person], at: int) -> Person:
+        for m in reversed(self.mentions):
+            if m.start <= at and m.person in cands:
+                return m.person
+        return cands[0]
+
+    def _descriptions(self, span: Span) -> set[str]:
+        """Role words written with a name: titles before it and an appositive after it."""
+        words: set[str] = set()
+        doc = span.doc
+        i = span.start - 1
+        while i >= 0 and doc[i].pos_ in ("PROPN", "ADJ", "NOUN") and doc[i].ent_type_ != "PERSON":
+            words.add(fold(doc[i].text))
+            i -= 1
+        root = span.root
+        for child in root.children:
+            if child.dep_ == "appos" and child.i > root.i:
+                words.update(fold(t.text) for t in child.subtree if t.pos_ in ("NOUN", "ADJ", "PROPN"))
+        if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+            words.update(fold(t.text) for t in root.head.lefts if t.pos_ in ("ADJ", "NOUN", "PROPN"))
+            words.add(fold(root.head.text))
+        return {w for w in words if w}
+
+    # -- resolving -----------------------------------------------------------------------
+    def note_speaker(self, token_index: int, person: Person) -> None:
+        """Record that `person` spoke at this position: pronouns later prefer them."""
+        pos = bisect.bisect_left(self._starts, token_index)
+        self.mentions.insert(pos, Mention(token_index, person, True, speaker=True))
+        self._starts.insert(pos, token_index)
+
+    def resolve(self, mention: Span) -> tuple[str, Person | None, float]:
+        """(speaker name, person cluster or None, confidence) for a speaker mention."""
+        words, gender = _name_words(list(mention))
+        if not words:
+            return mention.text, None, 0.5
+        text = " ".join(t.text for t in words)
+        folded = fold(text).split()
+        if len(words) == 1 and words[0].lower_ in MALE | FEMALE:
+            person = self._pronoun(mention.start, "m" if words[0].lower_ in MALE else "f")
+            return (person.name, person, 0.75) if person else (mention.text, None, 0.4)
+        if words[0].pos_ == "PRON":
+            return mention.text, None, 0.5
+        names = [e for e in mention.ents if e.label_ == "PERSON"]
+        if names:
+            person = self._person_for(names[-1], mention.start)
+            if person:
+                return person.name, person, 0.9
+        if all(t.pos_ == "PROPN" for t in words) and folded:
+            cands = [p for p in self._by_word.get(folded[-1], []) if set(folded) <= p.words]
+            if gender:
+                cands = [p for p in cands if p.gender in (None, gender)] or cands
+            if cands:
+                person = self._latest(cands, mention.start)
+                return person.name, person, 0.85
+            if mention.root.ent_type_ in ("", "PERSON") and not any(t.ent_type_ in ("ORG", "GPE", "NORP") for t in words):
+                return text, None, 0.7
+            return mention.text, None, 0.7
+        person = self._role(mention)
+        if person:
+            return person.name, person, 0.7
+        return mention.text, None, 0.6
+
+    def _person_for(self, ent: Span, at: int) -> Person | None:
+        words, gender = _name_words(list(ent))
+        folded = fold(" ".join(t.text for t in words)).split()
+        if not folded:
+            return None
+        cands = [p for p in self._by_word.get(folded[-1], []) if set(folded) <= p.words]
+        if gender:
+            cands = [p for p in cands if p.gender in (None, gender)] or cands
+        return self._latest(cands, at) if cands else None
+
+    def _pronoun(self, at: int, gender: str) -> Person | None:
+        """The most salient earlier person of this gender: speakers, then subjects, then any."""
+        end = bisect.bisect_left(self._starts, at)
+        window = [m for m in self.mentions[max(0, end - 40) : end] if m.start >= at - 400]
+        ok = [m for m in window if m.person.gender in (None, gender)]
+        for want in (lambda m: m.speaker, lambda m: m.subject, lambda m: True):
+            pick = [m for m in ok if want(m)]
+            if pick:
+                # a known-gender match beats an unknown one only when it is about as recent
+                best = pick[-1]
+                known = [m for m in pick if m.person.gender == gender]
+                if best.person.gender is None and known and best.start - known[-1].start < 60:
+                    best = known[-1]
+                return best.person
+        return None
+
+    def _role(self, mention: Span) -> Person | None:
+        """A description such as "the Russian leader": the latest person it fits."""
+        head = mention.root
+        if head.pos_ != "NOUN" or head.lemma_.lower() not in ROLE_NOUNS:
+            return None
+        if any(t.lower_ in ("a", "an", "one", "some", "several") for t in mention):
+            return None  # "a senior official" is unnamed
+        if head.tag_ in ("NNS", "NNPS"):
+            return None
+        want = {fold(t.text) for t in mention if t.pos_ in ("ADJ", "NOUN", "PROPN") and t.i != head.i}
+        head_word = fold(head.text)
+        best, best_score = None, 0.0
+        for m in reversed(self.mentions):
+            if m.start >= mention.start:
+                continue
+            roles = m.person.roles
+            score = 0.0
+            if head_word in roles or (head_word == "leader" and roles & LEADER_ROLES):
+                score += 1.0
+            score += len(want & roles)
+            if want and not want & roles:
+                score = 0.0 if head_word not in roles else score - 0.5
+            if score > best_score:
+                best, best_score = m.person, score
+        return best if best_score >= 1.0 else None
