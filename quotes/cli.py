@@ -64,12 +64,6 @@ class _Group(click.Group):
             ctx.exit(INTERRUPTED)
 
 
-def _nlp(model: str | None) -> Any:
-    # load_nlp is cached on its arguments as given: load_nlp() and load_nlp(None) are two
-    # entries, so call it the way the library's own callers do when no model is named.
-    return load_nlp(model) if model else load_nlp()
-
-
 def _report_error(exc: QuotesError) -> None:
     click.echo(f"error: {exc}", err=True)
 
@@ -273,7 +267,7 @@ def ingest(
     articles = read_articles(
         paths, title=title, date=date, source=source, url=url, on_error=on_error
     )
-    nlp = _nlp(model)
+    nlp = load_nlp(model)
     done_articles = done_quotes = 0
     speakers: set[str] = set()
     with QuoteIndex.open(index_dir, create=True) as ix:
@@ -365,7 +359,7 @@ def extract(
     articles = read_articles(
         paths, title=title, date=date, source=source, url=url, on_error=on_error
     )
-    nlp = _nlp(model)
+    nlp = load_nlp(model)
     pairs = extract_articles(articles, nlp)
     if fmt == "table":
         for n, (article, found) in enumerate(pairs):
@@ -608,7 +602,7 @@ def evaluate(gold: str, kinds: str, fmt: str, errors: int, model: str | None) ->
       quotes evaluate gold.jsonl --format json > scores.json
     """
     selected = parse_kinds(kinds)
-    report = run_evaluation(gold, kinds=selected, errors=errors, nlp=_nlp(model))
+    report = run_evaluation(gold, kinds=selected, errors=errors, nlp=load_nlp(model))
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -289,7 +289,7 @@ class SpeakerResolver:
     def _role(self, mention: Span) -> Person | None:
         """A description such as "the Russian leader": the latest person it fits."""
         head = mention.root
-        if head.pos_ != "NOUN" or head.lemma_.lower() not in ROLE_NOUNS:
+        if head.pos_ != "NOUN" or head.lower_ not in ROLE_NOUNS:
             return None
         if any(t.lower_ in ("a", "an", "one", "some", "several") for t in mention):
             return None  # "a senior official" is unnamed
