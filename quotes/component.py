@@ -88,6 +88,19 @@ _AUX_LEMMAS = {"be", "is", "am", "are", "was", "were", "been", "being", "'s", "'
                "have", "has", "had", "having", "'ve", "'d", "do", "does", "did"}
 
 
+# Things, not people: a cue whose subject is one of these yields to a person's cue.
+DOCUMENT_NOUNS = frozenset("""
+statement letter ad advertisement spot video report memo document complaint study poll survey
+comment remark language book article piece tweet post headline release filing lawsuit suit
+email message note footage clip speech interview website page platform election story
+""".split())
+
+
+def _is_document(tok: Token) -> bool:
+    word = tok.lower_
+    return tok.pos_ == "NOUN" and (word in DOCUMENT_NOUNS or word.endswith("s") and word[:-1] in DOCUMENT_NOUNS)
+
+
 def lemma(tok: Token) -> str:
     """The lemma of a cue verb from our table; other words as spaCy has them, else lower-cased."""
     return _LEMMAS.get(tok.lower_) or tok.lemma_.lower() or tok.lower_
@@ -190,7 +203,7 @@ class _Article:
     # -- finding ----------------------------------------------------------------------
     def quotes(self) -> list[DocQuote]:
         found: list[tuple[int, int, str, _Attribution]] = []
-        last_direct: dict[int, _Attribution] = {}  # paragraph -> attribution of its last quote
+        last: dict[int, _Attribution] = {}  # paragraph -> attribution of its last quote
         for pair, span in zip(self.pairs, self.spans):
             if span is None:
                 continue
@@ -198,12 +211,12 @@ class _Article:
             para = self._para(pair.start)
             att = self._attribution(span)
             if att.cue is None and kind == "direct":
-                att = self._inherited(pair, para, last_direct) or att
+                att = self._inherited(pair, span, para, last) or att
             if att.subject is None and (kind == "mixed" or not self._speechlike(pair)):
                 continue
             found.append((pair.start, pair.end, kind, att))
-            if kind == "direct" and att.subject is not None:
-                last_direct[para] = att
+            if att.subject is not None:
+                last[para] = att
         found.extend(self._indirect([(s, e) for s, e, kind, _ in found if kind == "direct"]))
         found.sort(key=lambda f: (f[3].subject.i if f[3].subject is not None else self._tok(f[0]), f[0]))
         out = [self._annotate(s, e, kind, att) for s, e, kind, att in found]
@@ -248,14 +261,16 @@ class _Article:
             for depth, anc in enumerate(tok.ancestors):
                 if anc.i not in quote_tokens:
                     ancestors.setdefault(anc.i, depth)
-        linked = [c for c in cands if c.i in ancestors]
-        if linked:
-            cue = min(linked, key=lambda c: ancestors[c.i])
-            how = 0.95
-        else:
-            cue = min(cands, key=lambda c: min(abs(c.i - span.start), abs(c.i - span.end)))
-            how = 0.8
-        return _Attribution(cue, self._subject(cue), how)
+        linked = sorted((c for c in cands if c.i in ancestors), key=lambda c: ancestors[c.i])
+        near = sorted(cands, key=lambda c: min(abs(c.i - span.start), abs(c.i - span.end)))
+        how = 0.95 if linked else 0.8
+        # The closest cue, unless its subject is a document ("the ad says") and a person's
+        # cue also governs the quote ("Holm said the ad "wrongfully" suggests ...")
+        options = [(c, self._subject(c)) for c in (linked or near)]
+        for cue, subject in options:
+            if subject is not None and not _is_document(subject):
+                return _Attribution(cue, subject, how)
+        return _Attribution(options[0][0], options[0][1], how)
 
     def _dash_attribution(self, span: Span) -> _Attribution | None:
         """`"Quote" — Jane Doe`: a name right after a dash that follows the quote."""
@@ -288,8 +303,10 @@ class _Article:
             return _Attribution(None, None, 0.0)
         return _Attribution(None, subject, 0.5)
 
-    def _inherited(self, pair: marks.Pair, para: int, last: dict[int, _Attribution]) -> _Attribution | None:
-        """A quote with no cue of its own: a colon introduction, or the running speaker."""
+    def _inherited(self, pair: marks.Pair, span: Span, para: int, last: dict[int, _Attribution]) -> _Attribution | None:
+        """A quote with no cue of its own: a colon introduction, else the running speaker: the
+        last attribution before it in its paragraph, or in the paragraph before if it opens
+        its own ("Smith said she would run." then a quote paragraph)."""
         before = self.text[: pair.open].rstrip()
         if before.endswith(":"):
             tok = self._tok(len(before) - 1)
@@ -297,11 +314,23 @@ class _Article:
             if cues:
                 cue = max(cues, key=lambda c: c.i)
                 return _Attribution(cue, self._subject(cue), 0.85)
+        earlier = [c for c in self.cues if self._para(c.idx) == para and c.i < span.start]
+        found = self._last_person_cue(earlier, 0.75)
+        if found:
+            return found
         if para in last:
-            return _Attribution(last[para].cue, last[para].subject, 0.8)
-        para_start = self.paras[para][0]
-        if para - 1 in last and self.text[para_start:pair.open].strip() == "":
+            return _Attribution(last[para].cue, last[para].subject, 0.75)
+        if self.text[self.paras[para][0] : pair.open].strip():
+            return None
+        if para - 1 in last:
             return _Attribution(last[para - 1].cue, last[para - 1].subject, 0.7)
+        return self._last_person_cue([c for c in self.cues if self._para(c.idx) == para - 1], 0.6)
+
+    def _last_person_cue(self, cues: list[Token], how: float) -> _Attribution | None:
+        for cue in reversed(cues):
+            subject = self._subject(cue)
+            if subject is not None and not _is_document(subject):
+                return _Attribution(cue, subject, how)
         return None
 
     def _subject(self, cue: Token) -> Token | None:
@@ -345,7 +374,7 @@ class _Article:
         Jordan") when the parse gives the cue no subject."""
         doc = self.doc
         i = cue.i - 1
-        while i >= 0 and (doc[i].pos_ in ("ADV", "AUX", "PART") or doc[i].is_space):
+        while i >= 0 and (doc[i].pos_ in ("ADV", "AUX") or doc[i].is_space):
             i -= 1
         j = cue.i + 1
         while j < len(doc) and doc[j].is_space:

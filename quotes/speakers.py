@@ -65,7 +65,10 @@ recep tayyip sergey sergei dmitry boris emmanuel xi narendra benjamin bashar has
 muhammad ahmed omar abdullah hamid kim moon shinzo justin francois jean pierre jacques nicolas
 giuseppe matteo silvio pedro carlos luis jair andres manuel mahmoud recep yair naftali
 tony gordon david nigel keir rishi ed jeremy dominic liam lindsey ben ivan igor oleg alexei
-volodymyr petro viktor andrzej mateusz abiy cyril uhuru chuck
+volodymyr petro viktor andrzej mateusz abiy cyril uhuru chuck jeff greg doug tim steve dan
+don jim bob rob matt nick sam ken ron josh jon jake tom ben ray rick dick hank herb fred
+marty mitt newt ryan jared eric hal harry lou mel sid stan ted walt wes zach cory
+lamar elijah keith kerr
 """.split())
 _FIRST_NAMES_F = set("""
 mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty
@@ -79,6 +82,9 @@ sophia marie diana brittany natalie isabella charlotte rose alexis kayla hillary
 melania ivanka kellyanne huma nikki kamala michele condoleezza
 jacinda ursula marine giorgia nicola liz kemi yvette priti suella benazir
 indira golda sanna mette greta malala oprah tulsi debbie loretta jill angela nancy lindsey
+kate katie beth liz lizzy meg peg sue jen jenny becky cathy kathy patty pat tammy tina
+ava ella mia zoe chloe lily amelia harper aria layla nora riley hazel violet aurora
+keisha latoya tasha shonda rakeyia tyresha kamala ayanna ilhan rashida alexandria
 """.split())
 _FIRST_NAMES_M, _FIRST_NAMES_F = _FIRST_NAMES_M - _FIRST_NAMES_F, _FIRST_NAMES_F - _FIRST_NAMES_M
 _PRONOUNS = MALE | FEMALE | {"i", "we", "they", "it", "you", "one", "me", "us", "them"}
@@ -143,6 +149,34 @@ class SpeakerResolver:
                 self._add_name(ent, ent)
         self.mentions.sort(key=lambda m: m.start)
         self._starts = [m.start for m in self.mentions]
+        self._learn_genders()
+
+    def _learn_genders(self) -> None:
+        """A person who is the only one named in a sentence owns the he/she of that sentence
+        and of the next one (if it names nobody): a majority of those decides an unknown gender."""
+        votes: dict[int, list[str]] = {}
+        by_sent: dict[int, set[int]] = {}
+        for m in self.mentions:
+            by_sent.setdefault(self.doc[m.start].sent.start, set()).add(id(m.person))
+        people = {id(p): p for p in self.people}
+        sents = list(self.doc.sents)
+        for n, sent in enumerate(sents):
+            named = by_sent.get(sent.start, set())
+            if len(named) != 1:
+                continue
+            (who,) = named
+            scope = list(sent)
+            if n + 1 < len(sents) and sents[n + 1].start not in by_sent:
+                scope += list(sents[n + 1])
+            for tok in scope:
+                if tok.lower_ in MALE or tok.lower_ in FEMALE:
+                    votes.setdefault(who, []).append("m" if tok.lower_ in MALE else "f")
+        for who, genders in votes.items():
+            person = people[who]
+            if person.gender is None:
+                m, f = genders.count("m"), genders.count("f")
+                if m != f:
+                    person.gender = "m" if m > f else "f"
 
     # -- building clusters -------------------------------------------------------------
     def _add_name(self, span: Span, context: Span) -> Person | None:
@@ -275,6 +309,10 @@ class SpeakerResolver:
         end = bisect.bisect_left(self._starts, at)
         window = [m for m in self.mentions[max(0, end - 40) : end] if m.start >= at - 400]
         ok = [m for m in window if m.person.gender in (None, gender)]
+        sent_start = self.doc[at].sent.start
+        same_sentence = [m for m in ok if m.start >= sent_start and m.subject]
+        if same_sentence:  # "Ban Ki-moon condemned what he called ..."
+            return same_sentence[-1].person
         for want in (lambda m: m.speaker, lambda m: m.subject, lambda m: True):
             pick = [m for m in ok if want(m)]
             if pick:
