@@ -28,7 +28,7 @@ suggest propose urge call describe recall remark comment observe report reveal d
 predict promise pledge vow threaten boast brag complain lament joke quip exclaim shout yell
 scream whisper mutter cry continue conclude emphasize emphasise stress caution counter
 retort interject testify allege charge accuse blame criticize criticise praise hail dismiss
-reiterate repeat inform advise recommend demand proclaim mention read chant echo tout grumble
+reiterate repeat inform advise recommend demand proclaim mention chant echo tout grumble
 fume muse wonder speak characterize characterise label dub term recount concur affirm assure
 opine quote summarize summarise point hint signal indicate acknowledged concur reason
 posit fret rage scoff sneer snap gush rave plead beg implore order instruct command forecast
@@ -43,6 +43,10 @@ quip exclaim continue conclude emphasize emphasise stress caution counter retort
 allege charge reiterate repeat inform advise recommend proclaim mention recount affirm assure
 opine point hint indicate reason posit fret scoff swear guarantee agree object protest
 ask urge order instruct call implore beg
+""".split())
+# Cues that put the speaker after them ("said Jordan", "added the minister").
+INVERTING_VERBS = frozenset("""
+say add write explain continue conclude note insist warn reply respond argue recall tweet
 """.split())
 # Cues whose infinitive complement is reported speech too ("told them to leave").
 ORDER_VERBS = frozenset("tell ask urge warn advise order instruct call implore beg".split())
@@ -107,7 +111,8 @@ def lemma(tok: Token) -> str:
 
 
 _SUBJECTS = ("nsubj", "nsubjpass")
-_HEAD_CHAIN = ("conj", "advcl", "xcomp", "pcomp", "acl")
+_SPEAKER_ENTS = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")
+_HEAD_CHAIN = ("conj", "advcl", "xcomp", "pcomp", "acl", "prep")
 _NAME_DEPS = ("compound", "flat", "amod", "det", "nmod", "poss", "case", "nummod", "quantmod")
 
 
@@ -217,7 +222,10 @@ class _Article:
             found.append((pair.start, pair.end, kind, att))
             if att.subject is not None:
                 last[para] = att
-        found.extend(self._indirect([(s, e) for s, e, kind, _ in found if kind == "direct"]))
+        found.extend(self._indirect(
+            [(s, e) for s, e, kind, _ in found if kind == "direct"],
+            [(s, e) for s, e, kind, _ in found if kind == "mixed"],
+        ))
         found.sort(key=lambda f: (f[3].subject.i if f[3].subject is not None else self._tok(f[0]), f[0]))
         out = [self._annotate(s, e, kind, att) for s, e, kind, att in found]
         out.sort(key=lambda q: (q.start, q.end))
@@ -226,7 +234,12 @@ class _Article:
     def _kind(self, pair: marks.Pair) -> str:
         """Quoted words that continue the surrounding sentence are a mixed quote."""
         before = self.text[self.paras[self._para(pair.open)][0] : pair.open].rstrip()
-        return "mixed" if before and before[-1].isalnum() else "direct"
+        if before and before[-1].isalnum():
+            return "mixed"
+        quoted = self.text[pair.start : pair.end]
+        if before.endswith(",") and quoted[:1].islower() and quoted[-1:] not in ".!?,;:…":
+            return "mixed"  # 'calling the talks, ..., "effective".'
+        return "direct"
 
     def _speechlike(self, pair: marks.Pair) -> bool:
         """An unattributed quote is kept only if it reads like speech, not a title or a name."""
@@ -370,25 +383,34 @@ class _Article:
         return found[0] if found else None
 
     def _adjacent_name(self, cue: Token) -> Token | None:
-        """A name written right before or after the cue ("Chief Chuck Jordan said", "said
-        Jordan") when the parse gives the cue no subject."""
+        """A name written right before the cue, maybe with an appositive ("Chief Chuck Jordan
+        said", "Flynn, a top surrogate, said"), or right after a verb of saying ("said
+        Jordan"), for when the parse gives the cue no subject."""
         doc = self.doc
         i = cue.i - 1
         while i >= 0 and (doc[i].pos_ in ("ADV", "AUX") or doc[i].is_space):
             i -= 1
+        if i >= 0 and doc[i].text == ",":  # skip back over ", an appositive,"
+            j = i - 1
+            while j >= max(0, i - 12) and doc[j].text != "," and not self.in_quote[j]:
+                j -= 1
+            if j >= 1 and doc[j].text == "," and doc[j - 1].ent_type_ == "PERSON" and not self.in_quote[j - 1]:
+                return doc[j - 1]
+        if i >= 0 and not self.in_quote[i] and (
+            doc[i].ent_type_ == "PERSON" or doc[i].pos_ == "PRON" and doc[i].dep_ != "dobj"
+        ):
+            return doc[i]
         j = cue.i + 1
         while j < len(doc) and doc[j].is_space:
             j += 1
-        for k in (i, j):
-            if 0 <= k < len(doc) and not self.in_quote[k] and (
-                doc[k].ent_type_ == "PERSON" or k == i and doc[k].pos_ == "PRON" and doc[k].dep_ != "dobj"
-            ):
-                return doc[k]
+        if (j < len(doc) and lemma(cue) in INVERTING_VERBS and doc[j].ent_type_ == "PERSON"
+                and not self.in_quote[j] and not (j + 1 < len(doc) and doc[j + 1].tag_ == "POS")):
+            return doc[j]
         return None
 
     def _own_subject(self, verb: Token) -> Token | None:
         for child in verb.children:
-            if child.dep_ in _SUBJECTS and not self.in_quote[child.i]:
+            if child.dep_ in _SUBJECTS and not self.in_quote[child.i] and not child.is_punct:
                 if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
                     return verb.head  # "an architect who said ..."
                 return child
@@ -413,9 +435,14 @@ class _Article:
                 hi = tok.i + 1
             elif tok.i == hi and tok.dep_ == "prep" and tok.lower_ == "of" and subject.pos_ in ("NOUN", "PRON", "NUM"):
                 hi = tok.right_edge.i + 1
+            elif tok.i == hi and tok.dep_ == "cc" and subject.pos_ == "NOUN":
+                conj = [c for c in subject.rights if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN")]
+                if conj:  # "the former first lady and U.S. senator"
+                    hi = conj[0].right_edge.i + 1
+                break
             else:
                 break
-        if subject.ent_iob_ != "O":
+        if subject.ent_type_ in _SPEAKER_ENTS:
             ent = next(e for e in subject.doc.ents if e.start <= subject.i < e.end)
             lo, hi = min(lo, ent.start), max(hi, ent.end)
         while lo < subject.i and (self.in_quote[lo] or self.doc[lo].is_punct or self.doc[lo].is_space):
@@ -425,7 +452,9 @@ class _Article:
         return self.doc[lo:hi]
 
     # -- indirect speech --------------------------------------------------------------------
-    def _indirect(self, direct: list[tuple[int, int]]) -> list[tuple[int, int, str, _Attribution]]:
+    def _indirect(
+        self, direct: list[tuple[int, int]], mixed: list[tuple[int, int]]
+    ) -> list[tuple[int, int, str, _Attribution]]:
         """Reported clauses of speech cues: "X said (that) ...", "..., X said, ...",
         "X told Y to ...", "according to X, ...". A clause that is a direct quote is left out;
         one that holds mixed quotes is kept (the fragments are quotes of their own)."""
@@ -439,6 +468,8 @@ class _Article:
                 inside = sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in direct)
                 if inside > 0.5 * (e - s):
                     continue  # the clause is a direct quotation already found
+                if any(qs - 1 <= s and e <= qe + 1 for qs, qe in mixed):
+                    continue  # the whole clause is quoted: one record, the quote
                 subject = self._subject(cue)
                 if subject is None or s <= subject.idx < e:
                     continue
@@ -477,7 +508,7 @@ class _Article:
                 break
         while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
             tokens = tokens[:-1]
-        if len(tokens) < 3 or not any(t.pos_ in ("VERB", "AUX") for t in tokens):
+        if len(tokens) < 2 or not any(t.pos_ in ("VERB", "AUX") for t in tokens):
             return None
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
         for pair in self.pairs:

@@ -79,6 +79,7 @@ def _double_pairs(text: str, lo: int, hi: int) -> tuple[list[tuple[int, int]], i
     """Pair double marks in text[lo:hi]; also return the position of a quote left open."""
     pairs: list[tuple[int, int]] = []
     opener: int | None = None
+    last_curly_close = text.rfind("”", lo, hi)
     for i in range(lo, hi):
         c = text[i]
         if c not in _DOUBLE:
@@ -87,6 +88,8 @@ def _double_pairs(text: str, lo: int, hi: int) -> tuple[list[tuple[int, int]], i
             if c in _OPEN_ONLY or (c in '"»' and _can_open(text, i)):
                 opener = i
             continue
+        if c == '"' and text[opener] == "“" and i < last_curly_close:
+            continue  # straight marks nested in a curly quote that closes later
         if c in _DOUBLE_PAIRS[text[opener]] and (c != '"' or _can_close(text, i) or not _can_open(text, i)):
             pairs.append((opener, i))
             opener = None
@@ -160,7 +163,8 @@ def find_pairs(text: str) -> list[Pair]:
     found: list[Pair] = []
     for n, (lo, hi) in enumerate(paras):
         doubles, left_open = _double_pairs(text, lo, hi)
-        singles = _single_pairs(text, lo, hi, doubles)
+        blocked = doubles + ([(left_open, hi)] if left_open is not None else [])
+        singles = _single_pairs(text, lo, hi, blocked)
         spans = sorted(doubles + singles)
         top: list[tuple[int, int]] = []
         for a, b in spans:  # drop nested pairs (sorted by opener, so parents come first)

@@ -276,8 +276,10 @@ class SpeakerResolver:
             return mention.text, None, 0.5
         names = [e for e in mention.ents if e.label_ == "PERSON"]
         if names:
-            person = self._person_for(names[-1], mention.start)
+            person = self._person_for(names[-1], mention.start, gender)
             if person:
+                if all(t.pos_ == "PROPN" for t in words) and len(folded) > len(fold(person.name).split()):
+                    person.names.append(text)  # "Jane Doe" written where NER saw only "Jane"
                 return person.name, person, 0.9
         if all(t.pos_ == "PROPN" for t in words) and folded:
             cands = [p for p in self._by_word.get(folded[-1], []) if set(folded) <= p.words]
@@ -294,8 +296,9 @@ class SpeakerResolver:
             return person.name, person, 0.7
         return mention.text, None, 0.6
 
-    def _person_for(self, ent: Span, at: int) -> Person | None:
-        words, gender = _name_words(list(ent))
+    def _person_for(self, ent: Span, at: int, gender: str | None = None) -> Person | None:
+        words, own_gender = _name_words(list(ent))
+        gender = gender or own_gender
         folded = fold(" ".join(t.text for t in words)).split()
         if not folded:
             return None
