@@ -82,7 +82,7 @@ sophia marie diana brittany natalie isabella charlotte rose alexis kayla hillary
 melania ivanka kellyanne huma nikki kamala michele condoleezza
 jacinda ursula marine giorgia nicola liz kemi yvette priti suella benazir
 indira golda sanna mette greta malala oprah tulsi debbie loretta jill angela nancy lindsey
-kate katie beth liz lizzy meg peg sue jen jenny becky cathy kathy patty pat tammy tina
+jane joan anne ann annie kate katie beth liz lizzy meg peg sue jen jenny becky cathy kathy patty pat tammy tina
 ava ella mia zoe chloe lily amelia harper aria layla nora riley hazel violet aurora
 keisha latoya tasha shonda rakeyia tyresha kamala ayanna ilhan rashida alexandria
 """.split())
@@ -120,8 +120,18 @@ class Person:
 
     @property
     def name(self) -> str:
-        """The fullest name: most words, then the first written."""
-        return max(self.names, key=lambda n: (len(n.split()), -self.names.index(n)))
+        """The fullest trusted name: a name whose first word is a known first name or starts
+        another of the person's names ("Crooked Hillary Clinton" loses to "Hillary Clinton"),
+        then the one with most words, then the first written."""
+        firsts = [fold(n).split()[0] for n in self.names if fold(n)]
+
+        def rank(n: str) -> tuple[bool, int, int]:
+            words = fold(n).split()
+            trusted = bool(words) and (words[0] in _FIRST_NAMES_M or words[0] in _FIRST_NAMES_F
+                                       or firsts.count(words[0]) >= 2)
+            return trusted, len(words), -self.names.index(n)
+
+        return max(self.names, key=rank)
 
     @property
     def surname(self) -> str:
@@ -278,8 +288,16 @@ class SpeakerResolver:
         if names:
             person = self._person_for(names[-1], mention.start, gender)
             if person:
-                if all(t.pos_ == "PROPN" for t in words) and len(folded) > len(fold(person.name).split()):
-                    person.names.append(text)  # "Jane Doe" written where NER saw only "Jane"
+                ent = names[-1]
+                tail = []  # "Jane Doe" written where NER saw only "Jane"
+                for tok in mention.doc[ent.end : mention.end]:
+                    if tok.pos_ != "PROPN" or tok.ent_type_ not in ("", "PERSON"):
+                        break
+                    tail.append(tok.text)
+                if tail and ent.end == mention.end - len(tail):
+                    longer = " ".join([*[t.text for t in _name_words(list(ent))[0]], *tail])
+                    if longer not in person.names:
+                        person.names.append(longer)
                 return person.name, person, 0.9
         if all(t.pos_ == "PROPN" for t in words) and folded:
             cands = [p for p in self._by_word.get(folded[-1], []) if set(folded) <= p.words]
