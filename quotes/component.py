@@ -28,7 +28,7 @@ suggest propose urge call describe recall remark comment observe report reveal d
 predict promise pledge vow threaten boast brag complain lament joke quip exclaim shout yell
 scream whisper mutter cry continue conclude emphasize emphasise stress caution counter
 retort interject testify allege charge accuse blame criticize criticise praise hail dismiss
-reiterate repeat inform advise recommend demand proclaim mention chant echo tout grumble
+reiterate repeat inform advise recommend demand proclaim mention read chant echo tout grumble
 fume muse wonder speak characterize characterise label dub term recount concur affirm assure
 opine quote summarize summarise point hint signal indicate acknowledged concur reason
 posit fret rage scoff sneer snap gush rave plead beg implore order instruct command forecast
@@ -96,7 +96,7 @@ _AUX_LEMMAS = {"be", "is", "am", "are", "was", "were", "been", "being", "'s", "'
 DOCUMENT_NOUNS = frozenset("""
 statement letter ad advertisement spot video report memo document complaint study poll survey
 comment remark language book article piece tweet post headline release filing lawsuit suit
-email message note footage clip speech interview website page platform election story
+email message note footage clip speech interview website page platform election story spot
 """.split())
 
 
@@ -174,7 +174,12 @@ class QuoteFinder:
 def is_cue(tok: Token) -> bool:
     if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
         return True
-    return tok.pos_ in ("VERB", "AUX") and lemma(tok) in SPEECH_VERBS and tok.dep_ != "amod"
+    if tok.pos_ not in ("VERB", "AUX") or tok.dep_ == "amod":
+        return False
+    verb = lemma(tok)
+    if verb == "read":  # "the letter reads", not "she read a novel"
+        return any(c.dep_ == "nsubj" and _is_document(c) for c in tok.children)
+    return verb in SPEECH_VERBS
 
 
 @dataclass
@@ -279,7 +284,7 @@ class _Article:
         how = 0.95 if linked else 0.8
         # The closest cue, unless its subject is a document ("the ad says") and a person's
         # cue also governs the quote ("Holm said the ad "wrongfully" suggests ...")
-        options = [(c, self._subject(c)) for c in (linked or near)]
+        options = [(c, self._subject(c)) for c in linked + [c for c in near if c not in linked]]
         for cue, subject in options:
             if subject is not None and not _is_document(subject):
                 return _Attribution(cue, subject, how)
@@ -435,13 +440,15 @@ class _Article:
                 hi = tok.i + 1
             elif tok.i == hi and tok.dep_ == "prep" and tok.lower_ == "of" and subject.pos_ in ("NOUN", "PRON", "NUM"):
                 hi = tok.right_edge.i + 1
-            elif tok.i == hi and tok.dep_ == "cc" and subject.pos_ == "NOUN":
-                conj = [c for c in subject.rights if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN")]
-                if conj:  # "the former first lady and U.S. senator"
-                    hi = conj[0].right_edge.i + 1
-                break
             else:
                 break
+        if subject.pos_ == "NOUN":  # "the former first lady and U.S. senator"
+            for conj in subject.rights:
+                gap = self.doc[hi : conj.left_edge.i]
+                if conj.dep_ == "conj" and conj.pos_ in ("NOUN", "PROPN") and all(t.dep_ == "cc" for t in gap):
+                    hi = conj.right_edge.i + 1
+        while hi > subject.i + 1 and self.doc[hi - 1].dep_ == "cc":
+            hi -= 1
         if subject.ent_type_ in _SPEAKER_ENTS:
             ent = next(e for e in subject.doc.ents if e.start <= subject.i < e.end)
             lo, hi = min(lo, ent.start), max(hi, ent.end)
@@ -543,7 +550,14 @@ class _Article:
     def _resolve(self, subject: Token) -> tuple[str, str, float]:
         if subject.i not in self._resolved:
             mention = self._mention(subject)
-            name, person, sure = self.speakers.resolve(mention)
+            named = mention
+            if subject.lower_ in ("it", "they"):
+                # "the Security Council condemned what it called ...": the subject before it
+                before = [t for t in subject.sent if t.i < subject.i and t.dep_ in _SUBJECTS
+                          and t.pos_ in ("NOUN", "PROPN") and not self.in_quote[t.i]]
+                if before:
+                    named = self._mention(before[-1])
+            name, person, sure = self.speakers.resolve(named)
             if person is not None:
                 self.speakers.note_speaker(subject.i, person)
             self._resolved[subject.i] = (name, mention.text, sure)
