@@ -111,6 +111,7 @@ def lemma(tok: Token) -> str:
 
 
 _SUBJECTS = ("nsubj", "nsubjpass")
+_SMALL_WORDS = frozenset("a an the of in on at to for and or but with by from as is are was says said".split())
 _SPEAKER_ENTS = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")
 _HEAD_CHAIN = ("conj", "advcl", "xcomp", "pcomp", "acl", "prep")
 _NAME_DEPS = ("compound", "flat", "amod", "det", "nmod", "poss", "case", "nummod", "quantmod")
@@ -217,8 +218,10 @@ class _Article:
         for pair, span in zip(self.pairs, self.spans):
             if span is None:
                 continue
-            kind = self._kind(pair)
             para = self._para(pair.start)
+            if self._headline(para) or self._title(pair, span):
+                continue
+            kind = self._kind(pair)
             att = self._attribution(span)
             if att.cue is None and kind == "direct":
                 att = self._inherited(pair, span, para, last) or att
@@ -236,9 +239,26 @@ class _Article:
         out.sort(key=lambda q: (q.start, q.end))
         return out
 
+    def _headline(self, para: int) -> bool:
+        """A headline or subhead ("Trump 'The Dealmaker' Could Address Clean Energy"): words
+        mostly capitalised. Its quotes are abridged copies of the body's."""
+        lo, hi = self.paras[para]
+        words = [w for w in self.text[lo:hi].split() if w[:1].isalpha()]
+        content = [w for w in words if w.lower() not in _SMALL_WORDS]
+        return len(content) >= 3 and sum(w[0].isupper() for w in content) >= 0.75 * len(content)
+
+    def _title(self, pair: marks.Pair, span: Span) -> bool:
+        """A capitalised name after "the", "a", a possessive or a preposition is a title or a
+        name (MSNBC's "Morning Joe", a "Commander-in-Chief Forum"), not a quotation."""
+        words = [w for w in self.text[pair.start : pair.end].split() if w[:1].isalpha()]
+        if not words or any(w[0].islower() and w.lower() not in _SMALL_WORDS for w in words):
+            return False
+        before = self.doc[span.start - 1] if span.start > 0 else None
+        return before is not None and (before.tag_ in ("POS", "DT", "IN", "PRP$") or before.lower_ == "'s")
+
     def _kind(self, pair: marks.Pair) -> str:
         """Quoted words that continue the surrounding sentence are a mixed quote."""
-        before = self.text[self.paras[self._para(pair.open)][0] : pair.open].rstrip()
+        before = self.text[self.paras[self._para(pair.open)][0] : pair.open].rstrip().rstrip("'`").rstrip()
         if before and before[-1].isalnum():
             return "mixed"
         quoted = self.text[pair.start : pair.end]
