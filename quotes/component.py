@@ -44,6 +44,8 @@ allege charge reiterate repeat inform advise recommend proclaim mention recount 
 opine point hint indicate reason posit fret scoff swear guarantee agree object protest
 ask urge order instruct call implore beg
 """.split())
+# Cues that name or characterise: "X called the talks effective".
+NAMING_VERBS = frozenset("call describe label dub term characterize characterise brand".split())
 # Cues that put the speaker after them ("said Jordan", "added the minister").
 INVERTING_VERBS = frozenset("""
 say add write explain continue conclude note insist warn reply respond argue recall tweet
@@ -488,7 +490,7 @@ class _Article:
         out = []
         for cue in self.cues:
             for tokens in self._clauses(cue):
-                span = self._clause_span(tokens)
+                span = self._clause_span(tokens, verb_needed=lemma(cue) not in NAMING_VERBS)
                 if span is None:
                     continue
                 s, e = span
@@ -511,6 +513,13 @@ class _Article:
             if head.i == cue.i:
                 return []
             return [[t for t in head.subtree if not cue.left_edge.i <= t.i <= cue.right_edge.i]]
+        if verb in NAMING_VERBS:  # "Obama called Burma a good news story": object + label
+            objects = [c for c in cue.children if c.dep_ == "dobj"]
+            labels = [c for c in cue.children if c.dep_ in ("oprd", "xcomp", "ccomp", "attr")
+                      and objects and c.i > objects[0].i]
+            if objects and labels:
+                return [[t for t in self.doc[objects[0].left_edge.i : labels[-1].right_edge.i + 1]]]
+            return []
         if verb not in CLAUSE_VERBS:
             return []
         clauses = [list(c.subtree) for c in cue.children
@@ -522,7 +531,7 @@ class _Article:
             clauses = [[t for t in rest if t.i < cue.i], [t for t in rest if t.i > cue.i]]
         return clauses
 
-    def _clause_span(self, tokens: list[Token]) -> tuple[int, int] | None:
+    def _clause_span(self, tokens: list[Token], verb_needed: bool = True) -> tuple[int, int] | None:
         """Character span of a reported clause: no leading "that", no second clause after a
         semicolon, no edge punctuation but the closing mark of a quote it opens."""
         tokens = sorted(tokens, key=lambda t: t.i)
@@ -535,7 +544,7 @@ class _Article:
                 break
         while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
             tokens = tokens[:-1]
-        if len(tokens) < 2 or not any(t.pos_ in ("VERB", "AUX") for t in tokens):
+        if len(tokens) < 2 or not (any(t.pos_ in ("VERB", "AUX") for t in tokens) or not verb_needed):
             return None
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
         for pair in self.pairs:
