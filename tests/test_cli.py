@@ -214,8 +214,8 @@ def test_ingest_commits_one_batch_at_a_time(run, tmp_path, articles, monkeypatch
 def test_ingest_interrupted_keeps_committed_batches(run, tmp_path, articles, monkeypatch):
     real = cli.extract_articles
 
-    def interrupted(items, nlp=None):
-        for n, pair in enumerate(real(items, nlp)):
+    def interrupted(items, nlp=None, jobs=1):
+        for n, pair in enumerate(real(items, nlp, jobs=jobs)):
             if n == 2:
                 raise KeyboardInterrupt
             yield pair
