@@ -484,7 +484,7 @@ class _Article:
             if subject.lower_ in ("it", "they"):
                 # "the Security Council condemned what it called ...": the subject before it
                 before = [t for t in subject.sent if t.i < subject.i and t.dep_ in _SUBJECTS
-                          and t.pos_ in ("NOUN", "PROPN") and not self.in_quote[t.i]]
+                          and t.pos_ in ("NOUN", "PROPN") and not self.in_quote[t.i] and not is_document(t)]
                 if before:
                     named = self._mention(before[-1])
             name, person, sure = self.speakers.resolve(named)
