@@ -25,6 +25,7 @@ from .cues import (
 from .speakers import SpeakerResolver
 
 _SUBJECTS = ("nsubj", "nsubjpass")
+_SENTENCE_ENDS = frozenset('.!?"”’\'):;…')
 _SMALL_WORDS = frozenset("a an the of in on at to for and or but with by from as is are was says said".split())
 _SPEAKER_ENTS = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")
 _HEAD_CHAIN = ("conj", "advcl", "xcomp", "pcomp", "acl", "prep")
@@ -143,9 +144,12 @@ class _Article:
         return out
 
     def _headline(self, para: int) -> bool:
-        """A headline or subhead ("Trump 'The Dealmaker' Could Address Clean Energy"): words
-        mostly capitalised. Its quotes are abridged copies of the body's."""
+        """A headline, subhead, link or caption, not body text: it does not end like a
+        sentence, or its words are mostly capitalised ("Trump 'The Dealmaker' Could Address
+        Clean Energy"). Its quotes are abridged copies of some article's body."""
         lo, hi = self.paras[para]
+        if self.text[lo:hi].rstrip()[-1:] not in _SENTENCE_ENDS:
+            return True
         words = [w for w in self.text[lo:hi].split() if w[:1].isalpha()]
         content = [w for w in words if w.lower() not in _SMALL_WORDS]
         return len(content) >= 3 and sum(w[0].isupper() for w in content) >= 0.75 * len(content)
@@ -390,6 +394,8 @@ class _Article:
         one that holds mixed quotes is kept (the fragments are quotes of their own)."""
         out = []
         for cue in self.cues:
+            if self._headline(self._para(cue.idx)):
+                continue
             for tokens in self._clauses(cue):
                 span = self._clause_span(tokens, verb_needed=lemma(cue) not in NAMING_VERBS)
                 if span is None:
