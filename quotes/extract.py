@@ -48,7 +48,7 @@ def _load(name: str):
 
         nlp.add_pipe("quotes_paragraphs", before="parser" if "parser" in nlp.pipe_names else None)
         if "tagger" in nlp.pipe_names:
-            nlp.add_pipe("quotes_pos", after="tagger")
+            nlp.add_pipe("quotes_pos")  # after the parser: it reads the dependency labels
         nlp.add_pipe("quotes")
     return nlp
 
