@@ -298,11 +298,16 @@ def ingest(
         where = ix.path
     seconds = time.perf_counter() - started
     click.echo(
-        f"Indexed {done_articles} articles, {done_quotes} quotes, {len(speakers)} speakers"
+        f"Indexed {_count(done_articles, 'article')}, {_count(done_quotes, 'quote')},"
+        f" {_count(len(speakers), 'speaker')}"
         f" in {seconds:.1f} seconds into {where}"
     )
     if bad:
         ctx.exit(1)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

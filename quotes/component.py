@@ -148,18 +148,23 @@ class _Article:
         sentence, or its words are mostly capitalised ("Trump 'The Dealmaker' Could Address
         Clean Energy"). Its quotes are abridged copies of some article's body."""
         lo, hi = self.paras[para]
-        if self.text[lo:hi].rstrip()[-1:] not in _SENTENCE_ENDS:
-            return True
+        body = self.text[lo:hi]
+        if body.rstrip()[-1:] not in _SENTENCE_ENDS and (para == 0 or not any(c in marks.QUOTE_MARKS for c in body)):
+            return True  # a title line, or a link or caption with no quotation in it
         words = [w for w in self.text[lo:hi].split() if w[:1].isalpha()]
         content = [w for w in words if w.lower() not in _SMALL_WORDS]
         return len(content) >= 3 and sum(w[0].isupper() for w in content) >= 0.75 * len(content)
 
     def _title(self, pair: marks.Pair, span: Span) -> bool:
-        """A capitalised name after "the", "a", a possessive or a preposition is a title or a
-        name (MSNBC's "Morning Joe", a "Commander-in-Chief Forum"), not a quotation."""
-        words = [w for w in self.text[pair.start : pair.end].split() if w[:1].isalpha()]
+        """Capitalised words with no closing punctuation ("War and Peace"), or a capitalised
+        name after "the", "a", a possessive or a preposition (MSNBC's "Morning Joe"), are a
+        title or a name, not a quotation."""
+        quoted = self.text[pair.start : pair.end]
+        words = [w for w in quoted.split() if w[:1].isalpha()]
         if not words or any(w[0].islower() and w.lower() not in _SMALL_WORDS for w in words):
             return False
+        if len([w for w in words if w.lower() not in _SMALL_WORDS]) >= 2 and quoted[-1] not in ".,!?":
+            return True  # "War and Peace", "Face the Nation": a title, not a quotation
         before = self.doc[span.start - 1] if span.start > 0 else None
         return before is not None and (before.tag_ in ("POS", "DT", "IN", "PRP$") or before.lower_ == "'s")
 

@@ -62,7 +62,7 @@ harold sean austin carl arthur lawrence dylan jesse jordan bryan billy joe bruce
 albert willie alan juan wayne elijah randy roy vincent ralph eugene russell bobby mason philip
 louis bernie bill mike jim tom ted chris newt rudy reince mitch marco rand jeb barack vladimir
 recep tayyip sergey sergei dmitry boris emmanuel xi narendra benjamin bashar hassan ali mohammed
-muhammad ahmed omar abdullah hamid kim moon shinzo justin francois jean pierre jacques nicolas
+muhammad ahmed omar abdullah hamid shinzo justin francois jean pierre jacques nicolas
 giuseppe matteo silvio pedro carlos luis jair andres manuel mahmoud recep yair naftali
 tony gordon david nigel keir rishi ed jeremy dominic liam lindsey ben ivan igor oleg alexei
 volodymyr petro viktor andrzej mateusz abiy cyril uhuru chuck jeff greg doug tim steve dan
@@ -117,6 +117,7 @@ class Person:
     words: set[str] = field(default_factory=set)  # folded name words
     roles: set[str] = field(default_factory=set)  # folded description words
     gender: str | None = None
+    titled: bool = False  # the gender comes from an honorific (Mr, Mrs), not a first name
 
     @property
     def name(self) -> str:
@@ -163,7 +164,8 @@ class SpeakerResolver:
 
     def _learn_genders(self) -> None:
         """A person who is the only one named in a sentence owns the he/she of that sentence
-        and of the next one (if it names nobody): a majority of those decides an unknown gender."""
+        and of the next one (if it names nobody): a majority of those decides the gender,
+        unless an honorific already did."""
         votes: dict[int, list[str]] = {}
         by_sent: dict[int, set[int]] = {}
         for m in self.mentions:
@@ -183,10 +185,9 @@ class SpeakerResolver:
                     votes.setdefault(who, []).append("m" if tok.lower_ in MALE else "f")
         for who, genders in votes.items():
             person = people[who]
-            if person.gender is None:
-                m, f = genders.count("m"), genders.count("f")
-                if m != f:
-                    person.gender = "m" if m > f else "f"
+            m, f = genders.count("m"), genders.count("f")
+            if not person.titled and m != f:  # the article's own pronouns beat a name list
+                person.gender = "m" if m > f else "f"
 
     # -- building clusters -------------------------------------------------------------
     def _add_name(self, span: Span, context: Span) -> Person | None:
@@ -219,7 +220,8 @@ class SpeakerResolver:
         if len(folded) >= 2 and person.gender is None:
             first = folded[0]
             person.gender = "m" if first in _FIRST_NAMES_M else "f" if first in _FIRST_NAMES_F else None
-        person.gender = gender or person.gender
+        if gender:
+            person.gender, person.titled = gender, True
         person.roles.update(self._descriptions(span))
         root = span.root
         self.mentions.append(Mention(span.start, person, root.dep_ in ("nsubj", "nsubjpass")))

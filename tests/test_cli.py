@@ -20,7 +20,7 @@ from quotes.model import Quote
 QUOTE_FIELDS = list(Quote.__dataclass_fields__)
 HIT_FIELDS = QUOTE_FIELDS + ["score", "matches"]
 SUMMARY = re.compile(
-    r"^Indexed (\d+) articles, (\d+) quotes, (\d+) speakers in \d+\.\d seconds into (.+)$"
+    r"^Indexed (\d+) articles?, (\d+) quotes?, (\d+) speakers? in \d+\.\d seconds into (.+)$"
 )
 
 JANE = '"We won the election," Jane Doe said.\n'

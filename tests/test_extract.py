@@ -363,3 +363,36 @@ def test_extract_articles_jobs_2_gives_the_same_records_as_jobs_1(nlp):
     assert [a for a, _ in one_job] == [a.id for a in articles]
     assert sum(len(qs) for _, qs in one_job) >= 5
     assert records(2) == one_job
+
+
+# -- regressions ----------------------------------------------------------------------------------
+
+
+def test_a_name_list_gender_yields_to_the_articles_own_pronouns(nlp):
+    # "Kim" could be anyone; the article says "she"
+    text = (
+        "Kim Park, the city's chief engineer, inspected the bridge on Monday. She ordered repairs.\n\n"
+        '"The bridge is safe now," she said.'
+    )
+    assert show(run(text, nlp)) == [("direct", "Kim Park", "The bridge is safe now,")]
+
+
+def test_a_last_paragraph_without_a_full_stop_keeps_its_quote(nlp):
+    text = 'Officials inspected the bridge.\n\n"The bridge is safe," Ann Lee said'
+    assert show(run(text, nlp)) == [("direct", "Ann Lee", "The bridge is safe,")]
+
+
+def test_link_lists_and_title_lines_give_no_quotes(nlp):
+    text = (
+        "Turkey says it will establish a safe zone in Syria\n\n"
+        "Ankara and Moscow met on Wednesday.\n\n"
+        "Read more:\n\n"
+        "Russia and Turkey to act to stabilise Idlib province says Putin\n\n"
+        "Israel announces air strikes on Iranian targets in Syria"
+    )
+    assert show(run(text, nlp)) == []
+
+
+def test_a_title_read_after_a_speech_verb_is_not_a_quote(nlp):
+    text = 'John Smith said he had read "War and Peace" twice.'
+    assert [q for q in run(text, nlp) if q.kind != "indirect"] == []
