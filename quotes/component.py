@@ -19,15 +19,17 @@ from spacy.tokens import Doc, Span, Token
 
 from . import marks
 from .cues import (
-    AUX_LEMMAS, CLAUSE_VERBS, INVERTING_VERBS, NAMING_VERBS, ORDER_VERBS, TAG_POS, is_cue,
-    is_document, lemma,
+    AUX_LEMMAS, CLAUSE_VERBS, INVERTING_VERBS, NAMING_VERBS, ORDER_VERBS, PEOPLE_NOUNS, TAG_POS,
+    is_cue, is_document, lemma,
 )
-from .speakers import SpeakerResolver
+from .speakers import ROLE_NOUNS, SpeakerResolver
 
 _SUBJECTS = ("nsubj", "nsubjpass")
+_PHRASE_STOPS = frozenset(",;:()—–-\"“”")
 _SENTENCE_ENDS = frozenset('.!?"”’\'):;…')
 _SMALL_WORDS = frozenset("a an the of in on at to for and or but with by from as is are was says said".split())
 _SPEAKER_ENTS = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")
+_NOT_SPEAKER_ENTS = ("DATE", "TIME", "PERCENT", "CARDINAL", "MONEY", "QUANTITY", "ORDINAL")
 _HEAD_CHAIN = ("conj", "advcl", "xcomp", "pcomp", "acl", "prep")
 _NAME_DEPS = ("compound", "flat", "amod", "det", "nmod", "poss", "case", "nummod", "quantmod")
 
@@ -85,6 +87,22 @@ class QuoteFinder:
     def __call__(self, doc: Doc) -> Doc:
         doc._.quotes = _Article(doc).quotes()
         return doc
+
+
+def speaker_rank(subject: Token | None) -> int:
+    """How likely a cue's subject is to be the speaker: 0 someone (a name, a pronoun, a role,
+    a group of people, an organisation), 1 a document, 2 something else ("Saturday", "it",
+    "a voice"), 3 nobody."""
+    if subject is None:
+        return 3
+    word = subject.lower_
+    if subject.ent_type_ in _NOT_SPEAKER_ENTS or word in ("it", "what", "which", "this", "that", "there"):
+        return 2
+    if subject.pos_ in ("PRON", "PROPN") or subject.ent_type_ in _SPEAKER_ENTS:
+        return 0
+    if word in ROLE_NOUNS or word.rstrip("s") in ROLE_NOUNS or word in PEOPLE_NOUNS or word.rstrip("s") in PEOPLE_NOUNS:
+        return 0
+    return 1 if is_document(subject) else 2
 
 
 @dataclass
@@ -214,13 +232,11 @@ class _Article:
         linked = sorted((c for c in cands if c.i in ancestors), key=lambda c: ancestors[c.i])
         near = sorted(cands, key=lambda c: min(abs(c.i - span.start), abs(c.i - span.end)))
         how = 0.95 if linked else 0.8
-        # The closest cue, unless its subject is a document ("the ad says") and a person's
-        # cue also governs the quote ("Holm said the ad "wrongfully" suggests ...")
+        # The closest cue whose subject can speak: "Holm said the ad "wrongfully" suggests"
+        # is Holm's, "Cruz said Rubio will continue to be "a champion"" is Cruz's.
         options = [(c, self._subject(c)) for c in linked + [c for c in near if c not in linked]]
-        for cue, subject in options:
-            if subject is not None and not is_document(subject):
-                return _Attribution(cue, subject, how)
-        return _Attribution(options[0][0], options[0][1], how)
+        cue, subject = min(options, key=lambda o: speaker_rank(o[1]))  # min keeps the first best
+        return _Attribution(cue, subject, how)
 
     def _dash_attribution(self, span: Span) -> _Attribution | None:
         """`"Quote" — Jane Doe`: a name right after a dash that follows the quote."""
@@ -264,6 +280,13 @@ class _Article:
             if cues:
                 cue = max(cues, key=lambda c: c.i)
                 return _Attribution(cue, self._subject(cue), 0.85)
+            # no speech verb: "McConnell delivered a blunt message to Trump: "It's time...""
+            verb = self.doc[tok].head
+            while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+                verb = verb.head
+            subject = self._own_subject(verb) if verb.pos_ in ("VERB", "AUX") else None
+            if speaker_rank(subject) <= 1:
+                return _Attribution(None, subject, 0.7)
         earlier = [c for c in self.cues if self._para(c.idx) == para and c.i < span.start]
         found = self._last_person_cue(earlier, 0.75)
         if found:
@@ -279,7 +302,7 @@ class _Article:
     def _last_person_cue(self, cues: list[Token], how: float) -> _Attribution | None:
         for cue in reversed(cues):
             subject = self._subject(cue)
-            if subject is not None and not is_document(subject):
+            if speaker_rank(subject) == 0:
                 return _Attribution(cue, subject, how)
         return None
 
@@ -389,6 +412,24 @@ class _Article:
         while hi > subject.i + 1 and (self.in_quote[hi - 1] or self.doc[hi - 1].is_punct or self.doc[hi - 1].is_space):
             hi -= 1
         return self.doc[lo:hi]
+
+    def _with_modifiers(self, subject: Token, mention: Span) -> str:
+        """A common-noun source with what follows it up to a comma, dash or participle ("a
+        spokesman for committee Democrats", "a person close to the Clintons"): the mention is
+        resolved without them, but a citation needs them."""
+        if subject.pos_ != "NOUN":
+            return mention.text
+        hi = mention.end
+        for tok in subject.subtree:
+            if tok.i < hi:
+                continue
+            if (tok.i != hi or self.in_quote[tok.i] or tok.text in _PHRASE_STOPS
+                    or tok.dep_ == "acl" and tok.tag_ == "VBG" or tok.lower_ == "as"):
+                break
+            hi += 1
+        while hi > mention.end and (self.doc[hi - 1].is_punct or self.doc[hi - 1].is_space):
+            hi -= 1
+        return self.doc[mention.start : hi].text
 
     # -- indirect speech --------------------------------------------------------------------
     def _indirect(
@@ -501,7 +542,10 @@ class _Article:
             name, person, sure = self.speakers.resolve(named)
             if person is not None:
                 self.speakers.note_speaker(subject.i, person)
-            self._resolved[subject.i] = (name, mention.text, sure)
+            written = self._with_modifiers(subject, mention)
+            if name == mention.text:  # unresolved: the source as written, in full
+                name = written
+            self._resolved[subject.i] = (name, written, sure)
         return self._resolved[subject.i]
 
     @staticmethod

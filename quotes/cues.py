@@ -80,6 +80,14 @@ AUX_LEMMAS = {"be", "is", "am", "are", "was", "were", "been", "being", "'s", "'r
                "have", "has", "had", "having", "'ve", "'d", "do", "does", "did"}
 
 
+# Common nouns for people and groups of them, who can be the source of a quote.
+PEOPLE_NOUNS = frozenset("""
+people person official source aide member resident expert advocate critic supporter voter
+democrat republican lawmaker campaign group committee company government police agency
+administration ministry department spokesman spokeswoman spokesperson union panel council
+court prosecutor investigator organizer protester witness family relative friend neighbor
+student teacher parent worker employee executive analyst economist researcher
+""".split())
 # Things, not people: a cue whose subject is one of these yields to a person's cue.
 DOCUMENT_NOUNS = frozenset("""
 statement letter ad advertisement spot video report memo document complaint study poll survey

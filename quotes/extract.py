@@ -33,6 +33,10 @@ def load_nlp(model: str | None = None):
 
 @lru_cache(maxsize=4)
 def _load(name: str):
+    # spaCy's small models run their matrix products in one thread; an idle OpenBLAS thread
+    # pool only competes with the worker processes for the cores. (Takes effect when numpy
+    # is first imported here, as it is from the CLI.)
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     import spacy
 
     try:
