@@ -89,6 +89,11 @@ class QuoteFinder:
         return doc
 
 
+def _namelike(tok: Token) -> bool:
+    """A person's name, or a proper noun the entity recogniser left unlabelled."""
+    return tok.ent_type_ == "PERSON" or tok.pos_ == "PROPN" and tok.ent_type_ == ""
+
+
 def speaker_rank(subject: Token | None) -> int:
     """How likely a cue's subject is to be the speaker: 0 someone (a name, a pronoun, a role,
     a group of people, an organisation), 1 a document, 2 something else ("Saturday", "it",
@@ -354,10 +359,10 @@ class _Article:
             j = i - 1
             while j >= max(0, i - 12) and doc[j].text != "," and not self.in_quote[j]:
                 j -= 1
-            if j >= 1 and doc[j].text == "," and doc[j - 1].ent_type_ == "PERSON" and not self.in_quote[j - 1]:
+            if j >= 1 and doc[j].text == "," and _namelike(doc[j - 1]) and not self.in_quote[j - 1]:
                 return doc[j - 1]
         if i >= 0 and not self.in_quote[i] and (
-            doc[i].ent_type_ == "PERSON" or doc[i].pos_ == "PRON" and doc[i].dep_ != "dobj"
+            _namelike(doc[i]) or doc[i].pos_ == "PRON" and doc[i].dep_ != "dobj"
         ):
             return doc[i]
         j = cue.i + 1
