@@ -172,7 +172,8 @@ class _Article:
         Clean Energy"). Its quotes are abridged copies of some article's body."""
         lo, hi = self.paras[para]
         body = self.text[lo:hi]
-        if body.rstrip()[-1:] not in _SENTENCE_ENDS and (para == 0 or not any(c in marks.QUOTE_MARKS for c in body)):
+        quoted = any(lo <= p.open < hi for p in self.pairs)
+        if body.rstrip()[-1:] not in _SENTENCE_ENDS and (para == 0 or not quoted):
             return True  # a title line, or a link or caption with no quotation in it
         words = [w for w in self.text[lo:hi].split() if w[:1].isalpha()]
         content = [w for w in words if w.lower() not in _SMALL_WORDS]

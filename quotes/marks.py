@@ -32,7 +32,6 @@ _DOUBLE_PAIRS = {
 _DOUBLE = set('"“”„«»‹›‟')
 _OPEN_ONLY = set("“„«‹‟")
 _SINGLE = set("'‘’‚")
-QUOTE_MARKS = frozenset(_DOUBLE | _SINGLE)
 _PARA_RE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
 # Characters that may stand right before an opening mark, or right after a closing one.
 _BEFORE_OPEN = set(" \t\n\r\u00a0([{—–-/:;,") | _DOUBLE | _SINGLE

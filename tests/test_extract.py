@@ -387,7 +387,7 @@ def test_link_lists_and_title_lines_give_no_quotes(nlp):
         "Turkey says it will establish a safe zone in Syria\n\n"
         "Ankara and Moscow met on Wednesday.\n\n"
         "Read more:\n\n"
-        "Russia and Turkey to act to stabilise Idlib province says Putin\n\n"
+        "Russia and Turkey to act to stabilise Syria's Idlib province says Putin\n\n"
         "Israel announces air strikes on Iranian targets in Syria"
     )
     assert show(run(text, nlp)) == []
