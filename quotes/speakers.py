@@ -157,7 +157,7 @@ class SpeakerResolver:
         self._by_word: dict[str, list[Person]] = {}
         for ent in doc.ents:
             if ent.label_ == "PERSON":
-                self._add_name(ent, ent)
+                self._add_name(ent)
         self.mentions.sort(key=lambda m: m.start)
         self._starts = [m.start for m in self.mentions]
         self._learn_genders()
@@ -190,7 +190,7 @@ class SpeakerResolver:
                 person.gender = "m" if m > f else "f"
 
     # -- building clusters -------------------------------------------------------------
-    def _add_name(self, span: Span, context: Span) -> Person | None:
+    def _add_name(self, span: Span) -> Person | None:
         words, gender = _name_words(list(span))
         before = span.doc[max(0, span.start - 4) : span.start]
         for tok in reversed(list(before)):  # "Mr", "Senator" just before the entity
@@ -229,20 +229,23 @@ class SpeakerResolver:
 
     def _match(self, folded: list[str], gender: str | None, at: int) -> Person | None:
         """The existing person this name belongs to, if any."""
-        cands = [p for p in self._by_word.get(folded[-1], []) if set(folded) <= p.words]
+        cands = self._candidates(folded, gender)
         if not cands and len(folded) >= 2:
             # "Tayyip Erdogan" then "Recep Tayyip Erdogan": the longer contains the shorter
             cands = [p for p in self._by_word.get(folded[-1], []) if p.words <= set(folded)
                      and fold(p.name).split()[-1] == folded[-1]]
-        if len(folded) == 1 and not cands:
-            cands = [p for p in self._by_word.get(folded[0], [])]
-        if gender:
-            cands = [p for p in cands if p.gender in (None, gender)] or cands
         if not cands:
             return None
         if len(cands) > 1 and len(folded) >= 2:
             return None  # a second full name that shares words: keep apart
         return self._latest(cands, at)
+
+    def _candidates(self, folded: list[str], gender: str | None) -> list[Person]:
+        """People whose names hold all these words, of a matching gender where one is known."""
+        cands = [p for p in self._by_word.get(folded[-1], []) if set(folded) <= p.words] if folded else []
+        if gender:
+            cands = [p for p in cands if p.gender in (None, gender)] or cands
+        return cands
 
     def _latest(self, cands: list[Person], at: int) -> Person:
         for m in reversed(self.mentions):
@@ -302,9 +305,7 @@ class SpeakerResolver:
                         person.names.append(longer)
                 return person.name, person, 0.9
         if all(t.pos_ == "PROPN" for t in words) and folded:
-            cands = [p for p in self._by_word.get(folded[-1], []) if set(folded) <= p.words]
-            if gender:
-                cands = [p for p in cands if p.gender in (None, gender)] or cands
+            cands = self._candidates(folded, gender)
             if cands:
                 person = self._latest(cands, mention.start)
                 return person.name, person, 0.85
@@ -318,13 +319,7 @@ class SpeakerResolver:
 
     def _person_for(self, ent: Span, at: int, gender: str | None = None) -> Person | None:
         words, own_gender = _name_words(list(ent))
-        gender = gender or own_gender
-        folded = fold(" ".join(t.text for t in words)).split()
-        if not folded:
-            return None
-        cands = [p for p in self._by_word.get(folded[-1], []) if set(folded) <= p.words]
-        if gender:
-            cands = [p for p in cands if p.gender in (None, gender)] or cands
+        cands = self._candidates(fold(" ".join(t.text for t in words)).split(), gender or own_gender)
         return self._latest(cands, at) if cands else None
 
     def _pronoun(self, at: int, gender: str) -> Person | None:

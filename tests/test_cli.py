@@ -442,7 +442,7 @@ def test_show(run, ix):
     }
     assert record["citation"] == 'Ann Lee, "Taxes will not rise", Budget, Daily, 2020-03-01'
     table = run("show", hit["id"], "--index", ix).stdout
-    assert f"id:" in table and hit["id"] in table
+    assert "id:" in table and hit["id"] in table
     assert "Ann Lee said" in table  # the sentence context
     assert table.strip().splitlines()[-1].strip() == record["citation"]
 
