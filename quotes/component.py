@@ -25,7 +25,8 @@ from .cues import (
 from .speakers import ROLE_NOUNS, SpeakerResolver
 
 _SUBJECTS = ("nsubj", "nsubjpass")
-_PHRASE_STOPS = frozenset(",;:()—–-\"“”")
+_PHRASE_STOPS = frozenset(',;:()"“”')
+_MAX_MENTION = 12  # tokens: a source as written, not a paragraph
 _SENTENCE_ENDS = frozenset('.!?"”’\'):;…')
 _SMALL_WORDS = frozenset("a an the of in on at to for and or but with by from as is are was says said".split())
 _SPEAKER_ENTS = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")
@@ -420,17 +421,19 @@ class _Article:
         return self.doc[lo:hi]
 
     def _with_modifiers(self, subject: Token, mention: Span) -> str:
-        """A common-noun source with what follows it up to a comma, dash or participle ("a
-        spokesman for committee Democrats", "a person close to the Clintons"): the mention is
-        resolved without them, but a citation needs them."""
+        """A common-noun source with the phrases that follow it, up to a comma, a dash or a
+        clause ("a spokesman for committee Democrats", "a person close to the Clintons"): the
+        mention is resolved without them, but a citation needs them."""
         if subject.pos_ != "NOUN":
             return mention.text
         hi = mention.end
+        clauses = {t.i for c in subject.rights if c.dep_ in ("relcl", "acl") for t in c.subtree}
         for tok in subject.subtree:
             if tok.i < hi:
                 continue
-            if (tok.i != hi or self.in_quote[tok.i] or tok.text in _PHRASE_STOPS
-                    or tok.dep_ == "acl" and tok.tag_ == "VBG" or tok.lower_ == "as"):
+            dash = tok.text in "-–—" and (tok.whitespace_ or self.doc[tok.i - 1].whitespace_)
+            if (tok.i != hi or hi - mention.start >= _MAX_MENTION or self.in_quote[tok.i] or tok.i in clauses
+                    or tok.text in _PHRASE_STOPS or dash or tok.lower_ == "as"):
                 break
             hi += 1
         while hi > mention.end and (self.doc[hi - 1].is_punct or self.doc[hi - 1].is_space):
