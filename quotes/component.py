@@ -138,6 +138,7 @@ class _Article:
         self.cues = [t for t in doc if not self.in_quote[t.i] and is_cue(t)]
         self.speakers = SpeakerResolver(doc)
         self._resolved: dict[int, tuple[str, str, float]] = {}
+        self._headlines: dict[int, bool] = {}
 
     # -- finding ----------------------------------------------------------------------
     def quotes(self) -> list[DocQuote]:
@@ -171,12 +172,17 @@ class _Article:
         """A headline, subhead, link or caption, not body text: it does not end like a
         sentence, or its words are mostly capitalised ("Trump 'The Dealmaker' Could Address
         Clean Energy"). Its quotes are abridged copies of some article's body."""
+        if para not in self._headlines:
+            self._headlines[para] = self._looks_like_headline(para)
+        return self._headlines[para]
+
+    def _looks_like_headline(self, para: int) -> bool:
         lo, hi = self.paras[para]
         body = self.text[lo:hi]
         quoted = any(lo <= p.open < hi for p in self.pairs)
         if body.rstrip()[-1:] not in _SENTENCE_ENDS and (para == 0 or not quoted):
             return True  # a title line, or a link or caption with no quotation in it
-        words = [w for w in self.text[lo:hi].split() if w[:1].isalpha()]
+        words = [w for w in body.split() if w[:1].isalpha()]
         content = [w for w in words if w.lower() not in _SMALL_WORDS]
         return len(content) >= 3 and sum(w[0].isupper() for w in content) >= 0.75 * len(content)
 
