@@ -272,32 +272,46 @@ class _Article:
         words = [t for t in span if t.is_alpha]
         if not words or all(t.is_title or t.is_upper or t.is_stop for t in words):
             return _Attribution(None, None, 0.0)
-        verb = span.root.head
-        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
-            verb = verb.head
-        if verb.pos_ not in ("VERB", "AUX") or self.in_quote[verb.i]:
+        verb = self._verb_above(span.root)
+        if verb is None or self.in_quote[verb.i]:
             return _Attribution(None, None, 0.0)
         subject = self._own_subject(verb)
         if subject is None or subject.lower_ in ("it", "this", "that", "there", "which"):
             return _Attribution(None, None, 0.0)
         return _Attribution(None, subject, 0.5)
 
+    @staticmethod
+    def _verb_above(tok: Token) -> Token | None:
+        """The nearest verb among the token's heads."""
+        verb = tok.head
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+            verb = verb.head
+        return verb if verb.pos_ in ("VERB", "AUX") else None
+
+    def _colon_before(self, char: int, para: int) -> int | None:
+        """The position of a colon that introduces a quote opening at `char`: at the end of the
+        text before it in its paragraph, or, if it opens the paragraph, of the paragraph before."""
+        lo = self.paras[para][0]
+        before = self.text[lo:char].rstrip()
+        if not before and para > 0:
+            lo = self.paras[para - 1][0]
+            before = self.text[lo : self.paras[para - 1][1]].rstrip()
+        return lo + len(before) - 1 if before.endswith(":") else None
+
     def _inherited(self, pair: marks.Pair, span: Span, para: int, last: dict[int, _Attribution]) -> _Attribution | None:
         """A quote with no cue of its own: a colon introduction, else the running speaker: the
         last attribution before it in its paragraph, or in the paragraph before if it opens
         its own ("Smith said she would run." then a quote paragraph)."""
-        before = self.text[: pair.open].rstrip()
-        if before.endswith(":"):
-            tok = self._tok(len(before) - 1)
+        colon = self._colon_before(pair.open, para)
+        if colon is not None:
+            tok = self._tok(colon)
             cues = [c for c in self.cues if c.sent.start <= tok <= c.sent.end]
             if cues:
                 cue = max(cues, key=lambda c: c.i)
                 return _Attribution(cue, self._subject(cue), 0.85)
             # no speech verb: "McConnell delivered a blunt message to Trump: "It's time...""
-            verb = self.doc[tok].head
-            while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
-                verb = verb.head
-            subject = self._own_subject(verb) if verb.pos_ in ("VERB", "AUX") else None
+            verb = self._verb_above(self.doc[tok])
+            subject = self._own_subject(verb) if verb is not None else None
             if speaker_rank(subject) <= 1:
                 return _Attribution(None, subject, 0.7)
         earlier = [c for c in self.cues if self._para(c.idx) == para and c.i < span.start]
