@@ -262,7 +262,7 @@ class _Article:
             while j < len(doc) and doc[j].is_space:
                 j += 1
             if j < len(doc) and doc[j].ent_type_ == "PERSON":
-                ent = next(e for e in doc.ents if e.start <= j < e.end)
+                ent = self.speakers.entity_at(j)
                 return _Attribution(None, ent.root, 0.8)
         return None
 
@@ -432,7 +432,7 @@ class _Article:
         while hi > subject.i + 1 and self.doc[hi - 1].dep_ == "cc":
             hi -= 1
         if subject.ent_type_ in _SPEAKER_ENTS:
-            ent = next(e for e in subject.doc.ents if e.start <= subject.i < e.end)
+            ent = self.speakers.entity_at(subject.i)
             lo, hi = min(lo, ent.start), max(hi, ent.end)
         while lo < subject.i and (self.in_quote[lo] or self.doc[lo].is_punct or self.doc[lo].is_space):
             lo += 1

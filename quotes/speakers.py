@@ -155,7 +155,10 @@ class SpeakerResolver:
         self.people: list[Person] = []
         self.mentions: list[Mention] = []
         self._by_word: dict[str, list[Person]] = {}
+        self._entity_at: dict[int, Span] = {}  # token index -> its entity (doc.ents is rebuilt per access)
         for ent in doc.ents:
+            for i in range(ent.start, ent.end):
+                self._entity_at[i] = ent
             if ent.label_ == "PERSON":
                 self._add_name(ent)
         self.mentions.sort(key=lambda m: m.start)
@@ -270,6 +273,10 @@ class SpeakerResolver:
             words.add(fold(root.head.text))
         return {w for w in words if w}
 
+    def entity_at(self, i: int) -> Span | None:
+        """The named entity that token `i` belongs to, if any."""
+        return self._entity_at.get(i)
+
     # -- resolving -----------------------------------------------------------------------
     def note_speaker(self, token_index: int, person: Person) -> None:
         """Record that `person` spoke at this position: pronouns later prefer them."""
@@ -289,7 +296,8 @@ class SpeakerResolver:
             return (person.name, person, 0.75) if person else (mention.text, None, 0.4)
         if words[0].pos_ == "PRON":
             return mention.text, None, 0.5
-        names = [e for e in mention.ents if e.label_ == "PERSON"]
+        names = [e for e in dict.fromkeys(self.entity_at(i) for i in range(mention.start, mention.end))
+                 if e is not None and e.label_ == "PERSON" and mention.start <= e.start and e.end <= mention.end]
         if names:
             person = self._person_for(names[-1], mention.start, gender)
             if person:
