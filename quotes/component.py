@@ -504,8 +504,10 @@ class _Article:
             return []
         if verb not in CLAUSE_VERBS:
             return []
+        # "told them to leave" reports speech; "Asked to describe ..." (no addressee) does not
+        addressed = any(c.dep_ in ("dobj", "dative") for c in cue.children)
         clauses = [list(c.subtree) for c in cue.children
-                   if c.dep_ == "ccomp" or c.dep_ == "xcomp" and verb in ORDER_VERBS]
+                   if c.dep_ == "ccomp" or c.dep_ == "xcomp" and verb in ORDER_VERBS and addressed]
         if not clauses and cue.dep_ == "parataxis" and cue.head.pos_ in ("VERB", "AUX"):
             # "Lenox was a juggernaut, Mr. Clarke said, until ...": the head's clause, in the
             # two parts around the interjected attribution

@@ -396,3 +396,14 @@ def test_link_lists_and_title_lines_give_no_quotes(nlp):
 def test_a_title_read_after_a_speech_verb_is_not_a_quote(nlp):
     text = 'John Smith said he had read "War and Peace" twice.'
     assert [q for q in run(text, nlp) if q.kind != "indirect"] == []
+
+
+def test_being_asked_is_not_reporting_speech(nlp):
+    quotes = run("Asked to describe the device, Commissioner James O'Neill said it was a pressure cooker.", nlp)
+    assert [(q.kind, q.text) for q in quotes] == [("indirect", "it was a pressure cooker")]
+    assert quotes[0].speaker == "James O'Neill"
+
+
+def test_telling_someone_to_act_is_reported_speech(nlp):
+    quotes = run("The mayor, Ann Lee, told residents to stay indoors.", nlp)
+    assert [(q.kind, q.text) for q in quotes] == [("indirect", "to stay indoors")]
