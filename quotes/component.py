@@ -19,12 +19,13 @@ from spacy.tokens import Doc, Span, Token
 
 from . import marks
 from .cues import (
-    AUX_LEMMAS, CLAUSE_VERBS, INVERTING_VERBS, NAMING_VERBS, ORDER_VERBS, PEOPLE_NOUNS, TAG_POS,
+    AUX_LEMMAS, CLAUSE_VERBS, COMMISSIVE_VERBS, INVERTING_VERBS, NAMING_VERBS, ORDER_VERBS, PEOPLE_NOUNS, TAG_POS,
     is_cue, is_document, lemma,
 )
 from .speakers import ROLE_NOUNS, SpeakerResolver
 
 _SUBJECTS = ("nsubj", "nsubjpass")
+_BREAKS = frozenset({",", "—", "–", "-", "--"})
 _PHRASE_STOPS = frozenset(',;:()"“”')
 _MAX_MENTION = 12  # tokens: a source as written, not a paragraph
 _SENTENCE_ENDS = frozenset('.!?"”’\'):;…')
@@ -88,6 +89,17 @@ class QuoteFinder:
     def __call__(self, doc: Doc) -> Doc:
         doc._.quotes = _Article(doc).quotes()
         return doc
+
+
+def _passive(verb: Token) -> bool:
+    return any(c.dep_ == "auxpass" for c in verb.children)
+
+
+def _relative_front(clause: list[Token], cue: Token) -> bool:
+    """The clause's only words before the cue are a relative word ("that", "which")."""
+    front = [t for t in clause if t.i < cue.i]
+    return bool(front) and any(t.i > cue.i for t in clause) and all(
+        t.tag_ in ("WDT", "WP", "IN") or t.lower_ == "that" for t in front)
 
 
 def _namelike(tok: Token) -> bool:
@@ -489,31 +501,64 @@ class _Article:
 
     def _clauses(self, cue: Token) -> list[list[Token]]:
         """The token lists of the clauses a cue reports."""
-        verb = lemma(cue)
         if cue.lower_ == "according":  # scopes over its whole sentence
             head = cue.sent.root
             if head.i == cue.i:
                 return []
-            return [[t for t in head.subtree if not cue.left_edge.i <= t.i <= cue.right_edge.i]]
-        if verb in NAMING_VERBS:  # "Obama called Burma a good news story": object + label
-            objects = [c for c in cue.children if c.dep_ == "dobj"]
-            labels = [c for c in cue.children if c.dep_ in ("oprd", "xcomp", "ccomp", "attr")
-                      and objects and c.i > objects[0].i]
-            if objects and labels:
-                return [[t for t in self.doc[objects[0].left_edge.i : labels[-1].right_edge.i + 1]]]
-            return []
+            lo, hi = cue.left_edge.i, cue.right_edge.i
+            rest = [t for t in head.subtree if not lo <= t.i <= hi]
+            after = [t for t in rest if t.i > hi]
+            if self._interjected(lo, hi) and any(t.pos_ in ("VERB", "AUX") for t in after):
+                return [[t for t in rest if t.i < lo], after]  # "X, according to Y, did Z"
+            return [rest]
+        verb = lemma(cue)
+        if verb in NAMING_VERBS:
+            return self._naming(cue, verb)
         if verb not in CLAUSE_VERBS:
             return []
         # "told them to leave" reports speech; "Asked to describe ..." (no addressee) does not
         addressed = any(c.dep_ in ("dobj", "dative") for c in cue.children)
         clauses = [list(c.subtree) for c in cue.children
                    if c.dep_ == "ccomp" or c.dep_ == "xcomp" and verb in ORDER_VERBS and addressed]
+        if not clauses and (verb in COMMISSIVE_VERBS or verb == "say" and _passive(cue)):
+            # "vowed to fight on", "is said to be ill"
+            clauses = [list(c.subtree) for c in cue.children if c.dep_ == "xcomp" and c.i > cue.i]
         if not clauses and cue.dep_ == "parataxis" and cue.head.pos_ in ("VERB", "AUX"):
             # "Lenox was a juggernaut, Mr. Clarke said, until ...": the head's clause, in the
             # two parts around the interjected attribution
             rest = [t for t in cue.head.subtree if not cue.left_edge.i <= t.i <= cue.right_edge.i]
             clauses = [[t for t in rest if t.i < cue.i], [t for t in rest if t.i > cue.i]]
-        return clauses
+        # "a strike that executives said could ...": the relative word is not reported
+        return [[t for t in c if t.i > cue.i] if _relative_front(c, cue) else c for c in clauses]
+
+    def _naming(self, cue: Token, verb: str) -> list[list[Token]]:
+        """"called Burma a good news story", "described the party as a highway", "called for
+        a recount", "called on Congress to act": the object and what it is called or asked."""
+        doc = self.doc
+        objects = [c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i]
+        if objects:
+            labels = [c for c in cue.children if c.i > objects[0].i and (
+                c.dep_ in ("oprd", "xcomp", "ccomp", "attr") or c.dep_ == "prep" and c.lower_ == "as")]
+            if labels:
+                return [list(doc[objects[0].left_edge.i : labels[-1].right_edge.i + 1])]
+            return []
+        if verb != "call" or _passive(cue):
+            return []
+        preps = [c for c in cue.children if c.dep_ == "prep" and c.lower_ in ("for", "on") and c.i > cue.i
+                 and all(t.pos_ == "ADV" for t in doc[cue.i + 1 : c.i])]
+        objs = [c for c in preps[0].children if c.dep_ in ("pobj", "pcomp")] if preps else []
+        if not objs:
+            return []
+        hi = objs[-1].right_edge.i
+        for c in cue.children:
+            if c.dep_ in ("xcomp", "ccomp", "advcl") and c.i > preps[0].i and c.left_edge.i <= hi + 1:
+                hi = max(hi, c.right_edge.i)
+        return [list(doc[objs[0].left_edge.i : hi + 1])]
+
+    def _interjected(self, lo: int, hi: int) -> bool:
+        """Tokens lo..hi stand between commas or dashes, inside a sentence."""
+        doc = self.doc
+        return lo > 0 and hi + 1 < len(doc) and doc[lo - 1].text in _BREAKS and doc[hi + 1].text in _BREAKS
 
     def _clause_span(self, tokens: list[Token], verb_needed: bool = True) -> tuple[int, int] | None:
         """Character span of a reported clause: no leading "that", no second clause after a

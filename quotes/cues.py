@@ -28,8 +28,10 @@ report reveal disclose predict promise pledge vow threaten boast brag complain l
 quip exclaim continue conclude emphasize emphasise stress caution counter retort testify
 allege charge reiterate repeat inform advise recommend proclaim mention recount affirm assure
 opine point hint indicate reason posit fret scoff swear guarantee agree object protest
-ask urge order instruct call implore beg
+ask urge order instruct call implore beg forecast estimate recall demand
 """.split())
+# Cues whose infinitive is what was said: "vowed to fight on".
+COMMISSIVE_VERBS = frozenset("promise pledge vow threaten agree swear offer propose".split())
 # Cues that name or characterise: "X called the talks effective".
 NAMING_VERBS = frozenset("call describe label dub term characterize characterise brand".split())
 # Cues that put the speaker after them ("said Jordan", "added the minister").

@@ -407,3 +407,18 @@ def test_being_asked_is_not_reporting_speech(nlp):
 def test_telling_someone_to_act_is_reported_speech(nlp):
     quotes = run("The mayor, Ann Lee, told residents to stay indoors.", nlp)
     assert [(q.kind, q.text) for q in quotes] == [("indirect", "to stay indoors")]
+
+
+@pytest.mark.parametrize(
+    "text, reported",
+    [
+        ("Senator Mary Smith vowed to block the bill.", "to block the bill"),
+        ("Senator Mary Smith called for a recount of the votes.", "a recount of the votes"),
+        ("Senator Mary Smith called on Congress to pass the bill.", "Congress to pass the bill"),
+        ("Senator Mary Smith described the plan as a disaster.", "the plan as a disaster"),
+        ("The company faces a strike that union leaders said could start on Monday.", "could start on Monday"),
+        ("Prices, according to the ministry, rose by a third in March.", "rose by a third in March"),
+    ],
+)
+def test_other_shapes_of_reported_speech(nlp, text, reported):
+    assert reported in [q.text for q in run(text, nlp) if q.kind == "indirect"], show(run(text, nlp))
