@@ -521,8 +521,11 @@ class _Article:
         clauses = [list(c.subtree) for c in cue.children
                    if c.dep_ == "ccomp" or c.dep_ == "xcomp" and verb in ORDER_VERBS and addressed]
         if not clauses and (verb in COMMISSIVE_VERBS or verb == "say" and _passive(cue)):
-            # "vowed to fight on", "is said to be ill"
-            clauses = [list(c.subtree) for c in cue.children if c.dep_ == "xcomp" and c.i > cue.i]
+            # "vowed to fight on", "is said to be ill" (one clause, even where the parser split
+            # a hyphenated verb into several complements: "to co-ordinate")
+            xcomps = [c for c in cue.children if c.dep_ == "xcomp" and c.i > cue.i]
+            if xcomps:
+                clauses = [list(self.doc[xcomps[0].left_edge.i : xcomps[-1].right_edge.i + 1])]
         if not clauses and cue.dep_ == "parataxis" and cue.head.pos_ in ("VERB", "AUX"):
             # "Lenox was a juggernaut, Mr. Clarke said, until ...": the head's clause, in the
             # two parts around the interjected attribution

@@ -422,3 +422,8 @@ def test_telling_someone_to_act_is_reported_speech(nlp):
 )
 def test_other_shapes_of_reported_speech(nlp, text, reported):
     assert reported in [q.text for q in run(text, nlp) if q.kind == "indirect"], show(run(text, nlp))
+
+
+def test_a_hyphenated_verb_in_a_vow_is_one_clause(nlp):
+    quotes = run("Vladimir Putin vowed to co-ordinate their actions more closely in Syria.", nlp)
+    assert [(q.kind, q.text) for q in quotes] == [("indirect", "to co-ordinate their actions more closely in Syria")]
