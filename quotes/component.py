@@ -239,7 +239,7 @@ class _Article:
         nearest cue in its sentence(s) or the short sentence right after it."""
         doc = self.doc
         sent_lo, sent_hi = span[0].sent.start, span[-1].sent.end
-        if sent_hi < len(doc) and sent_hi - span.end <= 2:
+        if sent_hi < len(doc) and sent_hi - span.end <= 2 and "\n" not in doc[span.end : sent_hi + 1].text:
             nxt = doc[sent_hi].sent  # `"Quote?" Clinton said.` parsed as two sentences
             if nxt.end - nxt.start <= 12 and any(
                 is_cue(t) and not any(c.dep_ in ("ccomp", "dobj") for c in t.children) for t in nxt

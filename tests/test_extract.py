@@ -427,3 +427,9 @@ def test_other_shapes_of_reported_speech(nlp, text, reported):
 def test_a_hyphenated_verb_in_a_vow_is_one_clause(nlp):
     quotes = run("Vladimir Putin vowed to co-ordinate their actions more closely in Syria.", nlp)
     assert [(q.kind, q.text) for q in quotes] == [("indirect", "to co-ordinate their actions more closely in Syria")]
+
+
+def test_an_attribution_in_the_next_paragraph_is_not_the_quotes(nlp):
+    text = '"We\'re at a moment when we need people of substance."\n\nPeople like Scott, he said.'
+    [quote] = [q for q in run(text, nlp) if q.kind == "direct"]
+    assert (quote.speaker, quote.cue) == (None, None)
