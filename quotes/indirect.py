@@ -1,0 +1,141 @@
+"""Indirect speech: the clauses that speech cues report ("X said (that) ...", "according to
+X, ...", "X vowed to ...", "X called the talks effective"), for the `quotes` component.
+
+A mixin of the component's per-Doc state (`doc`, `cues`, `pairs`, `in_quote`, `_subject`,
+`_headline`, `_para`): it only adds the finding of reported clauses; attribution and
+annotation stay in `component.py`.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from .cues import CLAUSE_VERBS, COMMISSIVE_VERBS, NAMING_VERBS, ORDER_VERBS, lemma
+
+_BREAKS = frozenset({",", "—", "–", "-", "--"})
+
+
+def _passive(verb: Token) -> bool:
+    return any(c.dep_ == "auxpass" for c in verb.children)
+
+
+def _relative_front(clause: list[Token], cue: Token) -> bool:
+    """The clause's only words before the cue are a relative word ("that", "which")."""
+    front = [t for t in clause if t.i < cue.i]
+    return bool(front) and any(t.i > cue.i for t in clause) and all(
+        t.tag_ in ("WDT", "WP", "IN") or t.lower_ == "that" for t in front)
+
+
+class ReportedClauses:
+    """Finds reported clauses; the host class supplies the Doc state and `_subject`."""
+
+    def _indirect(
+        self, direct: list[tuple[int, int]], mixed: list[tuple[int, int]]
+    ) -> list[tuple[int, int, Token, Token]]:
+        """Reported clauses of speech cues: "X said (that) ...", "..., X said, ...",
+        "X told Y to ...", "according to X, ...", as (start, end, cue, subject). A clause that
+        is a direct quote is left out; one that holds mixed quotes is kept (the fragments are
+        quotes of their own)."""
+        out = []
+        for cue in self.cues:
+            if self._headline(self._para(cue.idx)):
+                continue
+            for tokens in self._clauses(cue):
+                span = self._clause_span(tokens, verb_needed=lemma(cue) not in NAMING_VERBS)
+                if span is None:
+                    continue
+                s, e = span
+                inside = sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in direct)
+                if inside > 0.5 * (e - s):
+                    continue  # the clause is a direct quotation already found
+                if any(qs - 1 <= s and e <= qe + 1 for qs, qe in mixed):
+                    continue  # the whole clause is quoted: one record, the quote
+                subject = self._subject(cue)
+                if subject is None or s <= subject.idx < e:
+                    continue
+                out.append((s, e, cue, subject))
+        return out
+
+    def _clauses(self, cue: Token) -> list[list[Token]]:
+        """The token lists of the clauses a cue reports."""
+        if cue.lower_ == "according":  # scopes over its whole sentence
+            head = cue.sent.root
+            if head.i == cue.i:
+                return []
+            lo, hi = cue.left_edge.i, cue.right_edge.i
+            rest = [t for t in head.subtree if not lo <= t.i <= hi]
+            after = [t for t in rest if t.i > hi]
+            if self._interjected(lo, hi) and any(t.pos_ in ("VERB", "AUX") for t in after):
+                return [[t for t in rest if t.i < lo], after]  # "X, according to Y, did Z"
+            return [rest]
+        verb = lemma(cue)
+        if verb in NAMING_VERBS:
+            return self._naming(cue, verb)
+        if verb not in CLAUSE_VERBS:
+            return []
+        # "told them to leave" reports speech; "Asked to describe ..." (no addressee) does not
+        addressed = any(c.dep_ in ("dobj", "dative") for c in cue.children)
+        clauses = [list(c.subtree) for c in cue.children
+                   if c.dep_ == "ccomp" or c.dep_ == "xcomp" and verb in ORDER_VERBS and addressed]
+        if not clauses and (verb in COMMISSIVE_VERBS or verb == "say" and _passive(cue)):
+            # "vowed to fight on", "is said to be ill" (one clause, even where the parser split
+            # a hyphenated verb into several complements: "to co-ordinate")
+            xcomps = [c for c in cue.children if c.dep_ == "xcomp" and c.i > cue.i]
+            if xcomps:
+                clauses = [list(self.doc[xcomps[0].left_edge.i : xcomps[-1].right_edge.i + 1])]
+        if not clauses and cue.dep_ == "parataxis" and cue.head.pos_ in ("VERB", "AUX"):
+            # "Lenox was a juggernaut, Mr. Clarke said, until ...": the head's clause, in the
+            # two parts around the interjected attribution
+            rest = [t for t in cue.head.subtree if not cue.left_edge.i <= t.i <= cue.right_edge.i]
+            clauses = [[t for t in rest if t.i < cue.i], [t for t in rest if t.i > cue.i]]
+        # "a strike that executives said could ...": the relative word is not reported
+        return [[t for t in c if t.i > cue.i] if _relative_front(c, cue) else c for c in clauses]
+
+    def _naming(self, cue: Token, verb: str) -> list[list[Token]]:
+        """"called Burma a good news story", "described the party as a highway", "called for
+        a recount", "called on Congress to act": the object and what it is called or asked."""
+        doc = self.doc
+        objects = [c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i]
+        if objects:
+            labels = [c for c in cue.children if c.i > objects[0].i and (
+                c.dep_ in ("oprd", "xcomp", "ccomp", "attr") or c.dep_ == "prep" and c.lower_ == "as")]
+            if labels:
+                return [list(doc[objects[0].left_edge.i : labels[-1].right_edge.i + 1])]
+            return []
+        if verb != "call" or _passive(cue):
+            return []
+        preps = [c for c in cue.children if c.dep_ == "prep" and c.lower_ in ("for", "on") and c.i > cue.i
+                 and all(t.pos_ == "ADV" for t in doc[cue.i + 1 : c.i])]
+        objs = [c for c in preps[0].children if c.dep_ in ("pobj", "pcomp")] if preps else []
+        if not objs:
+            return []
+        hi = objs[-1].right_edge.i
+        for c in cue.children:
+            if c.dep_ in ("xcomp", "ccomp", "advcl") and c.i > preps[0].i and c.left_edge.i <= hi + 1:
+                hi = max(hi, c.right_edge.i)
+        return [list(doc[objs[0].left_edge.i : hi + 1])]
+
+    def _interjected(self, lo: int, hi: int) -> bool:
+        """Tokens lo..hi stand between commas or dashes, inside a sentence."""
+        doc = self.doc
+        return lo > 0 and hi + 1 < len(doc) and doc[lo - 1].text in _BREAKS and doc[hi + 1].text in _BREAKS
+
+    def _clause_span(self, tokens: list[Token], verb_needed: bool = True) -> tuple[int, int] | None:
+        """Character span of a reported clause: no leading "that", no second clause after a
+        semicolon, no edge punctuation but the closing mark of a quote it opens."""
+        tokens = sorted(tokens, key=lambda t: t.i)
+        while tokens and (tokens[0].dep_ == "mark" and tokens[0].lower_ == "that" or tokens[0].is_punct
+                          or tokens[0].is_space or tokens[0].dep_ == "cc"):
+            tokens = tokens[1:]
+        for n, tok in enumerate(tokens):
+            if tok.text == ";" and not self.in_quote[tok.i]:
+                tokens = tokens[:n]
+                break
+        while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+            tokens = tokens[:-1]
+        if len(tokens) < 2 or not (any(t.pos_ in ("VERB", "AUX") for t in tokens) or not verb_needed):
+            return None
+        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+        for pair in self.pairs:
+            if start <= pair.open < end < pair.close + 1 and pair.closed and pair.close - end <= 2:
+                end = pair.close + 1
+        return start, end
