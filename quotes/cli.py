@@ -562,7 +562,7 @@ def show(quote_id: str, fmt: str, index_dir: str | None) -> None:
         where = ix.path
     if quote is None:
         raise QuotesError(f"no quote with id {quote_id!r} in the index at {where}")
-    citation = _citation(quote)
+    citation = quote.citation()
     if fmt == "json":
         record = quote.to_dict()
         record["citation"] = citation
@@ -579,13 +579,6 @@ def show(quote_id: str, fmt: str, index_dir: str | None) -> None:
     click.echo()
     click.echo("citation:")
     click.echo(f"  {citation}")
-
-
-def _citation(q: Quote) -> str:
-    """`Speaker, "quote", Title, Source, Date, URL`, skipping missing parts."""
-    text = q.text.strip().rstrip(",;:").strip()
-    parts = [q.speaker, f'"{_one_line(text)}"', q.title, q.source, q.date, q.url]
-    return ", ".join(_one_line(p) for p in parts if p)
 
 
 # --------------------------------------------------------------------------- evaluate

@@ -60,6 +60,12 @@ class Quote:
     def make_id(article_id: str, start: int, end: int, kind: str) -> str:
         return stable_hash(article_id, start, end, kind)
 
+    def citation(self) -> str:
+        """`Speaker, "quote", Title, Source, Date, URL`, on one line, skipping missing parts."""
+        text = self.text.strip().rstrip(",;:").strip()
+        parts = [self.speaker, f'"{text}"', self.title, self.source, self.date, self.url]
+        return ", ".join(" ".join(p.split()) for p in parts if p)
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
