@@ -132,7 +132,8 @@ class ReportedClauses:
                 break
         while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
             tokens = tokens[:-1]
-        if len(tokens) < 2 or not (any(t.pos_ in ("VERB", "AUX") for t in tokens) or not verb_needed):
+        short = len(tokens) < 3 and not any(t.dep_ in ("nsubj", "nsubjpass") for t in tokens)
+        if short or not (any(t.pos_ in ("VERB", "AUX") for t in tokens) or not verb_needed):
             return None
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
         for pair in self.pairs:

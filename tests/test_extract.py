@@ -433,3 +433,4 @@ def test_an_attribution_in_the_next_paragraph_is_not_the_quotes(nlp):
     text = '"We\'re at a moment when we need people of substance."\n\nPeople like Scott, he said.'
     [quote] = [q for q in run(text, nlp) if q.kind == "direct"]
     assert (quote.speaker, quote.cue) == (None, None)
+
