@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 from collections import deque
 from functools import lru_cache
 from itertools import islice
@@ -98,7 +99,7 @@ def extract_articles(
     _WORKER_NLP = nlp  # inherited by the forked workers
     batches = iter(lambda: list(islice(iter_articles, batch_size)), [])
     iter_articles = iter(articles)
-    with mp.get_context("fork").Pool(jobs) as pool:
+    with mp.get_context("fork").Pool(jobs, initializer=_ignore_interrupts) as pool:
         pending: deque = deque()
         for batch in batches:
             pending.append(pool.apply_async(_worker, (batch, batch_size)))
@@ -109,6 +110,11 @@ def extract_articles(
 
 
 _WORKER_NLP = None
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C is the parent's to handle: workers die with the pool, without tracebacks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _worker(batch: list[Article], batch_size: int) -> list[tuple[Article, list[Quote]]]:
