@@ -6,7 +6,9 @@ CLI can report it and, when asked, carry on with the next article instead of sto
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import itertools
+import zlib
 import json
 import os
 import re
@@ -20,6 +22,7 @@ from .model import Article
 STDIN = "-"
 TEXT_SUFFIX = ".txt"
 JSONL_SUFFIX = ".jsonl"
+GZIP_SUFFIX = ".gz"  # article.txt.gz, articles.jsonl.gz: read as the file inside
 _BOM = "\ufeff"
 # Lone surrogates only appear when a stream decoded invalid UTF-8 with `surrogateescape`.
 _NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
@@ -37,7 +40,8 @@ def read_articles(
     on_error: ErrorHandler | None = None,
     stdin: TextIO | None = None,
 ) -> Iterator[Article]:
-    """Yield the articles of `paths` (.txt or .jsonl files, folders, or "-" for stdin) in order.
+    """Yield the articles of `paths` (.txt or .jsonl files, gzipped or not, folders, or "-"
+    for stdin) in order.
 
     Keyword metadata overrides what the files say, for every article. Bad input raises
     `QuotesError`, or, with `on_error`, is passed to it and reading goes on with the next
@@ -94,7 +98,7 @@ def _read_folder(folder: str) -> Iterator[Article | QuotesError]:
 
 
 def _folder_files(folder: str) -> Iterator[str | QuotesError]:
-    """The .txt and .jsonl files under `folder`, sorted by path, skipping hidden entries.
+    """The .txt and .jsonl files (and .gz ones) under `folder`, sorted by path, skipping hidden entries.
 
     An unreadable subfolder is yielded as an error so the rest of the folder is still read.
     Symlinked folders are not followed (as with os.walk), so a link loop cannot hang a run.
@@ -113,12 +117,17 @@ def _folder_files(folder: str) -> Iterator[str | QuotesError]:
 
 
 def _read_file(path: str) -> Iterator[Article | QuotesError]:
-    """A file named explicitly: .jsonl as JSON lines, anything else as one text article."""
-    with open(path, "rb") as handle:
-        if _suffix(path) == JSONL_SUFFIX:
-            yield from _jsonl_articles(_decoded_lines(handle, path), path)
-        else:
-            yield _text_article(_decode(handle.read(), path), path)
+    """A file named explicitly: .jsonl as JSON lines, anything else as one text article;
+    either may be gzip-compressed (.jsonl.gz, .txt.gz)."""
+    compressed = path.lower().endswith(GZIP_SUFFIX)
+    try:
+        with (gzip.open if compressed else open)(path, "rb") as handle:
+            if _suffix(path) == JSONL_SUFFIX:
+                yield from _jsonl_articles(_decoded_lines(handle, path), path)
+            else:
+                yield _text_article(_decode(handle.read(), path), path)
+    except (gzip.BadGzipFile, EOFError, zlib.error):
+        raise QuotesError(f"{path}: not a complete gzip file") from None
 
 
 def _read_stdin(stream: TextIO) -> Iterator[Article | QuotesError]:
@@ -242,7 +251,9 @@ def _os_error(path: str, exc: OSError) -> QuotesError:
 
 
 def _suffix(path: str) -> str:
-    return os.path.splitext(path)[1].lower()
+    """The format's extension, under a .gz one if there is one: "a.jsonl.gz" -> ".jsonl"."""
+    path = path.lower()
+    return os.path.splitext(path.removesuffix(GZIP_SUFFIX) if path.endswith(GZIP_SUFFIX) else path)[1]
 
 
 def _json_type(value: object) -> str:

@@ -245,3 +245,26 @@ def test_missing_path_is_an_error_and_reading_goes_on(tmp_path):
     articles, errors = errors_of([missing, good])
     assert [a.text for a in articles] == ["B"]
     assert errors == [f"{missing}: no such file or directory"]
+
+
+def test_gzipped_text_and_jsonl_files_are_read_as_the_files_inside(tmp_path):
+    import gzip
+
+    with gzip.open(tmp_path / "a.txt.gz", "wt", encoding="utf-8") as f:
+        f.write("Title\n\nBody text.")
+    with gzip.open(tmp_path / "b.jsonl.gz", "wt", encoding="utf-8") as f:
+        f.write('{"id": "x", "text": "One."}\n{"id": "y", "text": "Two."}\n')
+    (tmp_path / "c.gz").write_bytes(gzip.compress(b"ignored: not .txt or .jsonl inside"))
+    articles = list(read_articles([str(tmp_path)]))
+    assert [(a.title, a.text) for a in articles][:1] == [("Title", "Title\n\nBody text.")]
+    assert [a.id for a in articles[1:]] == ["x", "y"]
+    assert articles[1].origin == f"{tmp_path / 'b.jsonl.gz'}:1"
+
+
+def test_a_broken_gzip_file_is_a_one_line_error(tmp_path):
+    import gzip
+
+    path = tmp_path / "a.jsonl.gz"
+    path.write_bytes(gzip.compress(b'{"text": "One."}\n' * 100)[:40])
+    with pytest.raises(QuotesError, match=r"a\.jsonl\.gz.*gzip"):
+        list(read_articles([str(path)]))
