@@ -16,13 +16,18 @@ import sys
 from datetime import datetime
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence, TextIO
 
+from . import web
 from .errors import QuotesError
 from .model import Article
 
 STDIN = "-"
 TEXT_SUFFIX = ".txt"
 JSONL_SUFFIX = ".jsonl"
+HTML_SUFFIXES = (".html", ".htm")
+WARC_SUFFIX = ".warc"
 GZIP_SUFFIX = ".gz"  # article.txt.gz, articles.jsonl.gz: read as the file inside
+# What a folder scan takes (a file named explicitly of another kind is read as text).
+FOLDER_SUFFIXES = (TEXT_SUFFIX, JSONL_SUFFIX, *HTML_SUFFIXES, WARC_SUFFIX)
 _BOM = "\ufeff"
 # Lone surrogates only appear when a stream decoded invalid UTF-8 with `surrogateescape`.
 _NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
@@ -40,8 +45,8 @@ def read_articles(
     on_error: ErrorHandler | None = None,
     stdin: TextIO | None = None,
 ) -> Iterator[Article]:
-    """Yield the articles of `paths` (.txt or .jsonl files, gzipped or not, folders, or "-"
-    for stdin) in order.
+    """Yield the articles of `paths` (.txt, .jsonl, .html or .warc files, gzipped or not,
+    folders of them, or "-" for stdin) in order.
 
     Keyword metadata overrides what the files say, for every article. Bad input raises
     `QuotesError`, or, with `on_error`, is passed to it and reading goes on with the next
@@ -94,11 +99,12 @@ def _read_folder(folder: str) -> Iterator[Article | QuotesError]:
         else:
             yield from _guarded(item, None)
     if not found:
-        raise QuotesError(f"{folder}: no {TEXT_SUFFIX} or {JSONL_SUFFIX} files in this folder")
+        raise QuotesError(f"{folder}: no {', '.join(FOLDER_SUFFIXES)} files in this folder")
 
 
 def _folder_files(folder: str) -> Iterator[str | QuotesError]:
-    """The .txt and .jsonl files (and .gz ones) under `folder`, sorted by path, skipping hidden entries.
+    """The article files (FOLDER_SUFFIXES, also gzipped) under `folder`, sorted by path,
+    skipping hidden entries.
 
     An unreadable subfolder is yielded as an error so the rest of the folder is still read.
     Symlinked folders are not followed (as with os.walk), so a link loop cannot hang a run.
@@ -112,18 +118,23 @@ def _folder_files(folder: str) -> Iterator[str | QuotesError]:
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
             yield from _folder_files(entry.path)
-        elif _suffix(entry.name) in (TEXT_SUFFIX, JSONL_SUFFIX) and entry.is_file():
+        elif _suffix(entry.name) in FOLDER_SUFFIXES and entry.is_file():
             yield entry.path
 
 
 def _read_file(path: str) -> Iterator[Article | QuotesError]:
-    """A file named explicitly: .jsonl as JSON lines, anything else as one text article;
-    either may be gzip-compressed (.jsonl.gz, .txt.gz)."""
+    """A file named explicitly: .jsonl as JSON lines, .html as a web page, .warc as a web
+    archive, anything else as one text article; any of them may be gzip-compressed."""
     compressed = path.lower().endswith(GZIP_SUFFIX)
+    suffix = _suffix(path)
     try:
         with (gzip.open if compressed else open)(path, "rb") as handle:
-            if _suffix(path) == JSONL_SUFFIX:
+            if suffix == JSONL_SUFFIX:
                 yield from _jsonl_articles(_decoded_lines(handle, path), path)
+            elif suffix in HTML_SUFFIXES:
+                yield web.html_article(handle.read(), path)
+            elif suffix == WARC_SUFFIX:
+                yield from web.warc_articles(handle, path)
             else:
                 yield _text_article(_decode(handle.read(), path), path)
     except (gzip.BadGzipFile, EOFError, zlib.error):

@@ -143,7 +143,7 @@ def test_folder_is_read_recursively_sorted_and_skips_hidden_and_other_files(tmp_
 
 def test_empty_folder_is_an_error(tmp_path):
     write(tmp_path / "notes.md", "nothing to read")
-    with pytest.raises(QuotesError, match=r"no \.txt or \.jsonl files"):
+    with pytest.raises(QuotesError, match=r"no \.txt, \.jsonl, \.html, \.htm, \.warc files"):
         read([str(tmp_path)])
 
 
