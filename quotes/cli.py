@@ -143,6 +143,15 @@ def _metadata_options(f: Callable) -> Callable:
     return f
 
 
+def _glob_option(f: Callable) -> Callable:
+    return click.option(
+        "--glob",
+        metavar="PATTERN",
+        default=None,
+        help='Only the files of folders that match, e.g. "*.html" or "2019/*.jsonl.gz".',
+    )(f)
+
+
 def _paths_argument(f: Callable) -> Callable:
     return click.argument("paths", metavar="PATH...", nargs=-1, required=True)(f)
 
@@ -241,6 +250,7 @@ def main() -> None:
     show_default=True,
     help="Articles per index commit; an interruption keeps the batches already committed.",
 )
+@_glob_option
 @_index_option
 @_model_option
 @_jobs_option
@@ -256,12 +266,14 @@ def ingest(
     index_dir: str | None,
     model: str | None,
     jobs: int,
+    glob: str | None,
 ) -> None:
     """Extract the quotes of articles and add them to the index.
 
     PATH is a .txt file (one article; its first line is the title), a .jsonl file (one article
-    per line: {"text": ..., "id"?, "title"?, "date"?, "source"?, "url"?}), a folder of those,
-    or - for stdin. Re-ingesting an article replaces its quotes. A bad article is reported as
+    per line: {"text": ..., "id"?, "title"?, "date"?, "source"?, "url"?}), an .html page, a
+    .warc web archive (each may be gzipped), a folder of those, or - for stdin. Re-ingesting
+    an article replaces its quotes. A bad article is reported as
     `error: ...` and skipped; the exit code is then 1.
 
     \b
@@ -279,7 +291,7 @@ def ingest(
         _report_error(exc)
 
     articles = read_articles(
-        paths, title=title, date=date, source=source, url=url, on_error=on_error
+        paths, title=title, date=date, source=source, url=url, on_error=on_error, glob=glob
     )
     nlp = load_nlp(model)
     done_articles = done_quotes = 0
@@ -347,6 +359,7 @@ def _progress(items: Iterable[Any], show: bool) -> Any:
 @_paths_argument
 @_metadata_options
 @_format_option()
+@_glob_option
 @_model_option
 @_jobs_option
 @click.pass_context
@@ -360,6 +373,7 @@ def extract(
     fmt: str,
     model: str | None,
     jobs: int,
+    glob: str | None,
 ) -> None:
     """Print the quotes of articles, without indexing them.
 
@@ -378,7 +392,7 @@ def extract(
         _report_error(exc)
 
     articles = read_articles(
-        paths, title=title, date=date, source=source, url=url, on_error=on_error
+        paths, title=title, date=date, source=source, url=url, on_error=on_error, glob=glob
     )
     nlp = load_nlp(model)
     pairs = extract_articles(articles, nlp, jobs=jobs)

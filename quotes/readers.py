@@ -6,6 +6,7 @@ CLI can report it and, when asked, carry on with the next article instead of sto
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import gzip
 import itertools
 import zlib
@@ -44,11 +45,14 @@ def read_articles(
     url: str | None = None,
     on_error: ErrorHandler | None = None,
     stdin: TextIO | None = None,
+    glob: str | None = None,
 ) -> Iterator[Article]:
     """Yield the articles of `paths` (.txt, .jsonl, .html or .warc files, gzipped or not,
     folders of them, or "-" for stdin) in order.
 
-    Keyword metadata overrides what the files say, for every article. Bad input raises
+    `glob` (e.g. "*.html" or "2019/*.jsonl.gz") keeps only the matching files of folders,
+    matched against the path inside the folder or the file name; files named explicitly are
+    always read. Keyword metadata overrides what the files say, for every article. Bad input raises
     `QuotesError`, or, with `on_error`, is passed to it and reading goes on with the next
     article. A bad `date` is raised here, before anything is read.
     """
@@ -56,7 +60,7 @@ def read_articles(
         _check_date(date, "date")
     given = {"title": title, "date": date, "source": source, "url": url}
     overrides = {name: value for name, value in given.items() if value is not None}
-    return _read_all(paths, overrides, on_error, stdin)
+    return _read_all(paths, overrides, on_error, stdin, glob)
 
 
 def _read_all(
@@ -64,9 +68,10 @@ def _read_all(
     overrides: dict[str, str],
     on_error: ErrorHandler | None,
     stdin: TextIO | None,
+    glob: str | None,
 ) -> Iterator[Article]:
     for path in paths:
-        for item in _guarded(path, stdin):
+        for item in _guarded(path, stdin, glob):
             if isinstance(item, QuotesError):
                 if on_error is None:
                     raise item
@@ -75,13 +80,13 @@ def _read_all(
                 yield dataclasses.replace(item, **overrides) if overrides else item
 
 
-def _guarded(path: str, stdin: TextIO | None) -> Iterator[Article | QuotesError]:
+def _guarded(path: str, stdin: TextIO | None, glob: str | None = None) -> Iterator[Article | QuotesError]:
     """The items of one path; an error that ends the path is yielded as its last item."""
     try:
         if path == STDIN:
             yield from _read_stdin(sys.stdin if stdin is None else stdin)
         elif os.path.isdir(path):
-            yield from _read_folder(path)
+            yield from _read_folder(path, glob)
         else:
             yield from _read_file(path)
     except QuotesError as exc:
@@ -90,16 +95,20 @@ def _guarded(path: str, stdin: TextIO | None) -> Iterator[Article | QuotesError]
         yield _os_error(path, exc)
 
 
-def _read_folder(folder: str) -> Iterator[Article | QuotesError]:
+def _read_folder(folder: str, glob: str | None) -> Iterator[Article | QuotesError]:
     found = False
     for item in _folder_files(folder):
-        found = True
         if isinstance(item, QuotesError):
             yield item
-        else:
-            yield from _guarded(item, None)
+            continue
+        inside = os.path.relpath(item, folder).replace(os.sep, "/")
+        if glob and not (fnmatch.fnmatch(inside, glob) or fnmatch.fnmatch(os.path.basename(item), glob)):
+            continue
+        found = True
+        yield from _guarded(item, None)
     if not found:
-        raise QuotesError(f"{folder}: no {', '.join(FOLDER_SUFFIXES)} files in this folder")
+        wanted = f"files matching {glob!r}" if glob else f"{', '.join(FOLDER_SUFFIXES)} files"
+        raise QuotesError(f"{folder}: no {wanted} in this folder")
 
 
 def _folder_files(folder: str) -> Iterator[str | QuotesError]:

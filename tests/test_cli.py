@@ -488,3 +488,12 @@ def test_evaluate_errors(run, gold, tmp_path):
     bad.write_text("{not json\n", encoding="utf-8")
     [message] = errors(run("evaluate", bad, code=1))
     assert message.startswith(f"{bad}:1: bad gold data")
+
+
+def test_ingest_glob_chooses_files_in_a_folder(run, tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.txt").write_text('"We will win," Jane Doe said.', encoding="utf-8")
+    (folder / "b.jsonl").write_text('{"text": "\\"We lost,\\" John Roe said."}\n', encoding="utf-8")
+    result = run("ingest", str(folder), "--glob", "*.jsonl", "--index", tmp_path / "ix")
+    assert result.stdout.startswith("Indexed 1 article, 1 quote, 1 speaker")

@@ -268,3 +268,13 @@ def test_a_broken_gzip_file_is_a_one_line_error(tmp_path):
     path.write_bytes(gzip.compress(b'{"text": "One."}\n' * 100)[:40])
     with pytest.raises(QuotesError, match=r"a\.jsonl\.gz.*gzip"):
         list(read_articles([str(path)]))
+
+
+def test_glob_chooses_the_files_of_folders(tmp_path):
+    write(tmp_path / "2019" / "a.txt", "A 2019")
+    write(tmp_path / "2020" / "b.txt", "B 2020")
+    write(tmp_path / "2020" / "c.jsonl", '{"text": "C 2020"}\n')
+    assert [a.text for a in read_articles([str(tmp_path)], glob="*.txt")] == ["A 2019", "B 2020"]
+    assert [a.text for a in read_articles([str(tmp_path)], glob="2020/*")] == ["B 2020", "C 2020"]
+    with pytest.raises(QuotesError, match="no files matching '\\*.html'"):
+        list(read_articles([str(tmp_path)], glob="*.html"))
