@@ -23,9 +23,9 @@ from . import __version__
 from .errors import QuotesError
 from .evaluate import evaluate as run_evaluation
 from .evaluate import format_table, parse_kinds
-from .extract import extract_articles, load_nlp
+from .extract import extract_articles, extractor_version, load_nlp
 from .index import QuoteIndex
-from .model import Quote
+from .model import Article, Quote
 from .readers import read_articles
 
 QUOTE_FIELDS = tuple(f.name for f in dataclasses.fields(Quote))
@@ -251,6 +251,11 @@ def main() -> None:
     help="Articles per index commit; an interruption keeps the batches already committed.",
 )
 @_glob_option
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Extract every article again, even those indexed unchanged by this version.",
+)
 @_index_option
 @_model_option
 @_jobs_option
@@ -267,13 +272,15 @@ def ingest(
     model: str | None,
     jobs: int,
     glob: str | None,
+    force: bool,
 ) -> None:
     """Extract the quotes of articles and add them to the index.
 
     PATH is a .txt file (one article; its first line is the title), a .jsonl file (one article
     per line: {"text": ..., "id"?, "title"?, "date"?, "source"?, "url"?}), an .html page, a
-    .warc web archive (each may be gzipped), a folder of those, or - for stdin. Re-ingesting
-    an article replaces its quotes. A bad article is reported as
+    .warc web archive (each may be gzipped), a folder of those, or - for stdin. An article
+    already indexed, unchanged, by this version of quotes and its model is skipped, so an
+    interrupted run resumes; a changed one replaces its quotes. A bad article is reported as
     `error: ...` and skipped; the exit code is then 1.
 
     \b
@@ -294,13 +301,23 @@ def ingest(
         paths, title=title, date=date, source=source, url=url, on_error=on_error, glob=glob
     )
     nlp = load_nlp(model)
-    done_articles = done_quotes = 0
+    extractor = extractor_version(nlp)
+    done_articles = done_quotes = skipped = 0
     speakers: set[str] = set()
     with QuoteIndex.open(index_dir, create=True) as ix:
+
+        def changed(articles: Iterable[Article]) -> Iterator[Article]:
+            nonlocal skipped
+            for article in articles:
+                if not force and ix.is_current(article, extractor):
+                    skipped += 1
+                else:
+                    yield article
+
         try:
-            with _progress(extract_articles(articles, nlp, jobs=jobs), show_bar) as pairs:
+            with _progress(extract_articles(changed(articles), nlp, jobs=jobs), show_bar) as pairs:
                 for batch in _batches(pairs, batch_size):
-                    added, quotes = ix.add(batch)
+                    added, quotes = ix.add(batch, extractor=extractor)
                     done_articles += added
                     done_quotes += quotes
                     speakers.update(q.speaker for _, found in batch for q in found if q.speaker)
@@ -313,6 +330,7 @@ def ingest(
         f"Indexed {_count(done_articles, 'article')}, {_count(done_quotes, 'quote')},"
         f" {_count(len(speakers), 'speaker')}"
         f" in {seconds:.1f} seconds into {where}"
+        + (f" ({_count(skipped, 'unchanged article')} skipped)" if skipped else "")
     )
     if bad:
         ctx.exit(1)

@@ -58,6 +58,14 @@ def _load(name: str):
     return nlp
 
 
+def extractor_version(nlp=None) -> str:
+    """What produced the quotes: this package's version and the spaCy pipeline's."""
+    from . import __version__
+
+    nlp = nlp or load_nlp()
+    return f"quotes {__version__}; {nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')} {nlp.meta.get('version', '')}"
+
+
 def _records(article: Article, doc) -> list[Quote]:
     return [
         Quote(

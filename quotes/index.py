@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import sqlite3
+from contextlib import contextmanager
 import warnings
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 with warnings.catch_warnings():
     # Whoosh 2.7.4 has invalid escapes and `is` comparisons with literals that Python 3.11 warns
@@ -35,6 +37,10 @@ INDEX_ENV = "QUOTES_INDEX"
 
 # Files a folder may hold and still receive a new index (the repo's index/README.md).
 _HOUSEKEEPING = frozenset({"README.md", ".gitignore", ".gitkeep"})
+# Beside the Whoosh files: which articles are indexed, and from what (Article.fingerprint).
+# Written after each Whoosh commit, so at worst it lags behind it and an article is extracted
+# again, which replaces its quotes with the same ones.
+_ARTICLES_DB = "articles.sqlite"
 # Fields a query may name with `field:`; the rest are internal.
 QUERY_FIELDS = ("text", "title", "speaker", "kind", "source", "date", "id", "article_id")
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE"})
@@ -108,12 +114,40 @@ class QuoteIndex:
             raise QuotesError(f"cannot open the index at {directory}: {_reason(exc)}") from None
         return cls(ix, directory)
 
-    def add(self, items: Iterable[tuple[Article, list[Quote]]]) -> tuple[int, int]:
+    def is_current(self, article: Article, extractor: str) -> bool:
+        """Whether the article is indexed as it is now, by this extractor: ingest can skip it."""
+        return self.fingerprint(article.id) == article.fingerprint(extractor)
+
+    def fingerprint(self, article_id: str) -> str | None:
+        """The fingerprint the article was indexed with (`Article.fingerprint`), if it was."""
+        with self._articles() as db:
+            row = db.execute("SELECT fingerprint FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    @contextmanager
+    def _articles(self) -> Iterator[sqlite3.Connection]:
+        """The article table, committed and closed on the way out."""
+        try:
+            db = sqlite3.connect(os.path.join(self.path, _ARTICLES_DB), timeout=30)
+        except sqlite3.Error as exc:
+            raise QuotesError(f"cannot use the index at {self.path}: {exc}") from None
+        try:
+            with db:
+                db.execute("CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, fingerprint TEXT)")
+                yield db
+        except sqlite3.Error as exc:
+            raise QuotesError(f"cannot use the index at {self.path}: {exc}") from None
+        finally:
+            db.close()
+
+    def add(self, items: Iterable[tuple[Article, list[Quote]]], extractor: str | None = None) -> tuple[int, int]:
         """Write each (article, quotes) pair, replacing the article's earlier quotes.
 
         One writer and one commit for the whole batch: if anything fails (including the
         `items` iterator itself), nothing is written. An article id repeated within a batch
-        is written once, as first seen. Returns (articles, quotes) written.
+        is written once, as first seen. With `extractor` (see `extract.extractor_version`),
+        each article's fingerprint is recorded for `fingerprint()`. Returns (articles, quotes)
+        written.
         """
         try:
             writer = self._ix.writer()
@@ -124,13 +158,13 @@ class QuoteIndex:
         except OSError as exc:
             raise QuotesError(f"cannot write the index at {self.path}: {_reason(exc)}") from None
         articles = quotes = 0
-        seen: set[str] = set()
+        seen: dict[str, Article] = {}
         try:
             with writer.searcher() as existing:
                 for article, found in items:
                     if article.id in seen:
                         continue
-                    seen.add(article.id)
+                    seen[article.id] = article
                     writer.delete_by_term("article_id", article.id, searcher=existing)
                     for quote in found:
                         writer.add_document(**_document(quote))
@@ -143,6 +177,12 @@ class QuoteIndex:
             writer.commit()
         except OSError as exc:
             raise QuotesError(f"cannot write the index at {self.path}: {_reason(exc)}") from None
+        if extractor is not None and seen:
+            with self._articles() as db:
+                db.executemany(
+                    "INSERT OR REPLACE INTO articles VALUES (?, ?)",
+                    [(a.id, a.fingerprint(extractor)) for a in seen.values()],
+                )
         return articles, quotes
 
     def search(

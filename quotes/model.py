@@ -34,6 +34,11 @@ class Article:
         if not self.id:
             self.id = stable_hash(self.text)
 
+    def fingerprint(self, extractor: str) -> str:
+        """Changes when the text, the metadata or the extractor does: what `ingest` compares
+        to skip an article it has already indexed."""
+        return stable_hash(self.text, self.title, self.date, self.source, self.url, extractor)
+
 
 @dataclass
 class Quote:

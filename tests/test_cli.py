@@ -136,10 +136,24 @@ def test_ingest_uses_quotes_index_from_the_environment(run, tmp_path, articles):
 def test_reingest_gives_no_duplicates(run, ix, articles):
     before = run("search", "--limit", "100", "--format", "json", "--index", ix).stdout
     speakers = run("speakers", "--format", "json", "--index", ix).stdout
-    assert summary(run("ingest", articles, "--index", ix))[:2] == (3, 3)
+    again = run("ingest", articles, "--index", ix).stdout
+    assert again.startswith("Indexed 0 articles, 0 quotes") and "(3 unchanged articles skipped)" in again
+    assert summary(run("ingest", articles, "--force", "--index", ix))[:2] == (3, 3)
     assert run("search", "--limit", "100", "--format", "json", "--index", ix).stdout == before
     assert run("speakers", "--format", "json", "--index", ix).stdout == speakers
     assert len(records(run("search", "election", "--format", "json", "--index", ix))) == 1
+
+
+def test_reingest_extracts_a_changed_article_again(run, tmp_path):
+    path, ix = tmp_path / "a.jsonl", tmp_path / "ix"
+    path.write_text(json.dumps({"id": "a", "text": '"We will win," Jane Doe said.'}) + "\n", encoding="utf-8")
+    run("ingest", path, "--index", ix)
+    path.write_text(json.dumps({"id": "a", "text": '"We have lost," Jane Doe said.'}) + "\n", encoding="utf-8")
+    assert summary(run("ingest", path, "--index", ix))[:2] == (1, 1)
+    [hit] = records(run("search", "--format", "json", "--index", ix))
+    assert hit["text"] == "We have lost,"
+    # new metadata counts as a change too: the quotes carry it
+    assert summary(run("ingest", path, "--source", "Daily", "--index", ix))[:2] == (1, 1)
 
 
 def test_ingest_adds_to_what_is_indexed(run, ix, tmp_path):
@@ -199,10 +213,10 @@ def test_ingest_commits_one_batch_at_a_time(run, tmp_path, articles, monkeypatch
     calls = []
     add = cli.QuoteIndex.add
 
-    def spy(self, items):
+    def spy(self, items, extractor=None):
         items = list(items)
         calls.append(len(items))
-        return add(self, items)
+        return add(self, items, extractor=extractor)
 
     monkeypatch.setattr(cli.QuoteIndex, "add", spy)
     result = run("ingest", articles, "--batch-size", "2", "--index", tmp_path / "ix")
@@ -225,17 +239,21 @@ def test_ingest_interrupted_keeps_committed_batches(run, tmp_path, articles, mon
     result = run("ingest", articles, "--batch-size", "1", "--index", path, code=130)
     assert result.stderr.strip() == "interrupted: 2 articles indexed"
     assert len(records(run("search", "--format", "json", "--index", path))) == 2
+    monkeypatch.setattr(cli, "extract_articles", real)
+    resumed = run("ingest", articles, "--index", path).stdout  # picks up where it stopped
+    assert resumed.startswith("Indexed 1 article, 1 quote") and "(2 unchanged articles skipped)" in resumed
+    assert len(records(run("search", "--format", "json", "--index", path))) == 3
 
 
 def test_ingest_into_a_locked_index(run, ix, articles):
     writer = whoosh_index.open_dir(str(ix)).writer()  # holds the index's write lock
     try:
-        result = run("ingest", articles, "--index", ix, code=1)
+        result = run("ingest", articles, "--force", "--index", ix, code=1)
     finally:
         writer.cancel()
     [message] = errors(result)
     assert message == f"index at {ix} is locked by another writer; try again when it finishes"
-    run("ingest", articles, "--index", ix)  # free again
+    run("ingest", articles, "--force", "--index", ix)  # free again
 
 
 def test_ingest_shows_a_progress_bar_only_on_a_terminal(run, tmp_path, articles, monkeypatch):
