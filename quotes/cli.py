@@ -358,16 +358,21 @@ class _NoBar:
 
 
 def _progress(items: Iterable[Any], show: bool) -> Any:
-    """A progress bar over articles on stderr, only when stderr is a terminal."""
+    """A progress bar over articles on stderr, only when stderr is a terminal: articles done,
+    articles per second and quotes found so far."""
     if not show:
         return _NoBar(items)
-    return click.progressbar(
-        items,
-        label="Ingesting",
-        show_pos=True,
-        file=sys.stderr,
-        item_show_func=lambda pair: _shorten(pair[0].title, 40) if pair else None,
-    )
+    started, found = time.perf_counter(), [0]
+
+    def status(pair: Any) -> str | None:
+        if pair is None:
+            return None
+        found[0] += len(pair[1])
+        rate = done.pos / max(time.perf_counter() - started, 1e-6)
+        return f"{rate:.1f} articles/s, {found[0]} quotes"
+
+    done = click.progressbar(items, label="Ingesting", show_pos=True, file=sys.stderr, item_show_func=status)
+    return done
 
 
 # --------------------------------------------------------------------------- extract
