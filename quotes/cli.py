@@ -7,9 +7,7 @@
 """
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import itertools
 import json
 import os
@@ -24,6 +22,7 @@ from .errors import QuotesError
 from .evaluate import evaluate as run_evaluation
 from .evaluate import format_table, parse_kinds
 from .extract import extract_articles, extractor_version, load_nlp
+from .formats import RecordWriter, highlighted, hit_record, one_line, shorten
 from .index import QuoteIndex
 from .model import Article, Quote
 from .readers import read_articles
@@ -154,65 +153,6 @@ def _glob_option(f: Callable) -> Callable:
 
 def _paths_argument(f: Callable) -> Callable:
     return click.argument("paths", metavar="PATH...", nargs=-1, required=True)(f)
-
-
-# --------------------------------------------------------------------------- record output
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return value
-
-
-class _RecordWriter:
-    """Prints records as a JSON array, JSON lines or CSV, one record at a time."""
-
-    def __init__(self, fmt: str, fields: Sequence[str]) -> None:
-        self.fmt = fmt
-        self.fields = tuple(fields)
-        self.count = 0
-        if fmt == "csv":
-            self._csv_row(self.fields)
-
-    def write(self, record: dict[str, Any]) -> None:
-        if self.fmt == "csv":
-            self._csv_row([_cell(record.get(name)) for name in self.fields])
-        else:
-            line = json.dumps(record, ensure_ascii=False)
-            if self.fmt == "json":
-                line = ("[\n" if self.count == 0 else ",\n") + line
-                click.echo(line, nl=False)
-            else:
-                click.echo(line)
-        self.count += 1
-
-    def finish(self) -> None:
-        if self.fmt == "json":
-            click.echo("\n]" if self.count else "[]")
-
-    def _csv_row(self, values: Iterable[Any]) -> None:
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerow(values)
-        click.echo(buffer.getvalue(), nl=False)
-
-
-def _hit_record(hit: Any) -> dict[str, Any]:
-    record = hit.quote.to_dict()
-    record["score"] = round(hit.score, 4)
-    record["matches"] = [list(span) for span in hit.matches]
-    return record
-
-
-def _one_line(text: str | None) -> str:
-    return " ".join((text or "").split())
-
-
-def _shorten(text: str | None, width: int) -> str:
-    text = _one_line(text)
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 # --------------------------------------------------------------------------- the group
@@ -425,7 +365,7 @@ def extract(
                 click.echo()
             _print_article_table(article, found)
     else:
-        writer = _RecordWriter(fmt, QUOTE_FIELDS)
+        writer = RecordWriter(fmt, QUOTE_FIELDS)
         for _, found in pairs:
             for quote in found:
                 writer.write(quote.to_dict())
@@ -435,8 +375,8 @@ def extract(
 
 
 def _print_article_table(article: Any, found: list[Quote]) -> None:
-    click.echo(click.style(_one_line(article.title) or "(untitled)", bold=True) if _stdout_is_tty()
-               else _one_line(article.title) or "(untitled)")
+    click.echo(click.style(one_line(article.title) or "(untitled)", bold=True) if _stdout_is_tty()
+               else one_line(article.title) or "(untitled)")
     about = [p for p in (article.date, article.source, article.url) if p]
     about.append(f"article {article.id}")
     about.append(f"{len(found)} quote" + ("" if len(found) == 1 else "s"))
@@ -446,8 +386,8 @@ def _print_article_table(article: Any, found: list[Quote]) -> None:
     click.echo(f"  {'KIND':<{_KIND_W}}  {'SPEAKER':<{_SPEAKER_W}}  {'QUOTE':<{_QUOTE_W}}  CUE")
     for q in found:
         click.echo(
-            f"  {q.kind:<{_KIND_W}}  {_shorten(q.speaker or '-', _SPEAKER_W):<{_SPEAKER_W}}"
-            f"  {_shorten(q.text, _QUOTE_W):<{_QUOTE_W}}  {_one_line(q.cue) or '-'}".rstrip()
+            f"  {q.kind:<{_KIND_W}}  {shorten(q.speaker or '-', _SPEAKER_W):<{_SPEAKER_W}}"
+            f"  {shorten(q.text, _QUOTE_W):<{_QUOTE_W}}  {one_line(q.cue) or '-'}".rstrip()
         )
 
 
@@ -506,27 +446,10 @@ def search(
                 click.echo()
             _print_hit(hit, color)
         return
-    writer = _RecordWriter(fmt, HIT_FIELDS)
+    writer = RecordWriter(fmt, HIT_FIELDS)
     for hit in hits:
-        writer.write(_hit_record(hit))
+        writer.write(hit_record(hit))
     writer.finish()
-
-
-def _highlighted(text: str, spans: Sequence[tuple[int, int]], color: bool) -> str:
-    """The text on one line, the spans bold and yellow when `color`."""
-    flat = "".join(" " if ch in "\r\n\t" else ch for ch in text)  # same length, same offsets
-    if not color or not spans:
-        return flat
-    out, at = [], 0
-    for start, end in sorted(spans):
-        start = max(start, at)
-        if end <= start:
-            continue
-        out.append(flat[at:start])
-        out.append(click.style(flat[start:end], bold=True, fg="yellow"))
-        at = end
-    out.append(flat[at:])
-    return "".join(out)
 
 
 def _print_hit(hit: Any, color: bool) -> None:
@@ -535,8 +458,8 @@ def _print_hit(hit: Any, color: bool) -> None:
     head = click.style(speaker, bold=True) if color else speaker
     about = ", ".join(p for p in (q.date, q.source) if p)
     click.echo(f"{head} ({q.kind})" + (f" — {about}" if about else ""))
-    click.echo(f"  “{_highlighted(q.text.strip(), _shift(q.text, hit.matches), color)}”")
-    click.echo(f"  id {q.id}" + (f" · {_shorten(q.title, 70)}" if q.title else ""))
+    click.echo(f"  “{highlighted(q.text.strip(), _shift(q.text, hit.matches), color)}”")
+    click.echo(f"  id {q.id}" + (f" · {shorten(q.title, 70)}" if q.title else ""))
 
 
 def _shift(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -571,7 +494,7 @@ def speakers(fmt: str, index_dir: str | None) -> None:
         for name, n in counts:
             click.echo(f"{n:>{width}}  {name}")
         return
-    writer = _RecordWriter(fmt, SPEAKER_FIELDS)
+    writer = RecordWriter(fmt, SPEAKER_FIELDS)
     for name, n in counts:
         writer.write({"speaker": name, "quotes": n})
     writer.finish()
@@ -609,10 +532,10 @@ def show(quote_id: str, fmt: str, index_dir: str | None) -> None:
     sentence = record.pop("sentence")
     width = max(len(name) for name in record)
     for name, value in record.items():
-        click.echo(f"{name + ':':<{width + 1}} {'-' if value in (None, '') else _one_line(str(value))}")
+        click.echo(f"{name + ':':<{width + 1}} {'-' if value in (None, '') else one_line(str(value))}")
     click.echo()
     click.echo("sentence:")
-    click.echo(f"  {_one_line(sentence) or '-'}")
+    click.echo(f"  {one_line(sentence) or '-'}")
     click.echo()
     click.echo("citation:")
     click.echo(f"  {citation}")

@@ -1,0 +1,83 @@
+"""Output formats shared by every command: records as a JSON array, JSON lines or CSV (the
+same fields everywhere), and the small text helpers of the tables."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, Iterable, Sequence
+
+import click
+
+
+def cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+class RecordWriter:
+    """Prints records as a JSON array, JSON lines or CSV, one record at a time."""
+
+    def __init__(self, fmt: str, fields: Sequence[str]) -> None:
+        self.fmt = fmt
+        self.fields = tuple(fields)
+        self.count = 0
+        if fmt == "csv":
+            self._csv_row(self.fields)
+
+    def write(self, record: dict[str, Any]) -> None:
+        if self.fmt == "csv":
+            self._csv_row([cell(record.get(name)) for name in self.fields])
+        else:
+            line = json.dumps(record, ensure_ascii=False)
+            if self.fmt == "json":
+                line = ("[\n" if self.count == 0 else ",\n") + line
+                click.echo(line, nl=False)
+            else:
+                click.echo(line)
+        self.count += 1
+
+    def finish(self) -> None:
+        if self.fmt == "json":
+            click.echo("\n]" if self.count else "[]")
+
+    def _csv_row(self, values: Iterable[Any]) -> None:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow(values)
+        click.echo(buffer.getvalue(), nl=False)
+
+
+def hit_record(hit: Any) -> dict[str, Any]:
+    record = hit.quote.to_dict()
+    record["score"] = round(hit.score, 4)
+    record["matches"] = [list(span) for span in hit.matches]
+    return record
+
+
+def one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def shorten(text: str | None, width: int) -> str:
+    text = one_line(text)
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def highlighted(text: str, spans: Sequence[tuple[int, int]], color: bool) -> str:
+    """The text on one line, the spans bold and yellow when `color`."""
+    flat = "".join(" " if ch in "\r\n\t" else ch for ch in text)  # same length, same offsets
+    if not color or not spans:
+        return flat
+    out, at = [], 0
+    for start, end in sorted(spans):
+        start = max(start, at)
+        if end <= start:
+            continue
+        out.append(flat[at:start])
+        out.append(click.style(flat[start:end], bold=True, fg="yellow"))
+        at = end
+    out.append(flat[at:])
+    return "".join(out)
