@@ -202,7 +202,7 @@ class _Article(ReportedClauses):
 
     def _kind(self, pair: marks.Pair) -> str:
         """Quoted words that continue the surrounding sentence are a mixed quote."""
-        before = self.text[self.paras[self._para(pair.open)][0] : pair.open].rstrip().rstrip("'`").rstrip()
+        before = self.text[self.paras[self._para(pair.open)][0] : pair.open].rstrip()
         if before and before[-1].isalnum():
             return "mixed"
         quoted = self.text[pair.start : pair.end]

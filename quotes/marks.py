@@ -41,8 +41,9 @@ _DECADE_RE = re.compile(r"\d\d(s\b|\b)")  # '90s, '16
 
 @dataclass(frozen=True)
 class Pair:
-    """A paired quotation: `open`/`close` are the mark positions (close may be the paragraph end
-    for the open part of a multi-paragraph quote); the quoted words are text[start:end]."""
+    """A paired quotation: `open`/`close` are the first and last characters of its marks
+    (close may be the paragraph end for the open part of a multi-paragraph quote); the quoted
+    words are text[start:end]."""
 
     open: int
     close: int
@@ -157,7 +158,8 @@ def _starts_with_opener(text: str, lo: int, hi: int) -> bool:
 def find_pairs(text: str) -> list[Pair]:
     """All top-level quotations in `text`, in order of position."""
     # Typewriter double quotes (''word'' and ``word'') become two straight marks, of which the
-    # inner one pairs: offsets are unchanged.
+    # inner one pairs (offsets are unchanged); the pair is then widened to the whole marks.
+    original = text
     text = text.replace("''", '""').replace("``", '""')
     paras = paragraphs(text)
     found: list[Pair] = []
@@ -182,5 +184,20 @@ def find_pairs(text: str) -> list[Pair]:
                 if e > s:
                     found.append(Pair(left_open, hi, s, e, False))
     found.sort(key=lambda p: p.open)
-    return found
+    return _whole_marks(original, found)
+
+
+def _whole_marks(text: str, pairs: list[Pair]) -> list[Pair]:
+    """Widen pairs of typewriter marks ('' and ``) to both characters, where no neighbouring
+    pair uses the other one."""
+    out: list[Pair] = []
+    for n, p in enumerate(pairs):
+        a, b = p.open, p.close
+        if a > 0 and text[a - 1 : a + 1] in ("''", "``") and (not out or out[-1].close < a - 1):
+            a -= 1
+        following = pairs[n + 1].open if n + 1 < len(pairs) else len(text)
+        if p.closed and text[b : b + 2] == "''" and b + 1 < following:
+            b += 1
+        out.append(Pair(a, b, p.start, p.end, p.closed))
+    return out
 
