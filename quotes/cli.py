@@ -22,14 +22,12 @@ from .errors import QuotesError
 from .evaluate import evaluate as run_evaluation
 from .evaluate import format_table, parse_kinds
 from .extract import extract_articles, extractor_version, load_nlp
-from .formats import RecordWriter, highlighted, hit_record, one_line, shorten
+from .formats import RecordWriter, one_line, shorten
 from .index import QuoteIndex
 from .model import Article, Quote
 from .readers import read_articles
 
 QUOTE_FIELDS = tuple(f.name for f in dataclasses.fields(Quote))
-HIT_FIELDS = QUOTE_FIELDS + ("score", "matches")
-SPEAKER_FIELDS = ("speaker", "quotes")
 RECORD_FORMATS = ("table", "json", "jsonl", "csv")
 DEFAULT_BATCH = 64
 INTERRUPTED = 130
@@ -169,10 +167,12 @@ def main() -> None:
       quotes search Idlib
       quotes search --speaker erdogan
       quotes speakers
+      quotes verify "we share a conviction about Idlib" --speaker putin
       quotes extract article.txt --format jsonl
 
     Formats: table is for people; json (an array), jsonl and csv print the same record fields
-    (those of a quote, plus score and matches for search hits) in every command.
+    (those of a quote, plus score, matches, sources and first_seen for search hits) in every
+    command.
     """
 
 
@@ -391,156 +391,6 @@ def _print_article_table(article: Any, found: list[Quote]) -> None:
         )
 
 
-# --------------------------------------------------------------------------- search
-
-
-@main.command()
-@click.argument("query", nargs=-1)
-@click.option(
-    "--speaker",
-    "speakers",
-    metavar="NAME",
-    multiple=True,
-    help="Only quotes by this speaker (all its words must be in the name); repeat for any of several.",
-)
-@click.option(
-    "--limit",
-    type=click.IntRange(min=1),
-    default=20,
-    show_default=True,
-    metavar="N",
-    help="At most N hits.",
-)
-@_format_option()
-@_index_option
-def search(
-    query: tuple[str, ...],
-    speakers: tuple[str, ...],
-    limit: int,
-    fmt: str,
-    index_dir: str | None,
-) -> None:
-    """Search the indexed quotes, best match first.
-
-    QUERY uses Whoosh syntax: words (all must match, stemmed), "a phrase", OR, NOT, and the
-    fields text, title, speaker, kind, source, date, id, article_id (e.g. date:2019-01,
-    kind:direct). Several QUERY words are joined with spaces. Without a QUERY, the quotes
-    (of --speaker) are listed by date.
-
-    \b
-    Examples:
-      quotes search Idlib
-      quotes search '"shared conviction"' --format json
-      quotes search --speaker erdogan
-      quotes search Syria --speaker putin --speaker erdogan --limit 5
-    """
-    text = " ".join(query)
-    with QuoteIndex.open(index_dir) as ix:
-        hits = ix.search(text or None, speakers=speakers, limit=limit)
-    if not hits:
-        click.echo("No quotes found.", err=True)
-    if fmt == "table":
-        color = _stdout_is_tty()
-        for n, hit in enumerate(hits):
-            if n:
-                click.echo()
-            _print_hit(hit, color)
-        return
-    writer = RecordWriter(fmt, HIT_FIELDS)
-    for hit in hits:
-        writer.write(hit_record(hit))
-    writer.finish()
-
-
-def _print_hit(hit: Any, color: bool) -> None:
-    q = hit.quote
-    speaker = q.speaker or "(unknown speaker)"
-    head = click.style(speaker, bold=True) if color else speaker
-    about = ", ".join(p for p in (q.date, q.source) if p)
-    click.echo(f"{head} ({q.kind})" + (f" — {about}" if about else ""))
-    click.echo(f"  “{highlighted(q.text.strip(), _shift(q.text, hit.matches), color)}”")
-    click.echo(f"  id {q.id}" + (f" · {shorten(q.title, 70)}" if q.title else ""))
-
-
-def _shift(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The spans in text.strip() instead of text."""
-    lead = len(text) - len(text.lstrip())
-    return [(s - lead, e - lead) for s, e in spans]
-
-
-# --------------------------------------------------------------------------- speakers
-
-
-@main.command()
-@_format_option()
-@_index_option
-def speakers(fmt: str, index_dir: str | None) -> None:
-    """List the speakers in the index with their numbers of quotes, most quoted first.
-
-    \b
-    Examples:
-      quotes speakers
-      quotes speakers --format csv > speakers.csv
-    """
-    with QuoteIndex.open(index_dir) as ix:
-        counts = ix.speakers()
-    if fmt == "table":
-        if not counts:
-            click.echo("No speakers found.", err=True)
-            return
-        width = max(len(str(n)) for _, n in counts)
-        width = max(width, len("QUOTES"))
-        click.echo(f"{'QUOTES':>{width}}  SPEAKER")
-        for name, n in counts:
-            click.echo(f"{n:>{width}}  {name}")
-        return
-    writer = RecordWriter(fmt, SPEAKER_FIELDS)
-    for name, n in counts:
-        writer.write({"speaker": name, "quotes": n})
-    writer.finish()
-
-
-# --------------------------------------------------------------------------- show
-
-
-@main.command()
-@click.argument("quote_id", metavar="ID")
-@_format_option(("table", "json"))
-@_index_option
-def show(quote_id: str, fmt: str, index_dir: str | None) -> None:
-    """Show one quote: its whole record, its sentence and a citation line.
-
-    ID is the id printed by `quotes search`.
-
-    \b
-    Example:
-      quotes search Idlib            # ... id 3e1f0a2b4c5d6e7f
-      quotes show 3e1f0a2b4c5d6e7f
-    """
-    with QuoteIndex.open(index_dir) as ix:
-        quote = ix.get(quote_id)
-        where = ix.path
-    if quote is None:
-        raise QuotesError(f"no quote with id {quote_id!r} in the index at {where}")
-    citation = quote.citation()
-    if fmt == "json":
-        record = quote.to_dict()
-        record["citation"] = citation
-        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
-        return
-    record = quote.to_dict()
-    sentence = record.pop("sentence")
-    width = max(len(name) for name in record)
-    for name, value in record.items():
-        click.echo(f"{name + ':':<{width + 1}} {'-' if value in (None, '') else one_line(str(value))}")
-    click.echo()
-    click.echo("sentence:")
-    click.echo(f"  {one_line(sentence) or '-'}")
-    click.echo()
-    click.echo("citation:")
-    click.echo(f"  {citation}")
-
-
 # --------------------------------------------------------------------------- evaluate
 
 
@@ -583,6 +433,9 @@ def evaluate(gold: str, kinds: str, fmt: str, errors: int, model: str | None, jo
     else:
         click.echo(format_table(report))
 
+
+# The search-side commands (search, speakers, show, verify, cite, export) register on `main`.
+from . import cli_search  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     main()

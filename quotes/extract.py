@@ -98,6 +98,7 @@ def _records(article: Article, doc) -> list[Quote]:
             date=article.date,
             source=article.source,
             url=article.url,
+            author=article.author,
         )
         for q in doc._.quotes
     ]

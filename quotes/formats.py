@@ -51,9 +51,15 @@ class RecordWriter:
 
 
 def hit_record(hit: Any) -> dict[str, Any]:
+    """A search hit: the quote's fields, its score, matched spans, and how many articles
+    carried the quote with the oldest of them."""
     record = hit.quote.to_dict()
     record["score"] = round(hit.score, 4)
     record["matches"] = [list(span) for span in hit.matches]
+    group = hit.group
+    record["sources"] = group.sources if group else 1
+    first = group.first if group else hit.quote
+    record["first_seen"] = {k: getattr(first, k) for k in ("id", "date", "source", "url")}
     return record
 
 

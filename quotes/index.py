@@ -1,8 +1,10 @@
 """The on-disk Whoosh index of quotes: one document per `Quote`, replaced per article.
 
-Each document stores the quote's full record as JSON (so `get` returns exactly what was added)
-next to the indexed fields that search needs: the stemmed, accent-folded quote text, a speaker
-field that holds both the resolved name and the mention, and sortable date/position columns.
+Each document stores the quote's full record as JSON (so `get` returns what was indexed) next
+to the indexed fields that search needs: the stemmed, accent-folded quote text, a speaker field
+that holds both the resolved name and the mention, sortable columns for dates, positions and
+facets, and the group of republished copies the quote belongs to, set when it is added (so a
+search shows one hit per group without comparing quotes at query time).
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import pickle
 import sqlite3
 from contextlib import contextmanager
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
@@ -21,16 +23,19 @@ with warnings.catch_warnings():
     # about whenever it compiles them; users must not see those.
     warnings.simplefilter("ignore", SyntaxWarning)
     warnings.simplefilter("ignore", DeprecationWarning)
-    from whoosh import analysis, fields, index, qparser, sorting
+    from whoosh import analysis, fields, index, sorting
     from whoosh import query as wq
     from whoosh.codec import whoosh3  # noqa: F401  (the default codec; Whoosh imports it lazily)
     from whoosh.support.charset import accent_map
 
 from .errors import QuotesError
 from .model import Article, Quote
+from .query import Filters, parse
+from .wording import group_keys, same_quote, words
 
 if TYPE_CHECKING:
     from whoosh.searching import Hit as WhooshHit
+    from whoosh.searching import Searcher
 
 DEFAULT_INDEX = "index"
 INDEX_ENV = "QUOTES_INDEX"
@@ -41,13 +46,17 @@ _HOUSEKEEPING = frozenset({"README.md", ".gitignore", ".gitkeep"})
 # Written after each Whoosh commit, so at worst it lags behind it and an article is extracted
 # again, which replaces its quotes with the same ones.
 _ARTICLES_DB = "articles.sqlite"
-# Fields a query may name with `field:`; the rest are internal.
-QUERY_FIELDS = ("text", "title", "speaker", "kind", "source", "date", "id", "article_id")
-_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE"})
-# "By date then position": undated quotes sort last (Whoosh gives a missing date the max key).
-_ORDER = sorting.MultiFacet(["date", "article_id", "start"])
-_DATE_HINT = "dates look like date:2019, date:2019-01-23 or date:[2019-01 TO 2019-03]"
+SORTS = ("relevance", "date", "-date")
+# Facet name -> the sortable column it counts.
+FACETS = {"speaker": "speaker_name", "source": "source_name", "year": "year", "kind": "kind"}
+# "By date then position", undated quotes last either way.
+_OLDEST = sorting.MultiFacet(["undated", "date", "article_id", "start"])
+_NEWEST = sorting.MultiFacet(
+    ["undated", sorting.FieldFacet("date", reverse=True), "article_id", "start"]
+)
 _OPEN_ERRORS = (OSError, EOFError, ValueError, pickle.UnpicklingError, index.IndexError)
+# `similar`: words in more than this share of the quotes say little about which quote is meant.
+_COMMON = 0.05
 
 # Stop words are kept so phrases like "we will not resign" match exactly.
 _TEXT = analysis.StemmingAnalyzer(stoplist=None, minsize=1) | analysis.CharsetFilter(accent_map)
@@ -63,25 +72,55 @@ def _schema() -> fields.Schema:
     return fields.Schema(
         id=fields.ID(unique=True),
         article_id=fields.ID(sortable=True),
-        text=fields.TEXT(analyzer=_TEXT, multitoken_query="phrase"),
+        text=fields.TEXT(analyzer=_TEXT, multitoken_query="phrase", spelling=True),
         title=fields.TEXT(analyzer=_TEXT, multitoken_query="phrase"),
-        speaker=fields.TEXT(analyzer=_NAME, multitoken_query="phrase"),
-        speaker_name=fields.ID(sortable=True),  # the exact resolved name, for speakers()
-        kind=fields.ID,
-        source=fields.KEYWORD(lowercase=True, commas=True),  # one term per source name
+        speaker=fields.TEXT(analyzer=_NAME, multitoken_query="phrase"),  # name and mention
+        speaker_name=fields.ID(sortable=True),  # the exact resolved name, for facets
+        kind=fields.ID(sortable=True),
+        source=fields.TEXT(analyzer=_NAME, multitoken_query="phrase"),
+        source_name=fields.ID(sortable=True),
         date=fields.DATETIME(sortable=True),
+        year=fields.ID(sortable=True),
+        undated=fields.NUMERIC(sortable=True),  # 1 for undated quotes, which sort last
         start=fields.NUMERIC(sortable=True),
+        group=fields.ID(stored=True, sortable=True),  # Quote.group: one quote, many articles
+        group_keys=fields.KEYWORD,  # wording.group_keys: how republished copies find each other
+        group_probes=fields.KEYWORD,
         record=fields.STORED,  # Quote.to_dict() as JSON
     )
 
 
 @dataclass
+class Group:
+    """The articles one quote appeared in: `sources` articles, the oldest being `first`."""
+
+    sources: int
+    first: Quote
+
+
+@dataclass
 class Hit:
-    """One search result; `matches` are (start, end) spans in `quote.text` of the matched words."""
+    """One search result; `matches` are (start, end) spans in `quote.text` of the matched words;
+    `group` says where else the quote appeared."""
 
     quote: Quote
     score: float
     matches: list[tuple[int, int]]
+    group: Group | None = None
+
+
+@dataclass
+class Results:
+    """One page of hits, one per group of republished copies, and what the whole result set
+    holds: `total` groups over `pages` pages, `facets` counts (facet -> (value, quotes), most
+    first), and for an empty result, `suggestions`: close spellings of the query or speakers."""
+
+    hits: list[Hit]
+    total: int
+    page: int
+    pages: int
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    suggestions: list[str] = field(default_factory=list)
 
 
 class QuoteIndex:
@@ -145,9 +184,10 @@ class QuoteIndex:
 
         One writer and one commit for the whole batch: if anything fails (including the
         `items` iterator itself), nothing is written. An article id repeated within a batch
-        is written once, as first seen. With `extractor` (see `extract.extractor_version`),
-        each article's fingerprint is recorded for `fingerprint()`. Returns (articles, quotes)
-        written.
+        is written once, as first seen. Each quote joins the group of an indexed (or earlier
+        in the batch) quote of its speaker with the same words (`wording.same_quote`). With
+        `extractor` (see `extract.extractor_version`), each article's fingerprint is recorded
+        for `fingerprint()`. Returns (articles, quotes) written.
         """
         try:
             writer = self._ix.writer()
@@ -161,13 +201,14 @@ class QuoteIndex:
         seen: dict[str, Article] = {}
         try:
             with writer.searcher() as existing:
+                grouper = _Grouper(existing)
                 for article, found in items:
                     if article.id in seen:
                         continue
                     seen[article.id] = article
                     writer.delete_by_term("article_id", article.id, searcher=existing)
                     for quote in found:
-                        writer.add_document(**_document(quote))
+                        writer.add_document(**_document(*grouper.place(quote)))
                     articles += 1
                     quotes += len(found)
         except BaseException:
@@ -186,42 +227,110 @@ class QuoteIndex:
         return articles, quotes
 
     def search(
-        self, query: str | None = None, speakers: Sequence[str] = (), limit: int | None = 20
-    ) -> list[Hit]:
-        """Quotes matching `query` (Whoosh syntax) said by any of `speakers`, best first.
+        self,
+        query: str | None = None,
+        filters: Filters | None = None,
+        *,
+        sort: str = "relevance",
+        limit: int = 20,
+        page: int = 1,
+        facets: Sequence[str] = (),
+    ) -> Results:
+        """Page `page` of the quotes matching `query` (Whoosh syntax) and `filters`, one hit
+        per group of republished copies, `limit` per page.
 
-        Without a query, all (the speakers') quotes are listed by date, then position.
-        `limit=None` returns every match.
+        `sort` is "relevance" (best first), "date" (oldest first) or "-date"; without a
+        query, relevance means date. `facets` (see FACETS) are counted over every matching
+        quote, not just the page.
         """
-        if limit is not None and limit < 1:
-            raise QuotesError(f"the number of results must be 1 or more, not {limit}")
+        if limit < 1 or page < 1:
+            raise QuotesError(f"the page and the number of results must be 1 or more, not {min(limit, page)}")
+        if sort not in SORTS:
+            raise QuotesError(f"unknown sort {sort!r} (sorts: {', '.join(SORTS)})")
+        unknown = [f for f in facets if f not in FACETS]
+        if unknown:
+            raise QuotesError(f"unknown facet {unknown[0]!r} (facets: {', '.join(FACETS)})")
         text = (query or "").strip()
-        only = _speaker_query(speakers) if speakers else None
+        parsed = parse(text, self._ix.schema) if text else wq.Every()
+        only = (filters or Filters()).query(self._ix.schema)
+        order = None if text and sort == "relevance" else _NEWEST if sort == "-date" else _OLDEST
         with self._ix.searcher() as searcher:
-            if text:
-                parsed = _parse(text, self._ix.schema)
-                results = searcher.search(parsed, filter=only, limit=limit, terms=True)
-                return [_hit(hit, hit.score, _text_terms(hit)) for hit in results]
-            results = searcher.search(only or wq.Every(), limit=limit, sortedby=_ORDER)
-            return [_hit(hit, 0.0, set()) for hit in results]
+            # Whoosh's own count of collapsed results is off when a later copy replaces an
+            # earlier one, so the groups are counted through a facet.
+            found = searcher.search(
+                _scoped(parsed, only, text), limit=page * limit, sortedby=order,
+                collapse="group", collapse_order=_OLDEST,  # each group shown by its first copy
+                groupedby="group", maptype=sorting.Count,
+            )
+            total = len(found.groups("group"))
+            terms = _text_terms(parsed, searcher) if text else set()
+            hits = [
+                _hit(hit, hit.score if order is None else 0.0, searcher, terms)
+                for hit in found[(page - 1) * limit:page * limit]
+            ]
+            counted = _facet_counts(searcher, parsed, only, facets) if facets else {}
+            suggestions = [] if total else _suggestions(searcher, text, parsed, filters)
+            return Results(
+                hits=hits, total=total, page=page, pages=-(-total // limit),
+                facets=counted, suggestions=suggestions,
+            )
+
+    def export(self, query: str | None = None, filters: Filters | None = None) -> Iterator[Quote]:
+        """Every quote matching `query` and `filters` (each copy of a group), oldest first,
+        read one at a time."""
+        text = (query or "").strip()
+        parsed = parse(text, self._ix.schema) if text else wq.Every()
+        only = (filters or Filters()).query(self._ix.schema)
+        with self._ix.searcher() as searcher:
+            results = searcher.search(parsed, filter=only, limit=None, sortedby=_OLDEST)
+            for docnum in results.docs():
+                yield _quote(searcher.stored_fields(docnum))
 
     def get(self, quote_id: str) -> Quote | None:
-        """The quote with this id, exactly as it was added, or None."""
+        """The quote with this id, exactly as it was indexed, or None."""
         with self._ix.searcher() as searcher:
             stored = searcher.document(id=quote_id)
         return None if stored is None else _quote(stored)
 
-    def speakers(self) -> list[tuple[str, int]]:
-        """Resolved speakers with their quote counts, most quotes first, then by name."""
-        counts = self._counts("speaker_name")
-        named = [(name, n) for name, n in counts.items() if name]
-        return sorted(named, key=lambda item: (-item[1], item[0].casefold(), item[0]))
+    def copies(self, quote: Quote) -> list[Quote]:
+        """Every indexed copy of the quote (its group, itself included), oldest first."""
+        if not quote.group:
+            return [quote]
+        with self._ix.searcher() as searcher:
+            results = searcher.search(wq.Term("group", quote.group), limit=None, sortedby=_OLDEST)
+            return [_quote(hit.fields()) for hit in results] or [quote]
+
+    def similar(self, text: str, limit: int = 50) -> list[Quote]:
+        """The quotes sharing the most telling words with `text` (for `verify`): words found in
+        most quotes are left out when rarer ones remain; best first."""
+        with self._ix.searcher() as searcher:
+            size = max(1, searcher.doc_count())
+            stems = sorted({token.text for token in _TEXT(text)})
+            freq = {s: searcher.doc_frequency("text", s) for s in stems}
+            present = [s for s in stems if freq[s]]
+            telling = [s for s in present if freq[s] <= _COMMON * size]
+            chosen = telling if len(telling) >= 3 else present
+            if not chosen:
+                return []
+            results = searcher.search(wq.Or([wq.Term("text", s) for s in chosen]), limit=limit)
+            return [_quote(hit.fields()) for hit in results]
+
+    def speakers(self, query: str | None = None, filters: Filters | None = None) -> list[tuple[str, int]]:
+        """Resolved speakers with their numbers of matching quotes (all quotes without a
+        query or filters), most first, then by name."""
+        text = (query or "").strip()
+        parsed = parse(text, self._ix.schema) if text else wq.Every()
+        only = (filters or Filters()).query(self._ix.schema)
+        with self._ix.searcher() as searcher:
+            counts = _facet_counts(searcher, parsed, only, ["speaker"])
+        return counts["speaker"]
 
     def count(self) -> tuple[int, int]:
         """(articles, quotes) in the index; an article without quotes leaves nothing to count."""
         with self._ix.searcher() as searcher:
             quotes = searcher.doc_count()
-        return len(self._counts("article_id")), quotes
+            results = searcher.search(wq.Every(), groupedby="article_id", maptype=sorting.Count, limit=None)
+            return len(results.groups("article_id")), quotes
 
     def close(self) -> None:
         self._ix.close()
@@ -232,12 +341,47 @@ class QuoteIndex:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _counts(self, column: str) -> dict[str, int]:
-        with self._ix.searcher() as searcher:
-            results = searcher.search(
-                wq.Every(), groupedby=column, maptype=sorting.Count, limit=None
-            )
-            return dict(results.groups(column))
+
+class _Grouper:
+    """Places each quote of a batch in a group: that of a committed quote or of one earlier in
+    the batch with the same words and speaker, else a new group named after the quote."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self._searcher = searcher
+        self._reader = searcher.reader()
+        # The batch so far: key or probe -> [(group, words)].
+        self._keys: dict[str, list[tuple[str, list[str]]]] = {}
+        self._probes: dict[str, list[tuple[str, list[str]]]] = {}
+
+    def place(self, quote: Quote) -> tuple[Quote, set[str], set[str]]:
+        """The quote with its group, and its keys and probes to index."""
+        said = words(quote.text)
+        keys, probes = group_keys(said, quote.speaker)
+        groups = set()
+        for mine, theirs, field_name in ((probes, self._keys, "group_keys"), (keys, self._probes, "group_probes")):
+            for term in mine:
+                groups.update(g for g, other in theirs.get(term, ()) if same_quote(said, other))
+            groups.update(self._committed(field_name, mine, said))
+        group = min(groups) if groups else quote.id
+        for term in keys:
+            self._keys.setdefault(term, []).append((group, said))
+        for term in probes:
+            self._probes.setdefault(term, []).append((group, said))
+        return replace(quote, group=group), keys, probes
+
+    def _committed(self, field_name: str, terms: set[str], said: list[str]) -> set[str]:
+        present = [t for t in terms if (field_name, t) in self._reader]
+        if not present:
+            return set()
+        results = self._searcher.search(
+            wq.Or([wq.Term(field_name, t) for t in present]), limit=50, scored=False
+        )
+        groups = set()
+        for hit in results:
+            other = _quote(hit.fields())
+            if other.group and same_quote(said, words(other.text)):
+                groups.add(other.group)
+        return groups
 
 
 def _prepare_folder(directory: str) -> None:
@@ -253,13 +397,14 @@ def _prepare_folder(directory: str) -> None:
         )
 
 
-def _document(quote: Quote) -> dict[str, object]:
+def _document(quote: Quote, keys: set[str], probes: set[str]) -> dict[str, object]:
     doc: dict[str, object] = {
         "id": quote.id,
         "article_id": quote.article_id,
         "text": quote.text,
         "kind": quote.kind,
         "start": quote.start,
+        "undated": 0 if quote.date else 1,
         "record": json.dumps(quote.to_dict(), ensure_ascii=False),
     }
     names = " ".join(name for name in (quote.speaker, quote.speaker_mention) if name)
@@ -268,10 +413,15 @@ def _document(quote: Quote) -> dict[str, object]:
         "speaker_name": quote.speaker,
         "title": quote.title,
         "source": quote.source,
+        "source_name": quote.source,
+        "group": quote.group,
+        "group_keys": " ".join(sorted(keys)),
+        "group_probes": " ".join(sorted(probes)),
     }
     doc.update({name: value for name, value in optional.items() if value})
     if quote.date:
         doc["date"] = _parse_date(quote)
+        doc["year"] = str(doc["date"].year)
     return doc
 
 
@@ -286,111 +436,87 @@ def _parse_date(quote: Quote) -> datetime:
         ) from None
 
 
-def _speaker_query(speakers: Sequence[str]) -> wq.Query:
-    """Any of the speakers; each matches when all its words are in the name or the mention."""
-    alternatives = []
-    for speaker in speakers:
-        words = [token.text for token in _NAME(speaker)]
-        if not words:
-            raise QuotesError(f"bad speaker {speaker!r}: it has no words to search for")
-        alternatives.append(wq.And([wq.Term("speaker", word) for word in words]))
-    return wq.Or(alternatives)
+def _scoped(parsed: wq.Query, only: wq.Query | None, text: str) -> wq.Query:
+    """The query with the filters joined to it. Whoosh skips collapsing groups when a search
+    has a `filter`, so the filters join the query, each match scoring the same tiny constant
+    for them: the ranking stays that of the query."""
+    if only is None:
+        return parsed
+    return wq.And([parsed, wq.ConstantScoreQuery(only, 1e-9)]) if text else only
 
 
-def _parse(text: str, schema: fields.Schema) -> wq.Query:
-    """Parse Whoosh query syntax strictly: Whoosh quietly drops what it cannot parse, which
-    would search for something else than the user asked, so those cases are errors here."""
-    parser = qparser.QueryParser("text", schema)
-    problem = _syntax_problem(list(parser.tag(text)))
-    if problem is None:
-        try:
-            parsed = parser.parse(text)
-        except Exception:  # noqa: BLE001  Whoosh raises bare Exception for some date ranges
-            problem = _DATE_HINT if "date:" in text else "Whoosh cannot make sense of it"
-        else:
-            # Only self-parsing fields report errors, and `date` is the one a query may name.
-            if any(q.error is not None for q in _walk(parsed)):
-                problem = _DATE_HINT
-            elif parsed == wq.NullQuery:
-                problem = "it has no words to search for"
-            else:
-                return parsed
-    raise QuotesError(f"bad query {text!r}: {problem}")
+def _text_terms(parsed: wq.Query, searcher: Searcher) -> set[str]:
+    """The quote-text terms a query looks for (wildcards and fuzzy terms expanded to the
+    indexed words they match), except those it excludes: what a hit highlights."""
+    found: set[str] = set()
+
+    def visit(q: wq.Query) -> None:
+        if isinstance(q, wq.Not):
+            return
+        if isinstance(q, wq.AndNot):
+            visit(q.a)
+            return
+        if q.is_leaf():
+            for field_name, term in q.existing_terms(searcher.reader(), expand=True):
+                if field_name == "text":
+                    found.add(term.decode("utf-8") if isinstance(term, bytes) else term)
+            return
+        for child in q.children():
+            visit(child)
+
+    visit(parsed)
+    return found
 
 
-def _syntax_problem(nodes: list[qparser.SyntaxNode]) -> str | None:
-    """What is wrong in the flat token list of a query (before Whoosh's lenient grouping)."""
-    kept = [i for i, node in enumerate(nodes) if not isinstance(node, qparser.Whitespace)]
-    depth = 0
-    for k, i in enumerate(kept):
-        node = nodes[i]
-        before = nodes[kept[k - 1]] if k else None
-        after = nodes[kept[k + 1]] if k + 1 < len(kept) else None
-        if isinstance(node, qparser.GroupPlugin.OpenBracket):
-            depth += 1
-        elif isinstance(node, qparser.GroupPlugin.CloseBracket):
-            if depth == 0:
-                return "unbalanced ')'"
-            depth -= 1
-        elif isinstance(node, qparser.Operator):
-            infix = isinstance(node, qparser.InfixOperator)
-            if infix and not _is_operand_end(before):
-                return f"{node.text!r} needs a term on each side"
-            if not _is_operand_start(after, allow_not=infix):
-                return f"{node.text!r} needs a term after it"
-        elif isinstance(node, qparser.FieldnameNode):
-            field = node.fieldname
-            if field == "*" or field.isdigit():  # all fields; "3:30" is a time, not a field
-                continue
-            if field not in QUERY_FIELDS:
-                return (
-                    f"unknown field {field!r} (fields: {', '.join(QUERY_FIELDS)}); put words"
-                    ' with a colon in "double quotes"'
-                )
-            if after is None or i + 1 != kept[k + 1]:
-                return f"'{field}:' needs a term right after the colon"
-        elif isinstance(node, qparser.WordNode):
-            if '"' in node.text:
-                return "unbalanced '\"'"
-            if node.text == "NOT":
-                return "'NOT' needs a term after it"
-            if node.text in _OPERATORS:
-                return f"{node.text!r} needs a term on each side"
-    return "unbalanced '('" if depth else None
-
-
-def _is_operand_end(node: qparser.SyntaxNode | None) -> bool:
-    return node is not None and not isinstance(
-        node, (qparser.GroupPlugin.OpenBracket, qparser.Operator, qparser.FieldnameNode)
-    )
-
-
-def _is_operand_start(node: qparser.SyntaxNode | None, allow_not: bool) -> bool:
-    """Whether `node` can follow an operator ("a AND NOT b" is fine, "NOT NOT b" confuses
-    Whoosh)."""
-    if node is None or isinstance(node, qparser.GroupPlugin.CloseBracket):
-        return False
-    if isinstance(node, qparser.PrefixOperator):
-        return allow_not
-    return not isinstance(node, qparser.Operator)
-
-
-def _walk(q: wq.Query) -> Iterable[wq.Query]:
-    yield q
-    for child in q.children():
-        yield from _walk(child)
-
-
-def _text_terms(hit: WhooshHit) -> set[str]:
-    """The analysed quote-text terms that this hit matched (stems, accent-folded)."""
-    return {term.decode("utf-8") for field, term in hit.matched_terms() if field == "text"}
-
-
-def _hit(hit: WhooshHit, score: float, terms: set[str]) -> Hit:
+def _hit(hit: WhooshHit, score: float, searcher: Searcher, terms: set[str]) -> Hit:
     quote = _quote(hit.fields())
     tokens = _TEXT(quote.text, chars=True) if terms else ()
     matches = [(token.startchar, token.endchar) for token in tokens if token.text in terms]
-    return Hit(quote=quote, score=score, matches=matches)
+    return Hit(quote=quote, score=score, matches=matches, group=_group(searcher, quote))
+
+
+def _group(searcher: Searcher, quote: Quote) -> Group | None:
+    """Where the quote's group appeared: found through the index, one small query per hit."""
+    if not quote.group:
+        return None
+    results = searcher.search(
+        wq.Term("group", quote.group), limit=1, sortedby=_OLDEST,
+        groupedby="article_id", maptype=sorting.Count,
+    )
+    if not results:
+        return None
+    return Group(sources=len(results.groups("article_id")), first=_quote(results[0].fields()))
+
+
+def _facet_counts(
+    searcher: Searcher, parsed: wq.Query, only: wq.Query | None, names: Sequence[str]
+) -> dict[str, list[tuple[str, int]]]:
+    """(value, quotes) per facet over every match, most first, then by value."""
+    facets = {name: sorting.FieldFacet(FACETS[name]) for name in names}
+    results = searcher.search(parsed, filter=only, groupedby=facets, maptype=sorting.Count, limit=1)
+    return {
+        name: sorted(
+            ((value, n) for value, n in results.groups(name).items() if value),
+            key=lambda item: (-item[1], item[0].casefold(), item[0]),
+        )
+        for name in names
+    }
+
+
+def _suggestions(searcher: Searcher, text: str, parsed: wq.Query, filters: Filters | None) -> list[str]:
+    """Close spellings, from the index's own words, of a query and speakers that found nothing."""
+    out = []
+    if text:
+        corrected = searcher.correct_query(parsed, text)
+        if corrected.query != parsed:
+            out.append(corrected.string)
+    corrector = searcher.corrector("speaker")
+    for name in filters.speakers if filters else ():
+        said = [token.text for token in _NAME(name)]
+        fixed = [(corrector.suggest(w, limit=1) or [w])[0] for w in said]
+        if fixed != said:
+            out.append(" ".join(fixed))
+    return out
 
 
 def _quote(stored: dict[str, object]) -> Quote:

@@ -28,6 +28,7 @@ class Article:
     date: str | None = None  # ISO 8601 date or datetime, as given
     source: str | None = None
     url: str | None = None
+    author: str | None = None  # the byline, as given
     origin: str | None = field(default=None, compare=False)  # "file.jsonl:12", for messages
 
     def __post_init__(self) -> None:
@@ -37,7 +38,8 @@ class Article:
     def fingerprint(self, extractor: str) -> str:
         """Changes when the text, the metadata or the extractor does: what `ingest` compares
         to skip an article it has already indexed."""
-        return stable_hash(self.text, self.title, self.date, self.source, self.url, extractor)
+        meta = (self.title, self.date, self.source, self.url, self.author)
+        return stable_hash(self.text, *meta, extractor)
 
 
 @dataclass
@@ -60,16 +62,13 @@ class Quote:
     date: str | None = None
     source: str | None = None
     url: str | None = None
+    author: str | None = None
+    # Set by the index: quotes of one speaker with the same words (republished copy) share it.
+    group: str | None = None
 
     @staticmethod
     def make_id(article_id: str, start: int, end: int, kind: str) -> str:
         return stable_hash(article_id, start, end, kind)
-
-    def citation(self) -> str:
-        """`Speaker, "quote", Title, Source, Date, URL`, on one line, skipping missing parts."""
-        text = self.text.strip().rstrip(",;:").strip()
-        parts = [self.speaker, f'"{text}"', self.title, self.source, self.date, self.url]
-        return ", ".join(" ".join(p.split()) for p in parts if p)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

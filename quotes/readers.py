@@ -215,7 +215,8 @@ def _json_article(line: str, origin: str) -> Article:
         isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)) or raw_id == ""
     ):
         raise QuotesError(f'{origin}: "id" must be a non-empty string or an integer')
-    meta = {key: _optional_str(record, key, origin) for key in ("title", "date", "source", "url")}
+    keys = ("title", "date", "source", "url", "author")
+    meta = {key: _optional_str(record, key, origin) for key in keys}
     if meta["date"] is not None:
         _check_date(meta["date"], origin)
     return Article(text=text, id="" if raw_id is None else str(raw_id), origin=origin, **meta)

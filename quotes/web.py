@@ -35,6 +35,7 @@ def html_article(html: bytes | str, origin: str, url: str | None = None, date: s
         date=date or _iso_date(getattr(doc, "date", None)),
         source=getattr(doc, "sitename", None) or None,
         url=url or getattr(doc, "url", None) or None,
+        author=getattr(doc, "author", None) or None,
         origin=origin,
     )
 

@@ -13,12 +13,12 @@ from click.testing import CliRunner
 from whoosh import index as whoosh_index
 
 import quotes
-from quotes import cli
+from quotes import cli, cli_search
 from quotes.cli import main
 from quotes.model import Quote
 
 QUOTE_FIELDS = list(Quote.__dataclass_fields__)
-HIT_FIELDS = QUOTE_FIELDS + ["score", "matches"]
+HIT_FIELDS = QUOTE_FIELDS + ["score", "matches", "sources", "first_seen"]
 SUMMARY = re.compile(
     r"^Indexed (\d+) articles?, (\d+) quotes?, (\d+) speakers? in \d+\.\d seconds into (.+)$"
 )
@@ -385,7 +385,7 @@ def test_search_formats(run, ix):
 
 
 def test_search_highlights_matches_on_a_terminal(run, ix, monkeypatch):
-    monkeypatch.setattr(cli, "_stdout_is_tty", lambda: True)
+    monkeypatch.setattr(cli_search, "_stdout_is_tty", lambda: True)
     out = run("search", "bridge", "--index", ix, color=True).stdout
     assert re.search(r"\x1b\[[0-9;]*m(\x1b\[[0-9;]*m)*bridge\x1b\[0m", out)
 
@@ -455,9 +455,10 @@ def test_speakers_formats(run, ix):
 def test_show(run, ix):
     [hit] = records(run("search", "taxes", "--format", "json", "--index", ix))
     record = json.loads(run("show", hit["id"], "--format", "json", "--index", ix).stdout)
-    assert {k: v for k, v in record.items() if k != "citation"} == {
-        k: v for k, v in hit.items() if k not in ("score", "matches")
+    assert {k: v for k, v in record.items() if k not in ("citation", "copies")} == {
+        k: v for k, v in hit.items() if k not in ("score", "matches", "sources", "first_seen")
     }
+    assert [c["id"] for c in record["copies"]] == [hit["id"]]
     assert record["citation"] == 'Ann Lee, "Taxes will not rise", Budget, Daily, 2020-03-01'
     table = run("show", hit["id"], "--index", ix).stdout
     assert "id:" in table and hit["id"] in table

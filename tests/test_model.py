@@ -1,4 +1,4 @@
-"""The plain records: ids, serialisation, citations."""
+"""The plain records: ids and serialisation."""
 from quotes.model import Article, Quote
 
 
@@ -15,9 +15,3 @@ def test_article_id_is_a_stable_hash_of_the_text_unless_given():
 def test_quote_round_trips_through_its_dict():
     q = quote(speaker="Jane Doe", title="T", date="2020-01-02")
     assert Quote.from_dict({**q.to_dict(), "score": 1.5}) == q
-
-
-def test_citation_skips_missing_parts_and_trailing_commas_in_the_quote():
-    q = quote(speaker="Jane Doe", title="Vote count", source="The Daily", date="2020-01-02")
-    assert q.citation() == 'Jane Doe, "We will win", Vote count, The Daily, 2020-01-02'
-    assert quote(text="Line one\n  line two.").citation() == '"Line one line two."'

@@ -71,7 +71,7 @@ def test_jsonl_reads_one_article_per_line_with_metadata(tmp_path):
         tmp_path / "a.jsonl",
         jsonl(
             {"id": "x1", "text": "One.", "title": "T", "date": "2019-01-23", "url": "http://u",
-             "source": "The National", "extra": 1},
+             "source": "The National", "author": "Jane Roe", "extra": 1},
             "",
             "   ",
             {"id": 7, "text": "Two.", "date": "2019-01-23T14:05:00+03:00"},
@@ -80,7 +80,7 @@ def test_jsonl_reads_one_article_per_line_with_metadata(tmp_path):
     )
     one, two, three = read([path])
     assert one == Article(text="One.", id="x1", title="T", date="2019-01-23", source="The National",
-                          url="http://u")
+                          url="http://u", author="Jane Roe")
     assert one.origin == f"{path}:1"
     assert (two.id, two.date, two.title, two.origin) == ("7", "2019-01-23T14:05:00+03:00", None,
                                                          f"{path}:4")

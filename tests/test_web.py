@@ -14,6 +14,7 @@ PAGE = """<!doctype html><html><head>
 <title>Mayor promises new bridge | The Daily</title>
 <meta property="og:title" content="Mayor promises new bridge">
 <meta property="og:site_name" content="The Daily">
+<meta name="author" content="Jane Roe">
 <meta property="article:published_time" content="2021-05-04">
 <link rel="canonical" href="https://daily.example/bridge">
 </head><body>
@@ -51,9 +52,10 @@ def test_html_page_gives_its_main_text_and_metadata(tmp_path, nlp):
     [article] = read_articles([str(path)])
     assert article.title == "Mayor promises new bridge"
     assert (article.date, article.source, article.url) == ("2021-05-04", "The Daily", "https://daily.example/bridge")
+    assert article.author == "Jane Roe"
     assert "Read more" not in article.text and "Sport" not in article.text  # boilerplate left out
     [quote] = [q for q in extract(article, nlp=nlp) if q.kind == "direct"]
-    assert quote.speaker == "Ann Lee"
+    assert quote.speaker == "Ann Lee" and quote.author == "Jane Roe"
     assert article.text[quote.start : quote.end] == quote.text
 
 
