@@ -1,7 +1,7 @@
 """Score extracted quotes against a gold file: the library behind `quotes evaluate`.
 
-    >>> report = evaluate("gold.jsonl", kinds=("direct", "mixed"), errors=10)
-    >>> print(format_table(report))            # or json.dumps(report.to_dict())
+    >>> report = evaluate("gold.jsonl", kinds=("direct", "mixed"), errors=10)  # doctest: +SKIP
+    >>> print(format_table(report))  # or json.dumps(report.to_dict())         # doctest: +SKIP
 
 Gold format, one article per line (other keys are ignored):
     {"id": str, "text": str, "title"?: str, "date"?: str,
