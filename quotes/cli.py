@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import json
 import os
 import sys
@@ -21,15 +20,16 @@ from . import __version__
 from .errors import QuotesError
 from .evaluate import evaluate as run_evaluation
 from .evaluate import format_table, parse_kinds
-from .extract import extract_articles, extractor_version, load_nlp
+from .extract import extract_articles, load_nlp
 from .formats import RecordWriter, one_line, shorten
-from .index import QuoteIndex
-from .model import Article, Quote
+from .index import QuoteIndex, index_path
+from .ingest import DEFAULT_BATCH, Ingest
+from .ingest import reindex as reindex_folder
+from .model import Quote
 from .readers import read_articles
 
 QUOTE_FIELDS = tuple(f.name for f in dataclasses.fields(Quote))
 RECORD_FORMATS = ("table", "json", "jsonl", "csv")
-DEFAULT_BATCH = 64
 INTERRUPTED = 130
 
 # Fixed-width columns of the extract table.
@@ -149,6 +149,13 @@ def _glob_option(f: Callable) -> Callable:
     )(f)
 
 
+def _wait_option(f: Callable) -> Callable:
+    return click.option(
+        "--wait", type=click.FloatRange(min=0), default=0, show_default=True, metavar="SECONDS",
+        help="When another ingest holds the index, wait this long for it instead of failing.",
+    )(f)
+
+
 def _paths_argument(f: Callable) -> Callable:
     return click.argument("paths", metavar="PATH...", nargs=-1, required=True)(f)
 
@@ -191,6 +198,7 @@ def main() -> None:
     help="Articles per index commit; an interruption keeps the batches already committed.",
 )
 @_glob_option
+@_wait_option
 @click.option(
     "--force",
     is_flag=True,
@@ -213,6 +221,7 @@ def ingest(
     jobs: int,
     glob: str | None,
     force: bool,
+    wait: float,
 ) -> None:
     """Extract the quotes of articles and add them to the index.
 
@@ -241,78 +250,80 @@ def ingest(
         paths, title=title, date=date, source=source, url=url, on_error=on_error, glob=glob
     )
     nlp = load_nlp(model)
-    extractor = extractor_version(nlp)
-    done_articles = done_quotes = skipped = 0
-    speakers: set[str] = set()
-    with QuoteIndex.open(index_dir, create=True) as ix:
-
-        def changed(articles: Iterable[Article]) -> Iterator[Article]:
-            nonlocal skipped
-            for article in articles:
-                if not force and ix.is_current(article, extractor):
-                    skipped += 1
-                else:
-                    yield article
-
+    with _open_for_writing(index_dir, wait) as ix:
+        job = Ingest(ix, nlp, jobs=jobs, batch_size=batch_size, force=force)
         try:
-            with _progress(extract_articles(changed(articles), nlp, jobs=jobs), show_bar) as pairs:
-                for batch in _batches(pairs, batch_size):
-                    added, quotes = ix.add(batch, extractor=extractor)
-                    done_articles += added
-                    done_quotes += quotes
-                    speakers.update(q.speaker for _, found in batch for q in found if q.speaker)
+            job.run(articles, watch=lambda pairs: _progress(pairs, show_bar))
         except KeyboardInterrupt:
-            click.echo(f"interrupted: {done_articles} articles indexed", err=True)
+            click.echo(f"interrupted: {_count(job.articles, 'article')} indexed", err=True)
             ctx.exit(INTERRUPTED)
         where = ix.path
     seconds = time.perf_counter() - started
     click.echo(
-        f"Indexed {_count(done_articles, 'article')}, {_count(done_quotes, 'quote')},"
-        f" {_count(len(speakers), 'speaker')}"
+        f"Indexed {_count(job.articles, 'article')}, {_count(job.quotes, 'quote')},"
+        f" {_count(len(job.speakers), 'speaker')}"
         f" in {seconds:.1f} seconds into {where}"
-        + (f" ({_count(skipped, 'unchanged article')} skipped)" if skipped else "")
+        + (f" ({_count(job.skipped, 'unchanged article')} skipped)" if job.skipped else "")
     )
     if bad:
         ctx.exit(1)
+
+
+def _open_for_writing(index_dir: str | None, wait: float) -> QuoteIndex:
+    def waiting() -> None:
+        click.echo(f"waiting up to {wait:g} seconds for another writer to finish…", err=True)
+
+    return QuoteIndex.open(index_dir, create=True, wait=wait, on_wait=waiting)
+
+
+@main.command()
+@_index_option
+@_model_option
+@_jobs_option
+@click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH, metavar="N",
+              show_default=True, help="Articles per index commit.")
+def reindex(index_dir: str | None, model: str | None, jobs: int, batch_size: int) -> None:
+    """Rebuild the index from the article texts it stores, with this version of quotes: after
+    an upgrade changed the index layout, or to extract everything with new rules or a new model.
+
+    The old index stays in place, searchable, until the new one is complete.
+
+    \b
+    Example:
+      quotes reindex --index index
+    """
+    started = time.perf_counter()
+    path = index_path(index_dir)
+    job = reindex_folder(path, load_nlp(model), jobs=jobs, batch_size=batch_size,
+                         watch=lambda pairs: _progress(pairs, _stderr_is_tty()))
+    click.echo(
+        f"Reindexed {_count(job.articles, 'article')}, {_count(job.quotes, 'quote')}"
+        f" in {time.perf_counter() - started:.1f} seconds into {path}"
+    )
 
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    iterator = iter(items)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
-
-
-class _NoBar:
-    def __init__(self, items: Iterable[Any]) -> None:
-        self.items = items
-
-    def __enter__(self) -> Iterable[Any]:
-        return self.items
-
-    def __exit__(self, *exc_info: object) -> None:
-        return None
-
-
-def _progress(items: Iterable[Any], show: bool) -> Any:
-    """A progress bar over articles on stderr, only when stderr is a terminal: articles done,
-    articles per second and quotes found so far."""
+def _progress(pairs: Iterable[Any], show: bool) -> Iterator[Any]:
+    """The pairs, with a progress bar on stderr when it is a terminal: articles done, articles
+    per second and quotes found so far."""
     if not show:
-        return _NoBar(items)
+        yield from pairs
+        return
     started, found = time.perf_counter(), [0]
 
     def status(pair: Any) -> str | None:
         if pair is None:
             return None
         found[0] += len(pair[1])
-        rate = done.pos / max(time.perf_counter() - started, 1e-6)
+        rate = bar.pos / max(time.perf_counter() - started, 1e-6)
         return f"{rate:.1f} articles/s, {found[0]} quotes"
 
-    done = click.progressbar(items, label="Ingesting", show_pos=True, file=sys.stderr, item_show_func=status)
-    return done
+    with click.progressbar(pairs, label="Ingesting", show_pos=True, file=sys.stderr,
+                           item_show_func=status) as bar:
+        yield from bar
 
 
 # --------------------------------------------------------------------------- extract

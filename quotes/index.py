@@ -11,12 +11,10 @@ from __future__ import annotations
 import json
 import os
 import pickle
-import sqlite3
-from contextlib import contextmanager
 import warnings
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 with warnings.catch_warnings():
     # Whoosh 2.7.4 has invalid escapes and `is` comparisons with literals that Python 3.11 warns
@@ -31,6 +29,7 @@ with warnings.catch_warnings():
 from .errors import QuotesError
 from .model import Article, Quote
 from .query import Filters, parse
+from .store import ArticleStore
 from .wording import group_keys, same_quote, words
 
 if TYPE_CHECKING:
@@ -40,12 +39,11 @@ if TYPE_CHECKING:
 DEFAULT_INDEX = "index"
 INDEX_ENV = "QUOTES_INDEX"
 
+# The layout of the index (Whoosh schema and article store). Version 1 (quotes 0.1 before
+# groups) stored no article texts. An index of another version is never opened as it is.
+SCHEMA_VERSION = 2
 # Files a folder may hold and still receive a new index (the repo's index/README.md).
 _HOUSEKEEPING = frozenset({"README.md", ".gitignore", ".gitkeep"})
-# Beside the Whoosh files: which articles are indexed, and from what (Article.fingerprint).
-# Written after each Whoosh commit, so at worst it lags behind it and an article is extracted
-# again, which replaces its quotes with the same ones.
-_ARTICLES_DB = "articles.sqlite"
 SORTS = ("relevance", "date", "-date")
 # Facet name -> the sortable column it counts.
 FACETS = {"speaker": "speaker_name", "source": "source_name", "year": "year", "kind": "kind"}
@@ -126,58 +124,55 @@ class Results:
 class QuoteIndex:
     """A quotes index directory. Open it with `QuoteIndex.open`; usable as a context manager."""
 
-    def __init__(self, ix: index.Index, path: str) -> None:
+    def __init__(self, ix: index.Index, path: str, wait: float = 0.0,
+                 on_wait: Callable[[], None] | None = None) -> None:
         self._ix = ix
         self.path = path
+        self.store = ArticleStore(path)
+        self._wait = wait
+        self._on_wait = on_wait
 
     @classmethod
-    def open(cls, path: str | None = None, create: bool = False) -> "QuoteIndex":
-        """Open the index at `path`; with `create`, make it if missing (never in a used folder)."""
+    def open(
+        cls, path: str | None = None, create: bool = False, wait: float = 0.0,
+        on_wait: Callable[[], None] | None = None,
+    ) -> "QuoteIndex":
+        """Open the index at `path`; with `create`, make it if missing (never in a used folder).
+
+        A writer that finds the index locked by another waits up to `wait` seconds for it,
+        calling `on_wait` once first (to say so). An index of another schema version is refused
+        with what to do: `quotes reindex` for an older one, a newer `quotes` for a newer one.
+        """
         directory = index_path(path)
         if os.path.exists(directory) and not os.path.isdir(directory):
             raise QuotesError(f"{directory} is not a directory, so it cannot hold an index")
         try:
             if index.exists_in(directory):
                 ix = index.open_dir(directory)
-                if set(ix.schema.names()) != set(_schema().names()):
+                if not {"record", "article_id"} <= set(ix.schema.names()):
                     raise QuotesError(
-                        f"{directory} holds an index from another program or version of quotes;"
+                        f"{directory} holds an index from another program;"
                         " remove it or choose another index folder"
                     )
+                check_version(directory)
             elif create:
                 _prepare_folder(directory)
                 ix = index.create_in(directory, _schema())
+                ArticleStore(directory).set_meta(schema=str(SCHEMA_VERSION))
             else:
                 raise QuotesError(f"no index at {directory}: run `quotes ingest` first")
         except _OPEN_ERRORS as exc:
             raise QuotesError(f"cannot open the index at {directory}: {_reason(exc)}") from None
-        return cls(ix, directory)
+        return cls(ix, directory, wait, on_wait)
+
+    def versions(self) -> dict[str, str | None]:
+        """The schema version of the index and the extractor (`extract.extractor_version`)
+        that last added to it."""
+        return {"schema": self.store.get_meta("schema"), "extractor": self.store.get_meta("extractor")}
 
     def is_current(self, article: Article, extractor: str) -> bool:
         """Whether the article is indexed as it is now, by this extractor: ingest can skip it."""
-        return self.fingerprint(article.id) == article.fingerprint(extractor)
-
-    def fingerprint(self, article_id: str) -> str | None:
-        """The fingerprint the article was indexed with (`Article.fingerprint`), if it was."""
-        with self._articles() as db:
-            row = db.execute("SELECT fingerprint FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return row[0] if row else None
-
-    @contextmanager
-    def _articles(self) -> Iterator[sqlite3.Connection]:
-        """The article table, committed and closed on the way out."""
-        try:
-            db = sqlite3.connect(os.path.join(self.path, _ARTICLES_DB), timeout=30)
-        except sqlite3.Error as exc:
-            raise QuotesError(f"cannot use the index at {self.path}: {exc}") from None
-        try:
-            with db:
-                db.execute("CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, fingerprint TEXT)")
-                yield db
-        except sqlite3.Error as exc:
-            raise QuotesError(f"cannot use the index at {self.path}: {exc}") from None
-        finally:
-            db.close()
+        return self.store.fingerprint(article.id) == article.fingerprint(extractor)
 
     def add(self, items: Iterable[tuple[Article, list[Quote]]], extractor: str | None = None) -> tuple[int, int]:
         """Write each (article, quotes) pair, replacing the article's earlier quotes.
@@ -185,18 +180,11 @@ class QuoteIndex:
         One writer and one commit for the whole batch: if anything fails (including the
         `items` iterator itself), nothing is written. An article id repeated within a batch
         is written once, as first seen. Each quote joins the group of an indexed (or earlier
-        in the batch) quote of its speaker with the same words (`wording.same_quote`). With
-        `extractor` (see `extract.extractor_version`), each article's fingerprint is recorded
-        for `fingerprint()`. Returns (articles, quotes) written.
+        in the batch) quote of its speaker with the same words (`wording.same_quote`). The
+        articles are stored (see `store`); with `extractor` (see `extract.extractor_version`),
+        each one's fingerprint is recorded for `is_current`. Returns (articles, quotes) written.
         """
-        try:
-            writer = self._ix.writer()
-        except index.LockError:
-            raise QuotesError(
-                f"index at {self.path} is locked by another writer; try again when it finishes"
-            ) from None
-        except OSError as exc:
-            raise QuotesError(f"cannot write the index at {self.path}: {_reason(exc)}") from None
+        writer = self._writer()
         articles = quotes = 0
         seen: dict[str, Article] = {}
         try:
@@ -211,6 +199,7 @@ class QuoteIndex:
                         writer.add_document(**_document(*grouper.place(quote)))
                     articles += 1
                     quotes += len(found)
+            self.store.put(seen.values())
         except BaseException:
             writer.cancel()
             raise
@@ -219,12 +208,29 @@ class QuoteIndex:
         except OSError as exc:
             raise QuotesError(f"cannot write the index at {self.path}: {_reason(exc)}") from None
         if extractor is not None and seen:
-            with self._articles() as db:
-                db.executemany(
-                    "INSERT OR REPLACE INTO articles VALUES (?, ?)",
-                    [(a.id, a.fingerprint(extractor)) for a in seen.values()],
-                )
+            self.store.mark((a.id, a.fingerprint(extractor)) for a in seen.values())
+            self.store.set_meta(extractor=extractor)
         return articles, quotes
+
+    def _writer(self) -> object:
+        """The index's writer, once the lock is ours (waiting as `open` was told to)."""
+        try:
+            try:
+                return self._ix.writer()
+            except index.LockError:
+                if self._wait <= 0:
+                    raise
+                if self._on_wait is not None:
+                    self._on_wait()
+                return self._ix.writer(timeout=self._wait, delay=0.25)
+        except index.LockError:
+            waited = f" after waiting {self._wait:g} seconds" if self._wait > 0 else ""
+            raise QuotesError(
+                f"index at {self.path} is locked by another writer{waited};"
+                " try again when it finishes, or give --wait SECONDS"
+            ) from None
+        except OSError as exc:
+            raise QuotesError(f"cannot write the index at {self.path}: {_reason(exc)}") from None
 
     def search(
         self,
@@ -382,6 +388,24 @@ class _Grouper:
             if other.group and same_quote(said, words(other.text)):
                 groups.add(other.group)
         return groups
+
+
+def check_version(directory: str) -> None:
+    """Refuse an index of another schema version, saying what to do about it."""
+    store = ArticleStore(directory)
+    found = store.get_meta("schema") if store.exists() else None
+    version = int(found) if found and found.isdigit() else 1
+    if version < SCHEMA_VERSION:
+        raise QuotesError(
+            f"the index at {directory} was built by an older version of quotes (schema"
+            f" {version}, this one reads {SCHEMA_VERSION}): rebuild it with"
+            f" `quotes reindex --index {directory}`"
+        )
+    if version > SCHEMA_VERSION:
+        raise QuotesError(
+            f"the index at {directory} was built by a newer version of quotes (schema"
+            f" {version}, this one reads {SCHEMA_VERSION}): upgrade quotes to use it"
+        )
 
 
 def _prepare_folder(directory: str) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 import sys
+import threading
 
 import pytest
 from click.testing import CliRunner
@@ -14,8 +16,10 @@ from whoosh import index as whoosh_index
 
 import quotes
 from quotes import cli, cli_search
+from quotes import ingest as ingest_module
 from quotes.cli import main
 from quotes.model import Quote
+from quotes.store import ArticleStore
 
 QUOTE_FIELDS = list(Quote.__dataclass_fields__)
 HIT_FIELDS = QUOTE_FIELDS + ["score", "matches", "sources", "first_seen"]
@@ -226,7 +230,7 @@ def test_ingest_commits_one_batch_at_a_time(run, tmp_path, articles, monkeypatch
 
 
 def test_ingest_interrupted_keeps_committed_batches(run, tmp_path, articles, monkeypatch):
-    real = cli.extract_articles
+    real = ingest_module.extract_articles
 
     def interrupted(items, nlp=None, jobs=1):
         for n, pair in enumerate(real(items, nlp, jobs=jobs)):
@@ -234,12 +238,12 @@ def test_ingest_interrupted_keeps_committed_batches(run, tmp_path, articles, mon
                 raise KeyboardInterrupt
             yield pair
 
-    monkeypatch.setattr(cli, "extract_articles", interrupted)
+    monkeypatch.setattr(ingest_module, "extract_articles", interrupted)
     path = tmp_path / "ix"
     result = run("ingest", articles, "--batch-size", "1", "--index", path, code=130)
     assert result.stderr.strip() == "interrupted: 2 articles indexed"
     assert len(records(run("search", "--format", "json", "--index", path))) == 2
-    monkeypatch.setattr(cli, "extract_articles", real)
+    monkeypatch.setattr(ingest_module, "extract_articles", real)
     resumed = run("ingest", articles, "--index", path).stdout  # picks up where it stopped
     assert resumed.startswith("Indexed 1 article, 1 quote") and "(2 unchanged articles skipped)" in resumed
     assert len(records(run("search", "--format", "json", "--index", path))) == 3
@@ -252,8 +256,32 @@ def test_ingest_into_a_locked_index(run, ix, articles):
     finally:
         writer.cancel()
     [message] = errors(result)
-    assert message == f"index at {ix} is locked by another writer; try again when it finishes"
+    assert message == (f"index at {ix} is locked by another writer; try again when it finishes,"
+                       " or give --wait SECONDS")
     run("ingest", articles, "--force", "--index", ix)  # free again
+
+
+def test_ingest_waits_for_the_writer_lock(run, ix, articles):
+    writer = whoosh_index.open_dir(str(ix)).writer()
+    timer = threading.Timer(1.0, writer.cancel)  # the other writer finishes in a second
+    timer.start()
+    try:
+        result = run("ingest", articles, "--force", "--wait", "30", "--index", ix)
+    finally:
+        timer.join()
+    assert result.stderr == "waiting up to 30 seconds for another writer to finish…\n"
+    assert summary(result)[:2] == (3, 3)
+
+
+def test_ingest_gives_up_waiting(run, ix, articles):
+    writer = whoosh_index.open_dir(str(ix)).writer()
+    try:
+        result = run("ingest", articles, "--force", "--wait", "0.5", "--index", ix, code=1)
+    finally:
+        writer.cancel()
+    assert result.stderr.splitlines()[-1] == (
+        f"error: index at {ix} is locked by another writer after waiting 0.5 seconds;"
+        " try again when it finishes, or give --wait SECONDS")
 
 
 def test_ingest_shows_a_progress_bar_only_on_a_terminal(run, tmp_path, articles, monkeypatch):
@@ -516,3 +544,23 @@ def test_ingest_glob_chooses_files_in_a_folder(run, tmp_path):
     (folder / "b.jsonl").write_text('{"text": "\\"We lost,\\" John Roe said."}\n', encoding="utf-8")
     result = run("ingest", str(folder), "--glob", "*.jsonl", "--index", tmp_path / "ix")
     assert result.stdout.startswith("Indexed 1 article, 1 quote, 1 speaker")
+
+
+# --- reindex ------------------------------------------------------------------------------------
+
+
+def test_reindex_rebuilds_an_older_index_from_its_stored_articles(run, ix, tmp_path):
+    before = records(run("search", "--format", "json", "--index", ix))
+    ArticleStore(str(ix)).set_meta(schema="1")  # as an older version of quotes left it
+    [message] = errors(run("search", "bridge", "--index", ix, code=1))
+    assert message.endswith(f"rebuild it with `quotes reindex --index {ix}`")
+    result = run("reindex", "--index", ix)
+    assert re.match(rf"^Reindexed 3 articles, 3 quotes in \d+\.\d seconds into {ix}$", result.stdout.strip())
+    after = records(run("search", "--format", "json", "--index", ix))
+    assert sorted(h["id"] for h in after) == sorted(h["id"] for h in before)
+    assert sorted(os.listdir(tmp_path)) == ["articles", "ix"]  # nothing left behind
+
+
+def test_reindex_without_stored_texts_says_what_to_do(run, tmp_path):
+    [message] = errors(run("reindex", "--index", tmp_path / "none", code=1))
+    assert message.startswith(f"the index at {tmp_path / 'none'} stores no article texts")

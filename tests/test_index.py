@@ -1,3 +1,4 @@
+import os
 import pytest
 from whoosh import fields
 from whoosh import index as whoosh_index
@@ -5,9 +6,10 @@ from whoosh import index as whoosh_index
 from quotes.errors import QuotesError
 from dataclasses import replace
 
-from quotes.index import DEFAULT_INDEX, INDEX_ENV, QuoteIndex, index_path
+from quotes.index import DEFAULT_INDEX, INDEX_ENV, SCHEMA_VERSION, QuoteIndex, index_path
 from quotes.model import Article, Quote
 from quotes.query import Filters
+from quotes.store import ArticleStore
 
 MOSCOW = Article(
     "(text of the Moscow article)",
@@ -160,7 +162,8 @@ def test_locked_index_is_an_error(ix):
         with pytest.raises(QuotesError) as raised:
             ix.add([(MOSCOW, [])])
         assert str(raised.value) == (
-            f"index at {ix.path} is locked by another writer; try again when it finishes"
+            f"index at {ix.path} is locked by another writer; try again when it finishes,"
+            " or give --wait SECONDS"
         )
     finally:
         writer.cancel()
@@ -308,3 +311,34 @@ def test_a_reingested_copy_keeps_its_group(tmp_path):
         ix.add([(PAPER, [copy])])
         assert ix.get(copy.id).group == first.id
         assert ix.search("defend").total == 1
+
+
+# --- versions and stored articles ---------------------------------------------------------------
+
+
+def test_index_records_its_versions_and_stores_article_texts(tmp_path):
+    with QuoteIndex.open(str(tmp_path / "ix"), create=True) as ix:
+        ix.add([(MOSCOW, [Q_TALKS]), (BERLIN, [])], extractor="x1")
+        assert ix.versions() == {"schema": str(SCHEMA_VERSION), "extractor": "x1"}
+        assert sorted(ix.store.articles(), key=lambda a: a.id) == [BERLIN, MOSCOW]
+        assert ix.is_current(MOSCOW, "x1") and not ix.is_current(MOSCOW, "x2")
+
+
+def test_older_index_asks_for_reindex_and_newer_is_refused(tmp_path):
+    path = str(tmp_path / "ix")
+    QuoteIndex.open(path, create=True).close()
+    store = ArticleStore(path)
+    store.set_meta(schema=str(SCHEMA_VERSION - 1))
+    with pytest.raises(QuotesError, match=r"older version of quotes .*`quotes reindex --index "):
+        QuoteIndex.open(path)
+    store.set_meta(schema=str(SCHEMA_VERSION + 1))
+    with pytest.raises(QuotesError, match="newer version of quotes .*upgrade quotes"):
+        QuoteIndex.open(path)
+
+
+def test_an_index_of_schema_1_has_no_meta_and_is_older(tmp_path):
+    path = str(tmp_path / "ix")
+    QuoteIndex.open(path, create=True).close()
+    os.remove(os.path.join(path, "articles.sqlite"))
+    with pytest.raises(QuotesError, match=r"schema 1, this one reads"):
+        QuoteIndex.open(path)

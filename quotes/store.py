@@ -1,0 +1,107 @@
+"""The articles of an index, in an SQLite file beside the Whoosh files: each article's text and
+metadata (compressed, so `quotes reindex` needs no original files), the fingerprint it was
+indexed with (so `ingest` skips what has not changed), and the index's versions.
+
+Writes come in two steps around each Whoosh commit (see `QuoteIndex.add`): the articles before
+it, their fingerprints after it. A crash in between leaves an article stored but with no
+fingerprint, so the next ingest extracts it again; never a fingerprint for quotes that were
+not committed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import zlib
+from contextlib import contextmanager
+from typing import Iterable, Iterator
+
+from .errors import QuotesError
+from .model import Article
+
+FILENAME = "articles.sqlite"
+_ARTICLE_FIELDS = ("text", "id", "title", "date", "source", "url", "author")
+_TABLES = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
+    "CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, fingerprint TEXT, record BLOB)",
+)
+
+
+class ArticleStore:
+    """The SQLite file of one index folder. Each call opens, commits and closes it, so no
+    connection outlives a fork or holds a lock between batches."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+        self.path = os.path.join(folder, FILENAME)
+
+    def exists(self) -> bool:
+        return os.path.isfile(self.path)
+
+    def get_meta(self, key: str) -> str | None:
+        with self._db() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, **values: str) -> None:
+        with self._db() as db:
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(values.items()))
+
+    def fingerprint(self, article_id: str) -> str | None:
+        with self._db() as db:
+            row = db.execute("SELECT fingerprint FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def put(self, articles: Iterable[Article]) -> None:
+        """Store the articles (replacing earlier versions) with no fingerprint yet."""
+        rows = [(a.id, _pack(a)) for a in articles]
+        with self._db() as db:
+            db.executemany("INSERT OR REPLACE INTO articles VALUES (?, NULL, ?)", rows)
+
+    def mark(self, fingerprints: Iterable[tuple[str, str]]) -> None:
+        """Record (article id, fingerprint) pairs once their quotes are committed."""
+        with self._db() as db:
+            db.executemany("UPDATE articles SET fingerprint = ? WHERE id = ?",
+                           [(f, i) for i, f in fingerprints])
+
+    def articles(self) -> Iterator[Article]:
+        """Every stored article, in id order, read a page at a time."""
+        last = ""
+        while True:
+            with self._db() as db:
+                rows = db.execute(
+                    "SELECT id, record FROM articles WHERE id > ? AND record IS NOT NULL"
+                    " ORDER BY id LIMIT 256", (last,)).fetchall()
+            if not rows:
+                return
+            for last, record in rows:
+                yield _unpack(record)
+
+    def count(self) -> int:
+        with self._db() as db:
+            return db.execute("SELECT COUNT(*) FROM articles WHERE record IS NOT NULL").fetchone()[0]
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        try:
+            db = sqlite3.connect(self.path, timeout=60)
+        except sqlite3.Error as exc:
+            raise QuotesError(f"cannot use the index at {self.folder}: {exc}") from None
+        try:
+            with db:
+                for statement in _TABLES:
+                    db.execute(statement)
+                yield db
+        except sqlite3.DatabaseError as exc:
+            raise QuotesError(f"cannot use the index at {self.folder}: {exc}") from None
+        finally:
+            db.close()
+
+
+def _pack(article: Article) -> bytes:
+    data = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
+    return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 6)
+
+
+def _unpack(record: bytes) -> Article:
+    return Article(**json.loads(zlib.decompress(record).decode("utf-8")))
