@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from . import marks
 from .cues import (
-    AUX_LEMMAS, INVERTING_VERBS, PEOPLE_NOUNS, TAG_POS, is_cue, is_document, lemma,
+    AUX_LEMMAS, INVERTING_VERBS, PEOPLE_NOUNS, TAG_POS, is_cue, is_document, lemma, reports,
 )
 from .indirect import ReportedClauses
 from .speakers import ROLE_NOUNS, SpeakerResolver
@@ -135,7 +135,8 @@ class _Article(ReportedClauses):
             if span is not None:
                 for i in range(span.start, span.end):
                     self.in_quote[i] = 1
-        self.cues = [t for t in doc if not self.in_quote[t.i] and is_cue(t)]
+        self.clause_cues = [t for t in doc if not self.in_quote[t.i] and reports(t)]  # indirect speech
+        self.cues = [t for t in self.clause_cues if is_cue(t)]  # who speaks the quoted words
         self.speakers = SpeakerResolver(doc)
         self._resolved: dict[int, tuple[str, str, float]] = {}
         self._headlines: dict[int, bool] = {}

@@ -1,7 +1,7 @@
 """Indirect speech: the clauses that speech cues report ("X said (that) ...", "according to
 X, ...", "X vowed to ...", "X called the talks effective"), for the `quotes` component.
 
-A mixin of the component's per-Doc state (`doc`, `cues`, `pairs`, `in_quote`, `_subject`,
+A mixin of the component's per-Doc state (`doc`, `clause_cues`, `pairs`, `in_quote`, `_subject`,
 `_headline`, `_para`): it only adds the finding of reported clauses; attribution and
 annotation stay in `component.py`.
 """
@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from .cues import CLAUSE_VERBS, COMMISSIVE_VERBS, NAMING_VERBS, ORDER_VERBS, lemma
+from .cues import (
+    CLAUSE_VERBS, COMMISSIVE_VERBS, NAMING_VERBS, OBJECT_VERBS, ORDER_VERBS, TOPIC_VERBS, is_cue, lemma,
+)
 
 _BREAKS = frozenset({",", "—", "–", "-", "--"})
 
@@ -25,6 +27,20 @@ def _relative_front(clause: list[Token], cue: Token) -> bool:
         t.tag_ in ("WDT", "WP", "IN") or t.lower_ == "that" for t in front)
 
 
+def _around(before: list[Token], cue: Token, after: list[Token]) -> bool:
+    """The two parts of one clause split by the attribution of `cue`."""
+    return bool(before) and bool(after) and before[-1].i < cue.i < after[0].i
+
+
+def _next_cue(tok: Token) -> bool:
+    """"and" before a second cue of the same speaker, which the parser put inside the clause:
+    "said he would order a review and warned against hackers"."""
+    if tok.dep_ != "cc":
+        return False
+    conj = next((c for c in tok.head.children if c.dep_ == "conj" and c.i > tok.i), None)
+    return conj is not None and is_cue(conj) and not any(c.dep_ in ("nsubj", "nsubjpass") for c in conj.children)
+
+
 class ReportedClauses:
     """Finds reported clauses; the host class supplies the Doc state and `_subject`."""
 
@@ -36,11 +52,17 @@ class ReportedClauses:
         is a direct quote is left out; one that holds mixed quotes is kept (the fragments are
         quotes of their own)."""
         out = []
-        for cue in self.cues:
+        for cue in self.clause_cues:
             if self._headline(self._para(cue.idx)):
                 continue
-            for tokens in self._clauses(cue):
-                span = self._clause_span(tokens, verb_needed=lemma(cue) not in NAMING_VERBS)
+            clauses = self._clauses(cue)
+            for tokens in clauses:
+                # the part before an interjected attribution needs no verb of its own: "The
+                # museum, Mr. Obama said, would make visitors face uncomfortable truths"
+                front = len(clauses) == 2 and tokens is clauses[0] and _around(tokens, cue, clauses[1])
+                verb_needed = not front and (lemma(cue) not in NAMING_VERBS | OBJECT_VERBS | TOPIC_VERBS or (
+                    any(t.dep_ == "ccomp" and t.head.i == cue.i for t in tokens)))
+                span = self._clause_span(tokens, verb_needed=verb_needed)
                 if span is None:
                     continue
                 s, e = span
@@ -71,7 +93,7 @@ class ReportedClauses:
         if verb in NAMING_VERBS:
             return self._naming(cue, verb)
         if verb not in CLAUSE_VERBS:
-            return []
+            return self._object(cue) if verb in OBJECT_VERBS else self._topic(cue, verb)
         # "told them to leave" reports speech; "Asked to describe ..." (no addressee) does not
         addressed = any(c.dep_ in ("dobj", "dative") for c in cue.children)
         clauses = [list(c.subtree) for c in cue.children
@@ -87,8 +109,30 @@ class ReportedClauses:
             # two parts around the interjected attribution
             rest = [t for t in cue.head.subtree if not cue.left_edge.i <= t.i <= cue.right_edge.i]
             clauses = [[t for t in rest if t.i < cue.i], [t for t in rest if t.i > cue.i]]
+        if not clauses:
+            clauses = self._object(cue) if verb in OBJECT_VERBS else self._topic(cue, verb)
         # "a strike that executives said could ...": the relative word is not reported
         return [[t for t in c if t.i > cue.i] if _relative_front(c, cue) else c for c in clauses]
+
+    def _object(self, cue: Token) -> list[list[Token]]:
+        """"criticized the trade deals", "accused Clinton of lying": the object, with the
+        "of"/"for" phrase that says what it is accused or praised for."""
+        objects = [c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i]
+        if not objects:
+            return []
+        hi = objects[0].right_edge.i
+        for c in cue.children:
+            if c.dep_ == "prep" and c.i == hi + 1 and c.lower_ in ("of", "for", "as"):
+                hi = c.right_edge.i
+        return [list(self.doc[objects[0].left_edge.i : hi + 1])]
+
+    @staticmethod
+    def _topic(cue: Token, verb: str) -> list[list[Token]]:
+        """"spoke about the need for reform", "commented on the shooting": what it was about."""
+        if verb not in TOPIC_VERBS:
+            return []
+        return [[t for c in p.children if c.dep_ in ("pobj", "pcomp") for t in c.subtree]
+                for p in cue.children if p.dep_ == "prep" and p.i > cue.i and p.lower_ in ("about", "on")][:1]
 
     def _naming(self, cue: Token, verb: str) -> list[list[Token]]:
         """"called Burma a good news story", "described the party as a highway", "called for
@@ -119,21 +163,40 @@ class ReportedClauses:
         doc = self.doc
         return lo > 0 and hi + 1 < len(doc) and doc[lo - 1].text in _BREAKS and doc[hi + 1].text in _BREAKS
 
+    def _aside(self, tok: Token, last: Token) -> bool:
+        """A comma that opens the writer's aside closing the clause: a non-restrictive relative
+        clause (", which forced her to leave"), an appositive (", the presumed favourite") or a
+        participle (", implicitly putting his name on the line")."""
+        if tok.text != "," or self.in_quote[tok.i] or tok.i + 1 >= len(self.doc):
+            return False
+        part = self.doc[tok.i + 1]
+        while part.head.i != part.i and part.head.i > tok.i and part.head.i <= last.i:
+            part = part.head
+        if part.right_edge.i < last.i or part.left_edge.i != tok.i + 1 or part.head.i > tok.i:
+            return False
+        return (part.dep_ in ("relcl", "advcl") and self.doc[tok.i + 1].lower_ in ("which", "who", "whom", "whose")
+                or part.dep_ == "appos" or part.dep_ in ("advcl", "acl") and part.tag_ == "VBG"
+                and part.left_edge.i == part.i)
+
     def _clause_span(self, tokens: list[Token], verb_needed: bool = True) -> tuple[int, int] | None:
         """Character span of a reported clause: no leading "that", no second clause after a
-        semicolon, no edge punctuation but the closing mark of a quote it opens."""
+        semicolon, no aside of the writer's or second cue after it, no edge punctuation but the
+        closing mark of a quote it opens."""
         tokens = sorted(tokens, key=lambda t: t.i)
         while tokens and (tokens[0].dep_ == "mark" and tokens[0].lower_ == "that" or tokens[0].is_punct
                           or tokens[0].is_space or tokens[0].dep_ == "cc"):
             tokens = tokens[1:]
         for n, tok in enumerate(tokens):
-            if tok.text == ";" and not self.in_quote[tok.i]:
+            if tok.text == ";" and not self.in_quote[tok.i] or n > 2 and (
+                    self._aside(tok, tokens[-1]) or _next_cue(tok)):
                 tokens = tokens[:n]
                 break
         while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
             tokens = tokens[:-1]
-        short = len(tokens) < 3 and not any(t.dep_ in ("nsubj", "nsubjpass") for t in tokens)
-        if short or not (any(t.pos_ in ("VERB", "AUX") for t in tokens) or not verb_needed):
+        subject = any(t.dep_ in ("nsubj", "nsubjpass") for t in tokens)
+        # a clause with a subject has a verb, even one the tagger took for a noun ("police release")
+        if len(tokens) < 3 and not subject or verb_needed and not subject and not any(
+                t.pos_ in ("VERB", "AUX") for t in tokens):
             return None
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
         for pair in self.pairs:

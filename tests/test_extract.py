@@ -434,3 +434,65 @@ def test_an_attribution_in_the_next_paragraph_is_not_the_quotes(nlp):
     [quote] = [q for q in run(text, nlp) if q.kind == "direct"]
     assert (quote.speaker, quote.cue) == (None, None)
 
+
+
+# -- more shapes of indirect speech (cue lists mined from PolNeAR train) ------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, reported",
+    [
+        ("Senator Mary Smith criticized the new trade deal with China.", "the new trade deal"),
+        ("Jane Doe accused the mayor of lying to voters.", "the mayor of lying to voters"),
+        ("Jane Doe cited the rising cost of rent as a reason to act.", "the rising cost of rent as a reason to act"),
+        ("Jane Doe spoke about the need for police reform.", "the need for police reform"),
+        ("A new poll shows that Clinton leads in Ohio.", "Clinton leads in Ohio"),
+    ],
+    ids=["criticized-object", "accused-of", "cited-as", "spoke-about", "poll-shows"],
+)
+def test_what_a_speech_verb_takes_as_its_object_or_topic_is_reported(nlp, text, reported):
+    quotes = run(text, nlp)
+    assert [(q.kind, q.text) for q in quotes] == [("indirect", reported)], show(quotes)
+
+
+@pytest.mark.parametrize(
+    "text", ["Jane Doe supports the new trade deal with China.", "Jane Doe believes the plan will fail."]
+)
+def test_stances_and_beliefs_are_still_not_speech(nlp, text):
+    assert run(text, nlp) == []
+
+
+def test_both_parts_around_an_interjected_attribution_are_reported(nlp):
+    quotes = run("The museum, Mr. Obama said, would make visitors face hard truths.", nlp)
+    assert show(quotes) == [
+        ("indirect", "Obama", "The museum"),
+        ("indirect", "Obama", "would make visitors face hard truths"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, reported",
+    [
+        ("Jane Doe said she expects the senator to recover from pneumonia, which forced him to cancel a trip.",
+         "she expects the senator to recover from pneumonia"),
+        ("Jane Doe said he did not support Mr. Trump, the presumed favorite.", "he did not support Mr. Trump"),
+        ("Jane Doe said the plan would fail and warned against new taxes.", "the plan would fail"),
+    ],
+    ids=["which-clause", "appositive", "second-cue"],
+)
+def test_the_writers_aside_and_a_second_cue_are_not_part_of_the_clause(nlp, text, reported):
+    quotes = run(text, nlp)
+    assert [(q.kind, q.speaker, q.text) for q in quotes] == [("indirect", "Jane Doe", reported)], show(quotes)
+
+
+def test_a_clause_with_a_subject_needs_no_verb_tag(nlp):
+    """The tagger reads "release" as a noun; the clause has a subject, so it is still a clause."""
+    quotes = run("The family demanded that police release the video.", nlp)
+    assert [(q.kind, q.text) for q in quotes] == [("indirect", "police release the video")], show(quotes)
+
+
+def test_a_verb_of_findings_does_not_take_over_a_quote_from_the_speaker(nlp):
+    """"had shown" reports no speech: the quoted words stay with Trump's "saying"."""
+    text = 'Donald Trump posted tweets early Friday saying that Hillary Clinton had shown "bad judgment" in the race.'
+    quotes = run(text, nlp)
+    assert [(q.kind, q.speaker, q.cue) for q in quotes if q.kind == "mixed"] == [("mixed", "Donald Trump", "saying")]

@@ -1,0 +1,151 @@
+"""Reliability drills (slow; `.ci/run` runs them with `pytest -m slow`): `quotes ingest` killed
+at random moments, interrupted with Ctrl-C, run twice at once, and searched while it writes.
+
+After every kill the index must open, hold each article with all of its quotes or none, answer
+searches, and a second ingest must end with exactly what an uninterrupted run gives.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from quotes.index import QuoteIndex
+
+pytestmark = pytest.mark.slow
+
+FIRST = "Anna Boris Carla Dmitri Elena Farid Greta Hugo Ines Jonas".split()
+LAST = "Adler Brandt Castro Dumas Ekberg Fischer Garcia Horvat Ivers Jansen".split()
+KILLS = 10
+ARTICLES = 600
+
+
+def write_corpus(path: Path, n: int, offset: int = 0) -> Path:
+    rng = random.Random(n + offset)
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(offset, offset + n):
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            text = (
+                f"Town {i} plans {i % 7 + 2} schools\n\n"
+                f'"We will build {i % 7 + 2} new schools in town {i} before the winter," said Mayor'
+                f" {first} {last} on Monday.\n\n"
+                f"{last} added that the plan would cost {i % 50 + 3} million euros.\n\n"
+                f'"Every child deserves a classroom," {last} said.\n'
+            )
+            out.write(json.dumps({"id": f"town-{i}", "text": text, "date": f"2020-{i % 12 + 1:02d}-01"}) + "\n")
+    return path
+
+
+def ingest(corpus: Path, index: Path, *extra: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "quotes.cli", "ingest", str(corpus), "--index", str(index),
+               "--batch-size", "8", *extra]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+
+
+def finish(proc: subprocess.Popen, timeout: float = 300) -> tuple[int, str, str]:
+    out, err = proc.communicate(timeout=timeout)
+    return proc.returncode, out, err
+
+
+def contents(path: Path) -> dict[str, set[str]]:
+    """article id -> its quote ids, as the index holds them."""
+    with QuoteIndex.open(str(path)) as ix:
+        held: dict[str, set[str]] = {}
+        for quote in ix.export():
+            held.setdefault(quote.article_id, set()).add(quote.id)
+        assert ix.search("schools").total >= 0  # search works
+        return held
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("drill") / "towns.jsonl", ARTICLES)
+
+
+@pytest.fixture(scope="module")
+def baseline(corpus, tmp_path_factory) -> dict[str, set[str]]:
+    path = tmp_path_factory.mktemp("baseline") / "ix"
+    code, out, err = finish(ingest(corpus, path, "--jobs", "2"))
+    assert code == 0, err
+    held = contents(path)
+    assert len(held) == ARTICLES and all(len(ids) >= 3 for ids in held.values())
+    return held
+
+
+def assert_whole_articles(held: dict[str, set[str]], baseline: dict[str, set[str]]) -> None:
+    for article_id, ids in held.items():
+        assert ids == baseline[article_id], f"{article_id} is half-written"
+
+
+def test_sigkill_at_random_moments_never_half_writes(corpus, baseline, tmp_path):
+    path = tmp_path / "ix"
+    rng = random.Random(7)
+    partial = []
+    for n in range(KILLS):
+        # The first run builds the index; later ones re-extract everything (--force), so every
+        # kill lands in extraction or in a commit of articles that are already there.
+        proc = ingest(corpus, path, "--jobs", "2", *(["--force"] if n else []))
+        time.sleep(rng.uniform(2.5, 10.0))  # loading takes 2-3 s, the whole run about 12 s
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate(timeout=60)
+        if not (path / "articles.sqlite").exists():
+            continue  # killed before the index was made
+        held = contents(path)
+        assert_whole_articles(held, baseline)
+        partial.append(len(held))
+        code, out, err = finish(ingest(corpus, path, "--jobs", "1"))
+        assert code == 0, err
+        assert contents(path) == baseline, f"kill {n}: the resumed ingest differs"
+    assert len(partial) >= KILLS - 2, "too few kills landed after the index was made"
+    print(f"articles held after each kill: {partial}")
+
+
+def test_ctrl_c_stops_cleanly_and_resumes(corpus, baseline, tmp_path):
+    path = tmp_path / "ix"
+    proc = ingest(corpus, path, "--jobs", "2")
+    time.sleep(6)  # loading takes 2-3 s, the whole run about 12 s
+    os.killpg(proc.pid, signal.SIGINT)
+    code, out, err = finish(proc, timeout=60)
+    assert code == 130, (out, err)
+    [line] = err.splitlines()
+    assert line.startswith("interrupted: ") and line.endswith(" indexed")
+    assert_whole_articles(contents(path), baseline)
+    code, out, err = finish(ingest(corpus, path, "--jobs", "1"))
+    assert code == 0 and contents(path) == baseline
+
+
+def test_two_ingests_at_once_both_land(tmp_path):
+    first = write_corpus(tmp_path / "a.jsonl", 60)
+    second = write_corpus(tmp_path / "b.jsonl", 60, offset=1000)
+    path = tmp_path / "ix"
+    QuoteIndex.open(str(path), create=True).close()
+    procs = [ingest(c, path, "--jobs", "1", "--wait", "120") for c in (first, second)]
+    results = [finish(p) for p in procs]
+    assert [code for code, _, _ in results] == [0, 0], results
+    held = contents(path)
+    assert len(held) == 120
+    assert {"town-0", "town-1000"} <= set(held)
+
+
+def test_searches_during_an_ingest_see_committed_state_and_never_raise(corpus, baseline, tmp_path):
+    path = tmp_path / "ix"
+    QuoteIndex.open(str(path), create=True).close()
+    proc = ingest(corpus, path, "--jobs", "1")
+    seen = []
+    while proc.poll() is None:
+        with QuoteIndex.open(str(path)) as ix:
+            results = ix.search("schools", limit=5)
+            seen.append(results.total)
+            for article_id, ids in contents(path).items():
+                assert ids == baseline[article_id]
+        time.sleep(0.3)
+    assert proc.returncode == 0
+    assert seen == sorted(seen) and seen[-1] > 0  # never goes back
