@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from . import marks
 from .cues import (
-    AUX_LEMMAS, INVERTING_VERBS, PEOPLE_NOUNS, TAG_POS, is_cue, is_document, lemma, reports,
+    ADDRESSED_VERBS, AUX_LEMMAS, INVERTING_VERBS, PEOPLE_NOUNS, TAG_POS, is_cue, is_document, lemma, reports,
 )
 from .indirect import ReportedClauses
 from .speakers import ROLE_NOUNS, SpeakerResolver
@@ -93,6 +93,13 @@ class QuoteFinder:
 def _namelike(tok: Token) -> bool:
     """A person's name, or a proper noun the entity recogniser left unlabelled."""
     return tok.ent_type_ == "PERSON" or tok.pos_ == "PROPN" and tok.ent_type_ == ""
+
+
+def _reports_nothing(cue: Token) -> bool:
+    """A cue with no reported words of its own ("Clinton said.", "he told reporters." with an
+    addressee), so it can attribute the quote of the sentence before it."""
+    addressed = lemma(cue) in ADDRESSED_VERBS
+    return not any(c.dep_ == "ccomp" or c.dep_ == "dobj" and not addressed for c in cue.children)
 
 
 def speaker_rank(subject: Token | None) -> int:
@@ -231,9 +238,7 @@ class _Article(ReportedClauses):
         sent_lo, sent_hi = span[0].sent.start, span[-1].sent.end
         if sent_hi < len(doc) and sent_hi - span.end <= 2 and "\n" not in doc[span.end : sent_hi + 1].text:
             nxt = doc[sent_hi].sent  # `"Quote?" Clinton said.` parsed as two sentences
-            if nxt.end - nxt.start <= 12 and any(
-                is_cue(t) and not any(c.dep_ in ("ccomp", "dobj") for c in t.children) for t in nxt
-            ):
+            if nxt.end - nxt.start <= 12 and any(is_cue(t) and _reports_nothing(t) for t in nxt):
                 sent_hi = nxt.end
         cands = [c for c in self.cues if sent_lo <= c.i < sent_hi]
         if not cands:

@@ -56,6 +56,8 @@ say add write explain continue conclude note insist warn reply respond argue rec
 """.split())
 # Cues whose infinitive complement is reported speech too ("told them to leave").
 ORDER_VERBS = frozenset("tell ask urge warn advise order instruct call implore beg".split())
+# Cues whose object is whom they address ("told reporters", "assured the crowd").
+ADDRESSED_VERBS = ORDER_VERBS | frozenset("inform assure reassure remind".split())
 _IRREGULAR = {
     "say": "said", "tell": "told", "write": "wrote written", "speak": "spoke spoken",
     "swear": "swore sworn", "read": "read", "forecast": "forecast", "plead": "pled",

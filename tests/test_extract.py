@@ -167,6 +167,19 @@ def test_article_metadata_is_copied_into_each_quote(nlp):
 # -- attribution ---------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ('"We have a shared conviction!" Mr Putin told reporters.', "Putin"),
+        ('"Is it over?" Jane Doe asked reporters.', "Jane Doe"),
+        ('Ann Lee spoke last. "We won!" she told the crowd.', "Ann Lee"),
+    ],
+)
+def test_exclamation_or_question_then_a_cue_with_an_addressee(nlp, text, speaker):
+    [quote] = [q for q in run(text, nlp) if q.kind == "direct"]
+    assert quote.speaker == speaker, show(run(text, nlp))
+
+
 def test_split_quote_gives_two_direct_records_with_the_same_speaker(nlp):
     quotes = run('"A is true," she said, "and B is too."', nlp)
     assert [(q.kind, q.text) for q in quotes] == [("direct", "A is true,"), ("direct", "and B is too.")]
