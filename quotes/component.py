@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -57,11 +58,17 @@ if not Doc.has_extension("quotes"):
 
 @Language.component("quotes_paragraphs")
 def paragraph_boundaries(doc: Doc) -> Doc:
-    """Start a sentence after every line break, so no sentence (or parse) spans paragraphs."""
+    """Start a sentence after every line break, so no sentence (or parse) spans paragraphs.
+    (Set as one array: setting `is_sent_start` token by token rescans the Doc each time.)"""
+    starts = doc.to_array([SENT_START])
+    changed = False
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         if prev.is_space and "\n" in prev.text and not tok.is_space:
-            tok.is_sent_start = True
+            starts[tok.i] = 1
+            changed = True
+    if changed:
+        doc.from_array([SENT_START], starts)
     return doc
 
 
@@ -134,6 +141,7 @@ class _Article(ReportedClauses):
         self.paras = marks.paragraphs(self.text)
         self.para_starts = [s for s, _ in self.paras]
         self.pairs = marks.find_pairs(self.text)
+        self._pair_opens = [p.open for p in self.pairs]  # in order: find_pairs sorts them
         self.in_quote = bytearray(len(doc))
         self.spans: list[Span] = []
         for p in self.pairs:
@@ -144,6 +152,7 @@ class _Article(ReportedClauses):
                     self.in_quote[i] = 1
         self.clause_cues = [t for t in doc if not self.in_quote[t.i] and reports(t)]  # indirect speech
         self.cues = [t for t in self.clause_cues if is_cue(t)]  # who speaks the quoted words
+        self._cue_tokens = [c.i for c in self.cues]  # for finding the cues of a stretch quickly
         self.speakers = SpeakerResolver(doc)
         self._resolved: dict[int, tuple[str, str, float]] = {}
         self._headlines: dict[int, bool] = {}
@@ -188,7 +197,8 @@ class _Article(ReportedClauses):
     def _looks_like_headline(self, para: int) -> bool:
         lo, hi = self.paras[para]
         body = self.text[lo:hi]
-        quoted = any(lo <= p.open < hi for p in self.pairs)
+        k = bisect.bisect_left(self._pair_opens, lo)
+        quoted = k < len(self._pair_opens) and self._pair_opens[k] < hi
         if body.rstrip()[-1:] not in _SENTENCE_ENDS and (para == 0 or not quoted):
             return True  # a title line, or a link or caption with no quotation in it
         words = [w for w in body.split() if w[:1].isalpha()]
@@ -240,7 +250,7 @@ class _Article(ReportedClauses):
             nxt = doc[sent_hi].sent  # `"Quote?" Clinton said.` parsed as two sentences
             if nxt.end - nxt.start <= 12 and any(is_cue(t) and _reports_nothing(t) for t in nxt):
                 sent_hi = nxt.end
-        cands = [c for c in self.cues if sent_lo <= c.i < sent_hi]
+        cands = self._cues_in(sent_lo, sent_hi)
         if not cands:
             return self._dash_attribution(span) or self._governor(span)
         quote_tokens = set(range(span.start, span.end))
@@ -312,7 +322,9 @@ class _Article(ReportedClauses):
         colon = self._colon_before(pair.open, para)
         if colon is not None:
             tok = self._tok(colon)
-            cues = [c for c in self.cues if c.sent.start <= tok <= c.sent.end]
+            sent = self.doc[tok].sent  # its sentence, or the one it ends
+            lo = self.doc[tok - 1].sent.start if tok == sent.start and tok > 0 else sent.start
+            cues = self._cues_in(lo, sent.end)
             if cues:
                 cue = max(cues, key=lambda c: c.i)
                 return _Attribution(cue, self._subject(cue), 0.85)
@@ -321,7 +333,7 @@ class _Article(ReportedClauses):
             subject = self._own_subject(verb) if verb is not None else None
             if speaker_rank(subject) <= 1:
                 return _Attribution(None, subject, 0.7)
-        earlier = [c for c in self.cues if self._para(c.idx) == para and c.i < span.start]
+        earlier = [c for c in self._para_cues(para) if c.i < span.start]
         found = self._last_person_cue(earlier, 0.75)
         if found:
             return found
@@ -331,7 +343,18 @@ class _Article(ReportedClauses):
             return None
         if para - 1 in last:
             return _Attribution(last[para - 1].cue, last[para - 1].subject, 0.7)
-        return self._last_person_cue([c for c in self.cues if self._para(c.idx) == para - 1], 0.6)
+        return self._last_person_cue(self._para_cues(para - 1), 0.6)
+
+    def _cues_in(self, lo: int, hi: int) -> list[Token]:
+        """The cues among tokens lo..hi-1."""
+        at = self._cue_tokens
+        return self.cues[bisect.bisect_left(at, lo) : bisect.bisect_left(at, hi)]
+
+    def _para_cues(self, para: int) -> list[Token]:
+        if not 0 <= para < len(self.paras):
+            return []
+        start, end = self.paras[para]
+        return self._cues_in(self._tok(start), self._tok(end) if end < len(self.text) else len(self.doc))
 
     def _last_person_cue(self, cues: list[Token], how: float) -> _Attribution | None:
         for cue in reversed(cues):

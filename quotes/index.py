@@ -531,8 +531,11 @@ def _suggestions(searcher: Searcher, text: str, parsed: wq.Query, filters: Filte
     """Close spellings, from the index's own words, of a query and speakers that found nothing."""
     out = []
     if text:
-        corrected = searcher.correct_query(parsed, text)
-        if corrected.query != parsed:
+        try:
+            corrected = searcher.correct_query(parsed, text)
+        except (AttributeError, TypeError, ValueError):  # Whoosh cannot correct ranges ("[a TO ]")
+            corrected = None
+        if corrected is not None and corrected.query != parsed:
             out.append(corrected.string)
     corrector = searcher.corrector("speaker")
     for name in filters.speakers if filters else ():

@@ -1,11 +1,13 @@
 """Indirect speech: the clauses that speech cues report ("X said (that) ...", "according to
 X, ...", "X vowed to ...", "X called the talks effective"), for the `quotes` component.
 
-A mixin of the component's per-Doc state (`doc`, `clause_cues`, `pairs`, `in_quote`, `_subject`,
+A mixin of the component's per-Doc state (`doc`, `clause_cues`, `pairs`, `_pair_opens`, `in_quote`, `_subject`,
 `_headline`, `_para`): it only adds the finding of reported clauses; attribution and
 annotation stay in `component.py`.
 """
 from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
 
 from spacy.tokens import Token
 
@@ -41,6 +43,29 @@ def _next_cue(tok: Token) -> bool:
     return conj is not None and is_cue(conj) and not any(c.dep_ in ("nsubj", "nsubjpass") for c in conj.children)
 
 
+class _Spans:
+    """Quote spans (which do not overlap), searchable by position: checking every clause
+    against every quote would be quadratic in long texts."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+        self.ends = [e for _, e in self.spans]
+
+    def covered(self, start: int, end: int) -> int:
+        """Characters of [start, end) inside the spans."""
+        total, i = 0, bisect_right(self.ends, start)
+        while i < len(self.spans) and self.starts[i] < end:
+            total += max(0, min(end, self.ends[i]) - max(start, self.starts[i]))
+            i += 1
+        return total
+
+    def contains(self, start: int, end: int) -> bool:
+        """Whether one span holds all of [start, end)."""
+        i = bisect_right(self.starts, start) - 1
+        return i >= 0 and self.ends[i] >= end
+
+
 class ReportedClauses:
     """Finds reported clauses; the host class supplies the Doc state and `_subject`."""
 
@@ -52,6 +77,7 @@ class ReportedClauses:
         is a direct quote is left out; one that holds mixed quotes is kept (the fragments are
         quotes of their own)."""
         out = []
+        direct_spans, mixed_spans = _Spans(direct), _Spans(mixed)
         for cue in self.clause_cues:
             if self._headline(self._para(cue.idx)):
                 continue
@@ -66,10 +92,9 @@ class ReportedClauses:
                 if span is None:
                     continue
                 s, e = span
-                inside = sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in direct)
-                if inside > 0.5 * (e - s):
+                if direct_spans.covered(s, e) > 0.5 * (e - s):
                     continue  # the clause is a direct quotation already found
-                if any(qs - 1 <= s and e <= qe + 1 for qs, qe in mixed):
+                if mixed_spans.contains(s + 1, e - 1):  # give or take a character
                     continue  # the whole clause is quoted: one record, the quote
                 subject = self._subject(cue)
                 if subject is None or s <= subject.idx < e:
@@ -199,7 +224,8 @@ class ReportedClauses:
                 t.pos_ in ("VERB", "AUX") for t in tokens):
             return None
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-        for pair in self.pairs:
-            if start <= pair.open < end < pair.close + 1 and pair.closed and pair.close - end <= 2:
+        opens = self._pair_opens
+        for pair in self.pairs[bisect_left(opens, start) : bisect_left(opens, end)]:
+            if end < pair.close + 1 and pair.closed and pair.close - end <= 2:
                 end = pair.close + 1
         return start, end

@@ -147,6 +147,11 @@ class Mention:
     speaker: bool = False  # subject of a speech cue
 
 
+# How many mentions back a role ("the Russian leader") looks for its person: the whole of any
+# news article, without a quadratic cost on book-length text.
+_ROLE_REACH = 2000
+
+
 class SpeakerResolver:
     """Clusters the people of one Doc; `resolve()` maps a speaker mention to a name."""
 
@@ -154,6 +159,7 @@ class SpeakerResolver:
         self.doc = doc
         self.people: list[Person] = []
         self.mentions: list[Mention] = []
+        self._starts: list[int] = []  # of the mentions, which stay in text order
         self._by_word: dict[str, list[Person]] = {}
         self._entity_at: dict[int, Span] = {}  # token index -> its entity (doc.ents is rebuilt per access)
         for ent in doc.ents:
@@ -161,8 +167,6 @@ class SpeakerResolver:
                 self._entity_at[i] = ent
             if ent.label_ == "PERSON":
                 self._add_name(ent)
-        self.mentions.sort(key=lambda m: m.start)
-        self._starts = [m.start for m in self.mentions]
         self._learn_genders()
 
     def _learn_genders(self) -> None:
@@ -228,6 +232,7 @@ class SpeakerResolver:
         person.roles.update(self._descriptions(span))
         root = span.root
         self.mentions.append(Mention(span.start, person, root.dep_ in ("nsubj", "nsubjpass")))
+        self._starts.append(span.start)
         return person
 
     def _match(self, folded: list[str], gender: str | None, at: int) -> Person | None:
@@ -251,8 +256,8 @@ class SpeakerResolver:
         return cands
 
     def _latest(self, cands: list[Person], at: int) -> Person:
-        for m in reversed(self.mentions):
-            if m.start <= at and m.person in cands:
+        for m in reversed(self.mentions[: bisect.bisect_right(self._starts, at)]):
+            if m.person in cands:
                 return m.person
         return cands[0]
 
@@ -362,9 +367,8 @@ class SpeakerResolver:
         want = {fold(t.text) for t in mention if t.pos_ in ("ADJ", "NOUN", "PROPN") and t.i != head.i}
         head_word = fold(head.text)
         best, best_score = None, 0.0
-        for m in reversed(self.mentions):
-            if m.start >= mention.start:
-                continue
+        before = bisect.bisect_left(self._starts, mention.start)
+        for m in reversed(self.mentions[max(0, before - _ROLE_REACH) : before]):
             roles = m.person.roles
             score = 0.0
             if head_word in roles or (head_word == "leader" and roles & LEADER_ROLES):
