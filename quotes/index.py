@@ -298,6 +298,10 @@ class QuoteIndex:
             stored = searcher.document(id=quote_id)
         return None if stored is None else _quote(stored)
 
+    def article(self, article_id: str) -> Article | None:
+        """The article as it was indexed (text and metadata), or None."""
+        return self.store.get(article_id)
+
     def copies(self, quote: Quote) -> list[Quote]:
         """Every indexed copy of the quote (its group, itself included), oldest first."""
         if not quote.group:

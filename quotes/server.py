@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import socket
 import time
 from dataclasses import dataclass, replace
@@ -34,7 +35,8 @@ from .cite import STYLES, cite
 from .errors import QuotesError
 from .formats import hit_record, one_line
 from .index import FACETS, SORTS, QuoteIndex, index_path
-from .model import KINDS, Quote
+from .marks import paragraphs
+from .model import KINDS, Article, Quote
 from .query import Filters
 from .verify import verify as run_verify
 from .wording import words
@@ -242,6 +244,20 @@ def in_sentence(quote: Quote) -> list[tuple[str, bool]]:
                                                    (sentence[at + len(said):], False)) if piece]
 
 
+def in_paragraph(quote: Quote, article: Article | None) -> list[tuple[str, bool]] | None:
+    """The paragraph of the stored article that holds the quote, with the quote marked; None
+    if the article is not stored (or no longer matches the quote's offsets)."""
+    if article is None or article.text[quote.start:quote.end] != quote.text:
+        return None
+    for start, end in paragraphs(article.text):
+        if start <= quote.start < end:
+            stop = min(end, quote.end)
+            parts = [(article.text[start:quote.start], False), (article.text[quote.start:stop], True),
+                     (article.text[stop:end], False)]
+            return [(re.sub(r"\s+", " ", piece), marked) for piece, marked in parts if piece]
+    return None
+
+
 def facet_url(params: SearchParams, name: str, value: str) -> str:
     """The search narrowed to one facet value (page 1): the clicked value replaces the
     filter of its kind, whose values the current results already satisfy."""
@@ -437,7 +453,9 @@ def create_app(index_dir: str | None = None, allowed_hosts: Sequence[str] | None
     @app.get("/quotes/{quote_id}", response_class=HTMLResponse, include_in_schema=False)
     def quote_page(request: Request, quote_id: str = PathParam(..., max_length=64)) -> HTMLResponse:
         quote, copies = use(lambda ix: _quote_and_copies(ix, quote_id))
-        return page(request, "quote.html", quote=quote, copies=copies, citations=citations(quote))
+        article = use(lambda ix: ix.article(quote.article_id))
+        return page(request, "quote.html", quote=quote, copies=copies, citations=citations(quote),
+                    paragraph=in_paragraph(quote, article))
 
     @app.get("/verify", response_class=HTMLResponse, include_in_schema=False)
     def verify_page(request: Request, claim: str | None = Query(None), speaker: str | None = Query(None),

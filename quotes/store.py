@@ -14,6 +14,7 @@ import os
 import sqlite3
 import zlib
 from contextlib import contextmanager
+from urllib.parse import quote
 from typing import Iterable, Iterator
 
 from .errors import QuotesError
@@ -29,7 +30,8 @@ _TABLES = (
 
 class ArticleStore:
     """The SQLite file of one index folder. Each call opens, commits and closes it, so no
-    connection outlives a fork or holds a lock between batches."""
+    connection outlives a fork or holds a lock between batches. Reading never writes: it opens
+    the file read-only, and a missing file reads as empty."""
 
     def __init__(self, folder: str) -> None:
         self.folder = folder
@@ -39,8 +41,8 @@ class ArticleStore:
         return os.path.isfile(self.path)
 
     def get_meta(self, key: str) -> str | None:
-        with self._db() as db:
-            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        with self._db(write=False) as db:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone() if db else None
         return row[0] if row else None
 
     def set_meta(self, **values: str) -> None:
@@ -48,9 +50,15 @@ class ArticleStore:
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(values.items()))
 
     def fingerprint(self, article_id: str) -> str | None:
-        with self._db() as db:
-            row = db.execute("SELECT fingerprint FROM articles WHERE id = ?", (article_id,)).fetchone()
+        with self._db(write=False) as db:
+            row = db.execute("SELECT fingerprint FROM articles WHERE id = ?", (article_id,)).fetchone() if db else None
         return row[0] if row else None
+
+    def get(self, article_id: str) -> Article | None:
+        """The stored article with this id, or None."""
+        with self._db(write=False) as db:
+            row = db.execute("SELECT record FROM articles WHERE id = ?", (article_id,)).fetchone() if db else None
+        return _unpack(row[0]) if row and row[0] is not None else None
 
     def put(self, articles: Iterable[Article]) -> None:
         """Store the articles (replacing earlier versions) with no fingerprint yet."""
@@ -68,28 +76,35 @@ class ArticleStore:
         """Every stored article, in id order, read a page at a time."""
         last = ""
         while True:
-            with self._db() as db:
+            with self._db(write=False) as db:
                 rows = db.execute(
                     "SELECT id, record FROM articles WHERE id > ? AND record IS NOT NULL"
-                    " ORDER BY id LIMIT 256", (last,)).fetchall()
+                    " ORDER BY id LIMIT 256", (last,)).fetchall() if db else []
             if not rows:
                 return
             for last, record in rows:
                 yield _unpack(record)
 
     def count(self) -> int:
-        with self._db() as db:
-            return db.execute("SELECT COUNT(*) FROM articles WHERE record IS NOT NULL").fetchone()[0]
+        with self._db(write=False) as db:
+            return db.execute("SELECT COUNT(*) FROM articles WHERE record IS NOT NULL").fetchone()[0] if db else 0
 
     @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
+    def _db(self, write: bool = True) -> Iterator[sqlite3.Connection | None]:
+        """A connection (None to read a store that does not exist), committed on the way out."""
+        if not write and not self.exists():
+            yield None
+            return
         try:
-            db = sqlite3.connect(self.path, timeout=60)
+            if write:
+                db = sqlite3.connect(self.path, timeout=60)
+            else:
+                db = sqlite3.connect(f"file:{quote(self.path)}?mode=ro", uri=True, timeout=60)
         except sqlite3.Error as exc:
             raise QuotesError(f"cannot use the index at {self.folder}: {exc}") from None
         try:
             with db:
-                for statement in _TABLES:
+                for statement in _TABLES if write else ():
                     db.execute(statement)
                 yield db
         except sqlite3.DatabaseError as exc:

@@ -265,6 +265,14 @@ def test_quote_page_context_sources_and_citations(client):
     assert missing.status_code == 404 and "no quote with id" in missing.text
 
 
+def test_quote_page_shows_the_whole_paragraph_from_the_stored_article(client):
+    [hit] = ok(client, "/api/search?q=abandon&speaker=kilicdaroglu").json()["hits"]
+    html = ok(client, f"/quotes/{hit['id']}").text
+    context = html.split('class="context"')[1].split("</blockquote>")[0]
+    assert "Opposition leader Kemal Kilicdaroglu was not convinced." in context  # not in the sentence
+    assert "<mark>Turkey will never abandon the people of Idlib,</mark>" in context
+
+
 def test_verify_page_gives_the_verdict_and_differences(client):
     assert "Verdict" not in ok(client, "/verify").text
     html = ok(client, "/verify?claim=" + urlquote("We have a common conviction that the situation in Idlib must be solved")
