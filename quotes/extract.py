@@ -157,6 +157,9 @@ def _extract_batch(articles: Iterable[Article], nlp, batch_size: int) -> Iterato
     """Articles longer than MAX_CHARS go through the pipeline in pieces (see `pieces`)."""
     def texts() -> Iterator[tuple[str, tuple[Article, int, int, bool]]]:
         for article in articles:
+            if article.quotes is not None:  # extracted already: nothing for spaCy to do
+                yield "", (article, 0, 0, True)
+                continue
             cut = pieces(article.text)
             for n, (start, paragraph) in enumerate(cut):
                 end = cut[n + 1][0] if n + 1 < len(cut) else len(article.text)
@@ -164,7 +167,7 @@ def _extract_batch(articles: Iterable[Article], nlp, batch_size: int) -> Iterato
 
     found: list[Quote] = []
     for doc, (article, start, paragraph, last) in nlp.pipe(texts(), as_tuples=True, batch_size=batch_size):
-        found += _records(article, doc, start, paragraph)
+        found += _records(article, doc, start, paragraph) if article.quotes is None else article.quotes
         if last:
             yield article, found
             found = []

@@ -289,8 +289,8 @@ class QuoteIndex:
         only = (filters or Filters()).query(self._ix.schema)
         with self._ix.searcher() as searcher:
             results = searcher.search(parsed, filter=only, limit=None, sortedby=_OLDEST)
-            for docnum in results.docs():
-                yield _quote(searcher.stored_fields(docnum))
+            for n in range(results.scored_length()):  # (`docs()` is a set: no order)
+                yield _quote(searcher.stored_fields(results.docnum(n)))
 
     def get(self, quote_id: str) -> Quote | None:
         """The quote with this id, exactly as it was indexed, or None."""
@@ -372,7 +372,8 @@ class _Grouper:
             for term in mine:
                 groups.update(g for g, other in theirs.get(term, ()) if same_quote(said, other))
             groups.update(self._committed(field_name, mine, said))
-        group = min(groups) if groups else quote.id
+        # A quote read back from an export keeps its group.
+        group = quote.group or (min(groups) if groups else quote.id)
         for term in keys:
             self._keys.setdefault(term, []).append((group, said))
         for term in probes:

@@ -30,6 +30,9 @@ class Article:
     url: str | None = None
     author: str | None = None  # the byline, as given
     origin: str | None = field(default=None, compare=False)  # "file.jsonl:12", for messages
+    # Quotes already extracted, read back from a `quotes export`: ingest indexes them as they
+    # are (the text of such an article is not known).
+    quotes: list["Quote"] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -39,6 +42,8 @@ class Article:
         """Changes when the text, the metadata or the extractor does: what `ingest` compares
         to skip an article it has already indexed."""
         meta = (self.title, self.date, self.source, self.url, self.author)
+        if self.quotes is not None:  # imported: what counts is the records, not the extractor
+            return stable_hash(self.text, *meta, *(sorted(map(str, (q.to_dict() for q in self.quotes)))))
         return stable_hash(self.text, *meta, extractor)
 
 

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence, TextIO
 
 from . import web
 from .errors import QuotesError
-from .model import Article
+from .model import KINDS, Article, Quote
 
 STDIN = "-"
 TEXT_SUFFIX = ".txt"
@@ -181,22 +181,66 @@ def _text_article(text: str, origin: str) -> Article:
 
 
 def _jsonl_articles(lines: Iterable[str], name: str) -> Iterator[Article | QuotesError]:
-    """One article per JSON line; a bad line is yielded as an error and reading goes on."""
+    """One article per JSON line; a bad line is yielded as an error and reading goes on.
+
+    Lines that are quote records (from `quotes export`) are read back as they are: the
+    records of one article, which an export lists one after the other, make one `Article`
+    with `quotes` set and no text."""
     empty = True
+    imported: Article | None = None
     for lineno, line in enumerate(lines, 1):
         if not line.strip():
             continue
         empty = False
         origin = f"{name}:{lineno}"
         try:
-            yield _json_article(line, origin)
+            item = _json_article(line, origin)
         except QuotesError as exc:
             yield exc
+            continue
+        if isinstance(item, Quote) and imported is not None and imported.id == item.article_id:
+            imported.quotes.append(item)  # type: ignore[union-attr]
+            continue
+        if imported is not None:
+            yield imported
+            imported = None
+        if isinstance(item, Quote):
+            imported = Article("", id=item.article_id, title=item.title, date=item.date,
+                               source=item.source, url=item.url, author=item.author,
+                               origin=origin, quotes=[item])
+        else:
+            yield item
+    if imported is not None:
+        yield imported
     if empty:
         raise QuotesError(f"{name}: empty file")
 
 
-def _json_article(line: str, origin: str) -> Article:
+_QUOTE_TEXT_FIELDS = ("speaker", "speaker_mention", "cue", "sentence", "title", "date", "source", "url",
+                      "author", "group")
+
+
+def _quote_record(record: dict[str, Any], origin: str) -> Quote:
+    """A quote record of `quotes export`, checked field by field."""
+    for name in ("id", "article_id", "text", "kind"):
+        if not isinstance(record.get(name), str) or not record[name]:
+            raise QuotesError(f'{origin}: a quote record needs "{name}" as a non-empty string')
+    for name in ("start", "end", "paragraph"):
+        if name in record and (not isinstance(record[name], int) or isinstance(record[name], bool)):
+            raise QuotesError(f'{origin}: "{name}" must be an integer')
+    if record["kind"] not in KINDS:
+        raise QuotesError(f'{origin}: "kind" must be one of {", ".join(KINDS)}')
+    for name in _QUOTE_TEXT_FIELDS:
+        if record.get(name) is not None and not isinstance(record[name], str):
+            raise QuotesError(f'{origin}: "{name}" must be a string, got {_json_type(record[name])}')
+    if not isinstance(record.get("confidence", 0.0), (int, float)) or isinstance(record.get("confidence"), bool):
+        raise QuotesError(f'{origin}: "confidence" must be a number')
+    if record.get("date") is not None:
+        _check_date(record["date"], origin)
+    return Quote.from_dict({"start": 0, "end": 0, **record})
+
+
+def _json_article(line: str, origin: str) -> Article | Quote:
     try:
         record = json.loads(line)
     except ValueError as exc:
@@ -206,6 +250,8 @@ def _json_article(line: str, origin: str) -> Article:
         raise QuotesError(f"{origin}: not valid JSON (nested too deeply)") from None
     if not isinstance(record, dict):
         raise QuotesError(f"{origin}: expected a JSON object, got {_json_type(record)}")
+    if "article_id" in record and "kind" in record:
+        return _quote_record(record, origin)
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         problem = "is missing" if text is None else "must be a non-empty string"

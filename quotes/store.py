@@ -18,7 +18,7 @@ from urllib.parse import quote
 from typing import Iterable, Iterator
 
 from .errors import QuotesError
-from .model import Article
+from .model import Article, Quote
 
 FILENAME = "articles.sqlite"
 _ARTICLE_FIELDS = ("text", "id", "title", "date", "source", "url", "author")
@@ -114,9 +114,13 @@ class ArticleStore:
 
 
 def _pack(article: Article) -> bytes:
-    data = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
+    data: dict = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
+    if article.quotes is not None:  # imported records: kept, since there is no text to extract
+        data["quotes"] = [q.to_dict() for q in article.quotes]
     return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 6)
 
 
 def _unpack(record: bytes) -> Article:
-    return Article(**json.loads(zlib.decompress(record).decode("utf-8")))
+    data = json.loads(zlib.decompress(record).decode("utf-8"))
+    quotes = data.pop("quotes", None)
+    return Article(**data, quotes=None if quotes is None else [Quote.from_dict(q) for q in quotes])

@@ -564,3 +564,27 @@ def test_reindex_rebuilds_an_older_index_from_its_stored_articles(run, ix, tmp_p
 def test_reindex_without_stored_texts_says_what_to_do(run, tmp_path):
     [message] = errors(run("reindex", "--index", tmp_path / "none", code=1))
     assert message.startswith(f"the index at {tmp_path / 'none'} stores no article texts")
+
+
+# --- export and ingest again --------------------------------------------------------------------
+
+
+def test_export_then_ingest_round_trips_every_record(run, ix, tmp_path):
+    exported = run("export", "--index", ix).stdout
+    assert len(exported.splitlines()) == 3
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(exported, encoding="utf-8")
+    copy = tmp_path / "copy"
+    assert summary(run("ingest", dump, "--index", copy))[:2] == (3, 3)
+    assert run("export", "--index", copy).stdout == exported  # every field, ids included
+    again = run("ingest", dump, "--index", copy).stdout
+    assert again.startswith("Indexed 0 articles") and "(3 unchanged articles skipped)" in again
+    run("reindex", "--index", copy)  # imported records have no text to extract: kept as they are
+    assert run("export", "--index", copy).stdout == exported
+
+
+def test_a_bad_quote_record_is_a_one_line_error(run, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "q", "article_id": "a", "text": "x", "kind": "shouted"}\n', encoding="utf-8")
+    [message] = errors(run("ingest", bad, "--index", tmp_path / "ix", code=1))
+    assert message == f'{bad}:1: "kind" must be one of direct, mixed, indirect'
