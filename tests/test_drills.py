@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Iterable, Iterator, Sequence
 
 import pytest
 
@@ -149,3 +150,69 @@ def test_searches_during_an_ingest_see_committed_state_and_never_raise(corpus, b
         time.sleep(0.3)
     assert proc.returncode == 0
     assert seen == sorted(seen) and seen[-1] > 0  # never goes back
+
+
+# --- memory stays flat --------------------------------------------------------------------------
+
+RSS_OF = """
+import resource, sys
+{body}
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def run_measured(body: str, stdin: Iterable[str] | None = None, args: Sequence[str] = ()) -> list[int]:
+    """Run `body` in a fresh Python, feeding it `stdin` piece by piece; the numbers it printed,
+    its peak RSS in KB last."""
+    proc = subprocess.Popen([sys.executable, "-c", RSS_OF.format(body=body), *args],
+                            stdin=subprocess.PIPE if stdin is not None else None,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if stdin is not None:
+        try:
+            for chunk in stdin:
+                proc.stdin.write(chunk)
+        finally:
+            proc.stdin.close()
+    out, err = proc.stdout.read(), proc.stderr.read()  # a few lines: no pipe fills up
+    assert proc.wait(timeout=900) == 0, err
+    return [int(word) for word in out.split() if word.isdigit()]
+
+
+def test_reading_2_gb_of_json_lines_holds_the_readers_memory_constant():
+    body = """
+from quotes.readers import read_articles
+n = 0
+for article in read_articles(["-"]):
+    n += 1
+    if n == 1000:
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(n)
+"""
+    line = json.dumps({"text": "Lorem ipsum dolor sit amet. " * 70, "source": "Wire"})  # ~2 KB
+    per_chunk = 1000
+    chunks = 2 * 1024**3 // (len(line) * per_chunk)  # 2 GB in all, made as it is read
+
+    def generated() -> Iterator[str]:
+        for n in range(chunks):
+            yield "".join(line.replace("Lorem", f"L{n}x{i}", 1) + "\n" for i in range(per_chunk))
+
+    early, count, final = run_measured(body, stdin=generated())
+    print(f"reader RSS after 1,000 articles {early // 1024} MB, after {count:,} {final // 1024} MB")
+    assert count == chunks * per_chunk
+    assert final <= early * 1.1
+
+
+def ingest_peak(corpus: Path, index: Path) -> int:
+    """Peak RSS (KB) of one `quotes ingest --jobs 1` (one process: spaCy and the index), in
+    commits of 16 articles so that both runs go through Whoosh's segment merges."""
+    body = ("from quotes.cli import main\n"
+            "main(sys.argv[1:], standalone_mode=False)")
+    return run_measured(body, args=["ingest", str(corpus), "--index", str(index), "--jobs", "1",
+                                    "--batch-size", "16"])[-1]
+
+
+def test_peak_memory_of_ingest_does_not_grow_with_the_corpus(tmp_path):
+    small = ingest_peak(write_corpus(tmp_path / "small.jsonl", 200), tmp_path / "a")
+    large = ingest_peak(write_corpus(tmp_path / "large.jsonl", 2000), tmp_path / "b")
+    print(f"peak RSS: 200 articles {small // 1024} MB, 2000 articles {large // 1024} MB")
+    assert large <= 1.2 * small
