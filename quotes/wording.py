@@ -7,7 +7,7 @@ Words are compared case-, accent- and punctuation-insensitively, so "Erdoğan's 
     >>> same_quote(words("We will win, and we will stay."), words("we will win and we will"))
     True
     >>> round(similarity("we will never give up", "We will not give up.").score, 2)
-    0.8
+    0.74
 """
 from __future__ import annotations
 
@@ -141,8 +141,12 @@ def similarity(claim: str, quote: str) -> Comparison:
             used_real.add(j)
             lo, hi = min(lo, j), max(hi, j + 1)
             moved += 0.75 * _weight(word)
-    total = sum(map(_weight, said_norms)) + sum(map(_weight, real_norms[lo:hi]))
-    score = min(1.0, 2 * (matched + moved) / total)
+    # Recall over the claim counts more than precision over the quoted words it covers (an
+    # F2 score): a claim that shares only "will never" with a quote is not that quote.
+    found = matched + moved
+    recall = found / sum(map(_weight, said_norms))
+    precision = found / sum(map(_weight, real_norms[lo:hi]))
+    score = 5 * precision * recall / (4 * precision + recall)
     exact = len(blocks) == 1 and blocks[0].size == len(said) and all(
         said[i].norm == real[lo + i].norm for i in range(len(said))
     )
