@@ -21,7 +21,7 @@ with warnings.catch_warnings():
     # about whenever it compiles them; users must not see those.
     warnings.simplefilter("ignore", SyntaxWarning)
     warnings.simplefilter("ignore", DeprecationWarning)
-    from whoosh import analysis, fields, index, sorting
+    from whoosh import analysis, columns, fields, index, sorting
     from whoosh import query as wq
     from whoosh.codec import whoosh3  # noqa: F401  (the default codec; Whoosh imports it lazily)
     from whoosh.support.charset import accent_map
@@ -66,24 +66,38 @@ def index_path(path: str | None = None) -> str:
     return path or os.environ.get(INDEX_ENV) or DEFAULT_INDEX
 
 
+class _Key(fields.ID):
+    """An ID field with a lengths column. When Whoosh 2.7 writes a segment it looks up every
+    posting's field length, and for a field without lengths it asks the disk each time
+    whether the column exists: a third of the indexing time. The column costs a byte a quote."""
+
+    scorable = True
+
+
+class _Date(fields.DATETIME):
+    """A date field with a lengths column, for the same reason as `_Key`: each date is
+    indexed as several terms (for ranges), each a posting."""
+
+    scorable = True
+
+
 def _schema() -> fields.Schema:
+    # Values only sorted or counted (facets) are columns, not indexed terms.
     return fields.Schema(
-        id=fields.ID(unique=True),
-        article_id=fields.ID(sortable=True),
+        id=_Key(unique=True),
+        article_id=_Key(sortable=True),
         text=fields.TEXT(analyzer=_TEXT, multitoken_query="phrase", spelling=True),
         title=fields.TEXT(analyzer=_TEXT, multitoken_query="phrase"),
         speaker=fields.TEXT(analyzer=_NAME, multitoken_query="phrase"),  # name and mention
-        speaker_name=fields.ID(sortable=True),  # the exact resolved name, for facets
-        kind=fields.ID(sortable=True),
+        speaker_name=fields.COLUMN(columns.VarBytesColumn()),  # the resolved name, for facets
+        kind=_Key(sortable=True),
         source=fields.TEXT(analyzer=_NAME, multitoken_query="phrase"),
-        source_name=fields.ID(sortable=True),
-        date=fields.DATETIME(sortable=True),
-        year=fields.ID(sortable=True),
-        undated=fields.NUMERIC(sortable=True),  # 1 for undated quotes, which sort last
-        start=fields.NUMERIC(sortable=True),
-        group=fields.ID(stored=True, sortable=True),  # Quote.group: one quote, many articles
-        group_keys=fields.KEYWORD,  # wording.group_keys: how republished copies find each other
-        group_probes=fields.KEYWORD,
+        source_name=fields.COLUMN(columns.VarBytesColumn()),
+        date=_Date(sortable=True),
+        year=fields.COLUMN(columns.VarBytesColumn()),
+        undated=fields.COLUMN(columns.NumericColumn("B")),  # 1 for undated quotes: sorted last
+        start=fields.COLUMN(columns.NumericColumn("i")),
+        group=_Key(stored=True, sortable=True),  # Quote.group: one quote, many articles
         record=fields.STORED,  # Quote.to_dict() as JSON
     )
 
@@ -185,21 +199,19 @@ class QuoteIndex:
         each one's fingerprint is recorded for `is_current`. Returns (articles, quotes) written.
         """
         writer = self._writer()
-        articles = quotes = 0
-        seen: dict[str, Article] = {}
+        quotes = 0
+        seen: dict[str, tuple[Article, list[Quote]]] = {}
         try:
+            for article, found in items:
+                seen.setdefault(article.id, (article, found))
             with writer.searcher() as existing:
-                grouper = _Grouper(existing)
-                for article, found in items:
-                    if article.id in seen:
-                        continue
-                    seen[article.id] = article
+                grouper = _Grouper(existing, self.store, [q for _, found in seen.values() for q in found])
+                for article, found in seen.values():
                     writer.delete_by_term("article_id", article.id, searcher=existing)
                     for quote in found:
-                        writer.add_document(**_document(*grouper.place(quote)))
-                    articles += 1
+                        writer.add_document(**_document(grouper.place(quote)))
                     quotes += len(found)
-            self.store.put(seen.values())
+            self.store.put([a for a, _ in seen.values()], grouper.rows)
         except BaseException:
             writer.cancel()
             raise
@@ -208,9 +220,9 @@ class QuoteIndex:
         except OSError as exc:
             raise QuotesError(f"cannot write the index at {self.path}: {_reason(exc)}") from None
         if extractor is not None and seen:
-            self.store.mark((a.id, a.fingerprint(extractor)) for a in seen.values())
+            self.store.mark((a.id, a.fingerprint(extractor)) for a, _ in seen.values())
             self.store.set_meta(extractor=extractor)
-        return articles, quotes
+        return len(seen), quotes
 
     def _writer(self) -> object:
         """The index's writer, once the lock is ours (waiting as `open` was told to)."""
@@ -353,46 +365,49 @@ class QuoteIndex:
 
 
 class _Grouper:
-    """Places each quote of a batch in a group: that of a committed quote or of one earlier in
-    the batch with the same words and speaker, else a new group named after the quote."""
+    """Places each quote of a batch in a group: that of an indexed quote or of one earlier in
+    the batch with the same words and speaker (`wording.same_quote`), else a new group named
+    after the quote. Candidates come from the group keys in the article store, looked up once
+    per batch (as Whoosh terms, these unique keys made writing segments three times slower)."""
 
-    def __init__(self, searcher: Searcher) -> None:
+    def __init__(self, searcher: Searcher, store: ArticleStore, batch: list[Quote]) -> None:
         self._searcher = searcher
-        self._reader = searcher.reader()
-        # The batch so far: key or probe -> [(group, words)].
-        self._keys: dict[str, list[tuple[str, list[str]]]] = {}
-        self._probes: dict[str, list[tuple[str, list[str]]]] = {}
+        self._words = {q.id: words(q.text) for q in batch}
+        self._keys = {q.id: group_keys(self._words[q.id], q.speaker) for q in batch}
+        # Keys meet probes: stored keys (role 0) for our probes, stored probes for our keys.
+        self._stored = (
+            store.find_keys(0, (p for _, probes in self._keys.values() for p in probes)),
+            store.find_keys(1, (k for keys, _ in self._keys.values() for k in keys)),
+        )
+        self._batch: tuple[dict, dict] = ({}, {})  # the same, for the batch so far
+        self._texts: dict[str, list[str] | None] = {}
+        self.rows: list[tuple[str, int, str, str, str]] = []  # for ArticleStore.put
 
-    def place(self, quote: Quote) -> tuple[Quote, set[str], set[str]]:
-        """The quote with its group, and its keys and probes to index."""
-        said = words(quote.text)
-        keys, probes = group_keys(said, quote.speaker)
-        groups = set()
-        for mine, theirs, field_name in ((probes, self._keys, "group_keys"), (keys, self._probes, "group_probes")):
+    def place(self, quote: Quote) -> Quote:
+        """The quote with its group."""
+        said = self._words[quote.id]
+        keys, probes = self._keys[quote.id]
+        groups: set[str] = set()
+        for role, mine in ((0, probes), (1, keys)):
             for term in mine:
-                groups.update(g for g, other in theirs.get(term, ()) if same_quote(said, other))
-            groups.update(self._committed(field_name, mine, said))
+                groups.update(g for g, other in self._batch[role].get(term, ()) if same_quote(said, other))
+                groups.update(g for qid, g in self._stored[role].get(term, ())
+                              if qid != quote.id and self._same(said, qid))
         # A quote read back from an export keeps its group.
         group = quote.group or (min(groups) if groups else quote.id)
-        for term in keys:
-            self._keys.setdefault(term, []).append((group, said))
-        for term in probes:
-            self._probes.setdefault(term, []).append((group, said))
-        return replace(quote, group=group), keys, probes
+        for role, mine in ((0, keys), (1, probes)):
+            for term in mine:
+                self._batch[role].setdefault(term, []).append((group, said))
+                self.rows.append((term, role, quote.id, quote.article_id, group))
+        return replace(quote, group=group)
 
-    def _committed(self, field_name: str, terms: set[str], said: list[str]) -> set[str]:
-        present = [t for t in terms if (field_name, t) in self._reader]
-        if not present:
-            return set()
-        results = self._searcher.search(
-            wq.Or([wq.Term(field_name, t) for t in present]), limit=50, scored=False
-        )
-        groups = set()
-        for hit in results:
-            other = _quote(hit.fields())
-            if other.group and same_quote(said, words(other.text)):
-                groups.add(other.group)
-        return groups
+    def _same(self, said: list[str], quote_id: str) -> bool:
+        """Whether the indexed quote `quote_id` (if it still is) has the same words."""
+        if quote_id not in self._texts:
+            stored = self._searcher.document(id=quote_id)
+            self._texts[quote_id] = words(_quote(stored).text) if stored else None
+        other = self._texts[quote_id]
+        return other is not None and same_quote(said, other)
 
 
 def check_version(directory: str) -> None:
@@ -426,7 +441,7 @@ def _prepare_folder(directory: str) -> None:
         )
 
 
-def _document(quote: Quote, keys: set[str], probes: set[str]) -> dict[str, object]:
+def _document(quote: Quote) -> dict[str, object]:
     doc: dict[str, object] = {
         "id": quote.id,
         "article_id": quote.article_id,
@@ -439,18 +454,16 @@ def _document(quote: Quote, keys: set[str], probes: set[str]) -> dict[str, objec
     names = " ".join(name for name in (quote.speaker, quote.speaker_mention) if name)
     optional = {
         "speaker": names,
-        "speaker_name": quote.speaker,
+        "speaker_name": quote.speaker.encode("utf-8") if quote.speaker else None,
         "title": quote.title,
         "source": quote.source,
-        "source_name": quote.source,
+        "source_name": quote.source.encode("utf-8") if quote.source else None,
         "group": quote.group,
-        "group_keys": " ".join(sorted(keys)),
-        "group_probes": " ".join(sorted(probes)),
     }
     doc.update({name: value for name, value in optional.items() if value})
     if quote.date:
         doc["date"] = _parse_date(quote)
-        doc["year"] = str(doc["date"].year)
+        doc["year"] = str(doc["date"].year).encode("ascii")
     return doc
 
 
@@ -525,11 +538,16 @@ def _facet_counts(
     results = searcher.search(parsed, filter=only, groupedby=facets, maptype=sorting.Count, limit=1)
     return {
         name: sorted(
-            ((value, n) for value, n in results.groups(name).items() if value),
+            ((_name(value), n) for value, n in results.groups(name).items() if value),
             key=lambda item: (-item[1], item[0].casefold(), item[0]),
         )
         for name in names
     }
+
+
+def _name(value: str | bytes) -> str:
+    """A facet value: columns hold bytes."""
+    return value.decode("utf-8") if isinstance(value, bytes) else value
 
 
 def _suggestions(searcher: Searcher, text: str, parsed: wq.Query, filters: Filters | None) -> list[str]:

@@ -25,7 +25,15 @@ _ARTICLE_FIELDS = ("text", "id", "title", "date", "source", "url", "author")
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, fingerprint TEXT, record BLOB)",
+    # wording.group_keys of each quote (role 0: a key, 1: a probe), for grouping new quotes.
+    "CREATE TABLE IF NOT EXISTS group_keys (key TEXT, role INTEGER, quote_id TEXT,"
+    " article_id TEXT, grp TEXT)",
+    "CREATE INDEX IF NOT EXISTS group_keys_key ON group_keys (key, role)",
+    "CREATE INDEX IF NOT EXISTS group_keys_article ON group_keys (article_id)",
 )
+# Keys per SELECT ... IN (...): under SQLite's limit of bound parameters.
+_CHUNK = 500
+KeyRow = tuple[str, int, str, str, str]  # (key, role, quote id, article id, group)
 
 
 class ArticleStore:
@@ -60,11 +68,27 @@ class ArticleStore:
             row = db.execute("SELECT record FROM articles WHERE id = ?", (article_id,)).fetchone() if db else None
         return _unpack(row[0]) if row and row[0] is not None else None
 
-    def put(self, articles: Iterable[Article]) -> None:
-        """Store the articles (replacing earlier versions) with no fingerprint yet."""
+    def put(self, articles: Iterable[Article], keys: Iterable[KeyRow] = ()) -> None:
+        """Store the articles (replacing earlier versions, and their quotes' group keys) with
+        no fingerprint yet, and the group keys of their quotes."""
         rows = [(a.id, _pack(a)) for a in articles]
         with self._db() as db:
+            db.executemany("DELETE FROM group_keys WHERE article_id = ?", [(i,) for i, _ in rows])
             db.executemany("INSERT OR REPLACE INTO articles VALUES (?, NULL, ?)", rows)
+            db.executemany("INSERT INTO group_keys VALUES (?, ?, ?, ?, ?)", list(keys))
+
+    def find_keys(self, role: int, keys: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+        """key -> [(quote id, group)] of the stored group keys of this role among `keys`."""
+        wanted = sorted(set(keys))
+        found: dict[str, list[tuple[str, str]]] = {}
+        with self._db(write=False) as db:
+            for n in range(0, len(wanted) if db else 0, _CHUNK):
+                chunk = wanted[n : n + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                query = f"SELECT key, quote_id, grp FROM group_keys WHERE role = ? AND key IN ({marks})"
+                for key, quote_id, group in db.execute(query, (role, *chunk)):
+                    found.setdefault(key, []).append((quote_id, group))
+        return found
 
     def mark(self, fingerprints: Iterable[tuple[str, str]]) -> None:
         """Record (article id, fingerprint) pairs once their quotes are committed."""

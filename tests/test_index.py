@@ -342,3 +342,13 @@ def test_an_index_of_schema_1_has_no_meta_and_is_older(tmp_path):
     os.remove(os.path.join(path, "articles.sqlite"))
     with pytest.raises(QuotesError, match=r"schema 1, this one reads"):
         QuoteIndex.open(path)
+
+
+def test_grouping_keys_live_in_the_store_and_go_with_their_article(tmp_path):
+    first = quote(AGENCY, 1, SAID, ERDOGAN, "Erdogan")
+    copy = quote(PAPER, 1, SAID, ERDOGAN, "Erdogan")
+    with QuoteIndex.open(str(tmp_path / "ix"), create=True) as ix:
+        ix.add([(AGENCY, [first])])
+        ix.add([(AGENCY, [])])  # the agency's article changed: its quote is gone
+        ix.add([(PAPER, [copy])])
+        assert ix.get(copy.id).group == copy.id  # nothing left to join
