@@ -283,9 +283,10 @@ class QuoteIndex:
             total = len(found.groups("group"))
             terms = _text_terms(parsed, searcher) if text else set()
             hits = [
-                _hit(hit, hit.score if order is None else 0.0, searcher, terms)
+                _hit(hit, hit.score if order is None else 0.0, terms)
                 for hit in found[(page - 1) * limit:page * limit]
             ]
+            _add_groups(searcher, hits)
             counted = _facet_counts(searcher, parsed, only, facets) if facets else {}
             suggestions = [] if total else _suggestions(searcher, text, parsed, filters)
             return Results(
@@ -510,24 +511,31 @@ def _text_terms(parsed: wq.Query, searcher: Searcher) -> set[str]:
     return found
 
 
-def _hit(hit: WhooshHit, score: float, searcher: Searcher, terms: set[str]) -> Hit:
+def _hit(hit: WhooshHit, score: float, terms: set[str]) -> Hit:
     quote = _quote(hit.fields())
     tokens = _TEXT(quote.text, chars=True) if terms else ()
     matches = [(token.startchar, token.endchar) for token in tokens if token.text in terms]
-    return Hit(quote=quote, score=score, matches=matches, group=_group(searcher, quote))
+    return Hit(quote=quote, score=score, matches=matches)
 
 
-def _group(searcher: Searcher, quote: Quote) -> Group | None:
-    """Where the quote's group appeared: found through the index, one small query per hit."""
-    if not quote.group:
-        return None
-    results = searcher.search(
-        wq.Term("group", quote.group), limit=1, sortedby=_OLDEST,
-        groupedby="article_id", maptype=sorting.Count,
-    )
-    if not results:
-        return None
-    return Group(sources=len(results.groups("article_id")), first=_quote(results[0].fields()))
+def _add_groups(searcher: Searcher, hits: list[Hit]) -> None:
+    """Where each hit's group appeared: one query through the index for the whole page."""
+    names = sorted({hit.quote.group for hit in hits if hit.quote.group})
+    if not names:
+        return
+    results = searcher.search(wq.Or([wq.Term("group", g) for g in names]), limit=None, sortedby=_OLDEST)
+    groups, article_ids = (searcher.reader().column_reader(c) for c in ("group", "article_id"))
+    first: dict[str, int] = {}
+    articles: dict[str, set[str]] = {}
+    for n in range(results.scored_length()):
+        docnum = results.docnum(n)
+        group, article = groups[docnum], article_ids[docnum]
+        first.setdefault(group, docnum)
+        articles.setdefault(group, set()).add(article)
+    for hit in hits:
+        group = hit.quote.group
+        if group in first:
+            hit.group = Group(len(articles[group]), _quote(searcher.stored_fields(first[group])))
 
 
 def _facet_counts(
