@@ -200,6 +200,11 @@ def main() -> None:
 @_glob_option
 @_wait_option
 @click.option(
+    "--optimize",
+    is_flag=True,
+    help="When done, merge the index into one segment: faster searches after a large ingest.",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Extract every article again, even those indexed unchanged by this version.",
@@ -222,6 +227,7 @@ def ingest(
     glob: str | None,
     force: bool,
     wait: float,
+    optimize: bool,
 ) -> None:
     """Extract the quotes of articles and add them to the index.
 
@@ -257,6 +263,8 @@ def ingest(
         except KeyboardInterrupt:
             click.echo(f"interrupted: {_count(job.articles, 'article')} indexed", err=True)
             ctx.exit(INTERRUPTED)
+        if optimize:
+            ix.optimize()
         where = ix.path
     seconds = time.perf_counter() - started
     click.echo(

@@ -261,6 +261,14 @@ def test_ingest_into_a_locked_index(run, ix, articles):
     run("ingest", articles, "--force", "--index", ix)  # free again
 
 
+def test_ingest_optimize_leaves_one_segment(run, ix, articles, tmp_path):
+    more = tmp_path / "more.txt"
+    more.write_text('"We will build the road," Ann Lee said.\n', encoding="utf-8")
+    run("ingest", more, "--optimize", "--index", ix)
+    assert len(list(ix.glob("*.seg"))) == 1
+    assert len(records(run("search", "--format", "json", "--index", ix))) == 4
+
+
 def test_ingest_waits_for_the_writer_lock(run, ix, articles):
     writer = whoosh_index.open_dir(str(ix)).writer()
     timer = threading.Timer(1.0, writer.cancel)  # the other writer finishes in a second
