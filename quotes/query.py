@@ -115,7 +115,7 @@ def parse(text: str, schema: fields.Schema) -> wq.Query:
             problem = _DATE_HINT if "date:" in text else "Whoosh cannot make sense of it"
         else:
             # Only self-parsing fields report errors, and `date` is the one a query may name.
-            if any(q.error is not None for q in _walk(parsed)):
+            if any(q.error is not None or _bad_date(q, schema) for q in _walk(parsed)):
                 problem = _DATE_HINT
             elif parsed == wq.NullQuery:
                 problem = "it has no words to search for"
@@ -163,6 +163,17 @@ def _syntax_problem(nodes: list[qparser.SyntaxNode]) -> str | None:
             if node.text in _OPERATORS:
                 return f"{node.text!r} needs a term on each side"
     return "unbalanced '('" if depth else None
+
+
+def _bad_date(q: wq.Query, schema: fields.Schema) -> bool:
+    """A date term Whoosh would only fail on when searching (`date:""`)."""
+    if getattr(q, "fieldname", None) != "date" or not isinstance(getattr(q, "text", None), str):
+        return False
+    try:
+        schema["date"].to_bytes(q.text)
+    except Exception:  # noqa: BLE001  Whoosh raises bare Exception for unparseable dates
+        return True
+    return False
 
 
 def _is_operand_end(node: qparser.SyntaxNode | None) -> bool:
