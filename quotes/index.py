@@ -58,6 +58,7 @@ _EXACT_TOTAL = 20_000
 _OPEN_ERRORS = (OSError, EOFError, ValueError, pickle.UnpicklingError, index.IndexError)
 # `similar`: words in more than this share of the quotes say little about which quote is meant.
 _COMMON = 0.05
+_TELLING = 8
 
 # Stop words are kept so phrases like "we will not resign" match exactly.
 _TEXT = analysis.StemmingAnalyzer(stoplist=None, minsize=1) | analysis.CharsetFilter(accent_map)
@@ -335,18 +336,23 @@ class QuoteIndex:
             return [_quote(hit.fields()) for hit in results] or [quote]
 
     def similar(self, text: str, limit: int = 50) -> list[Quote]:
-        """The quotes sharing the most telling words with `text` (for `verify`): words found in
-        most quotes are left out when rarer ones remain; best first."""
+        """The quotes sharing the most telling words with `text` (for `verify`), best first:
+        its rarest words in the index (at most `_TELLING`), skipping words found in more than
+        `_COMMON` of the quotes while rarer ones remain. Few rare words keep the search short
+        at any size; a misquote keeps enough of them."""
         with self._ix.searcher() as searcher:
             size = max(1, searcher.doc_count())
-            stems = sorted({token.text for token in _TEXT(text)})
+            stems = {token.text for token in _TEXT(text)}
             freq = {s: searcher.doc_frequency("text", s) for s in stems}
-            present = [s for s in stems if freq[s]]
+            present = sorted((s for s in stems if freq[s]), key=lambda s: (freq[s], s))
             telling = [s for s in present if freq[s] <= _COMMON * size]
-            chosen = telling if len(telling) >= 3 else present
+            chosen = (telling if len(telling) >= 3 else present)[:_TELLING]
             if not chosen:
                 return []
-            results = searcher.search(wq.Or([wq.Term("text", s) for s in chosen]), limit=limit)
+            # Whoosh's block-quality skipping is slow on unions of many terms; the rare terms
+            # chosen have few postings to score in full.
+            results = searcher.search(wq.Or([wq.Term("text", s) for s in chosen]), limit=limit,
+                                      optimize=False)
             return [_quote(hit.fields()) for hit in results]
 
     def speakers(self, query: str | None = None, filters: Filters | None = None) -> list[tuple[str, int]]:
