@@ -8,13 +8,11 @@ search shows one hit per group without comparing quotes at query time).
 """
 from __future__ import annotations
 
-import json
 import os
 import pickle
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 with warnings.catch_warnings():
@@ -22,14 +20,14 @@ with warnings.catch_warnings():
     # about whenever it compiles them; users must not see those.
     warnings.simplefilter("ignore", SyntaxWarning)
     warnings.simplefilter("ignore", DeprecationWarning)
-    from whoosh import analysis, columns, fields, index, sorting
+    from whoosh import index, sorting
     from whoosh import query as wq
     from whoosh.codec import whoosh3  # noqa: F401  (the default codec; Whoosh imports it lazily)
-    from whoosh.support.charset import accent_map
 
 from .errors import QuotesError
 from .model import Article, Quote
 from .query import Filters, parse
+from .schema import FACETS, NAME_ANALYZER, NEWEST, OLDEST, TEXT_ANALYZER, document, make_schema, stored_quote
 from .store import ArticleStore
 from .wording import group_keys, same_quote, words
 
@@ -47,13 +45,6 @@ SCHEMA_VERSION = 2
 # Files a folder may hold and still receive a new index (the repo's index/README.md).
 _HOUSEKEEPING = frozenset({"README.md", ".gitignore", ".gitkeep"})
 SORTS = ("relevance", "date", "-date")
-# Facet name -> the sortable column it counts.
-FACETS = {"speaker": "speaker_name", "source": "source_name", "year": "year", "kind": "kind"}
-# "By date then position", undated quotes last either way.
-# Each a single packed number (see `_order_keys`): Whoosh sorts one column far faster than
-# several (a tenth of the time at 100,000 quotes).
-_OLDEST = sorting.FieldFacet("oldest")
-_NEWEST = sorting.FieldFacet("newest")
 # Above this many matches, `Results.total` counts quotes, not groups (see `search`).
 _EXACT_TOTAL = 20_000
 _OPEN_ERRORS = (OSError, EOFError, ValueError, pickle.UnpicklingError, index.IndexError)
@@ -61,50 +52,9 @@ _OPEN_ERRORS = (OSError, EOFError, ValueError, pickle.UnpicklingError, index.Ind
 _COMMON = 0.05
 _TELLING = 8
 
-# Stop words are kept so phrases like "we will not resign" match exactly.
-_TEXT = analysis.StemmingAnalyzer(stoplist=None, minsize=1) | analysis.CharsetFilter(accent_map)
-_NAME = analysis.RegexTokenizer() | analysis.LowercaseFilter() | analysis.CharsetFilter(accent_map)
-
-
 def index_path(path: str | None = None) -> str:
     """The index directory: the argument, else $QUOTES_INDEX, else ./index."""
     return path or os.environ.get(INDEX_ENV) or DEFAULT_INDEX
-
-
-class _Key(fields.ID):
-    """An ID field with a lengths column. When Whoosh 2.7 writes a segment it looks up every
-    posting's field length, and for a field without lengths it asks the disk each time
-    whether the column exists: a third of the indexing time. The column costs a byte a quote."""
-
-    scorable = True
-
-
-class _Date(fields.DATETIME):
-    """A date field with a lengths column, for the same reason as `_Key`: each date is
-    indexed as several terms (for ranges), each a posting."""
-
-    scorable = True
-
-
-def _schema() -> fields.Schema:
-    # Values only sorted or counted (facets) are columns, not indexed terms.
-    return fields.Schema(
-        id=_Key(unique=True),
-        article_id=_Key(sortable=True),
-        text=fields.TEXT(analyzer=_TEXT, multitoken_query="phrase", spelling=True),
-        title=fields.TEXT(analyzer=_TEXT, multitoken_query="phrase"),
-        speaker=fields.TEXT(analyzer=_NAME, multitoken_query="phrase"),  # name and mention
-        speaker_name=fields.COLUMN(columns.VarBytesColumn()),  # the resolved name, for facets
-        kind=_Key(sortable=True),
-        source=fields.TEXT(analyzer=_NAME, multitoken_query="phrase"),
-        source_name=fields.COLUMN(columns.VarBytesColumn()),
-        date=_Date(sortable=True),
-        year=fields.COLUMN(columns.VarBytesColumn()),
-        oldest=fields.COLUMN(columns.NumericColumn("q")),  # sort keys: `_order_keys`
-        newest=fields.COLUMN(columns.NumericColumn("q")),
-        group=_Key(stored=True, sortable=True),  # Quote.group: one quote, many articles
-        record=fields.STORED,  # Quote.to_dict() as JSON
-    )
 
 
 @dataclass
@@ -177,7 +127,7 @@ class QuoteIndex:
                 check_version(directory)
             elif create:
                 _prepare_folder(directory)
-                ix = index.create_in(directory, _schema())
+                ix = index.create_in(directory, make_schema())
                 ArticleStore(directory).set_meta(schema=str(SCHEMA_VERSION))
             else:
                 raise QuotesError(f"no index at {directory}: run `quotes ingest` first")
@@ -215,7 +165,7 @@ class QuoteIndex:
                 for article, found in seen.values():
                     writer.delete_by_term("article_id", article.id, searcher=existing)
                     for quote in found:
-                        writer.add_document(**_document(grouper.place(quote)))
+                        writer.add_document(**document(grouper.place(quote)))
                     quotes += len(found)
             self.store.put([a for a, _ in seen.values()], grouper.rows)
         except BaseException:
@@ -287,7 +237,7 @@ class QuoteIndex:
         text = (query or "").strip()
         parsed = parse(text, self._ix.schema) if text else wq.Every()
         only = (filters or Filters()).query(self._ix.schema)
-        order = None if text and sort == "relevance" else _NEWEST if sort == "-date" else _OLDEST
+        order = None if text and sort == "relevance" else NEWEST if sort == "-date" else OLDEST
         with self._reading() as searcher:
             results, firsts = _first_of_groups(searcher, parsed, only, order, bool(text), page * limit)
             total = len(results)  # quotes, copies included ...
@@ -315,15 +265,15 @@ class QuoteIndex:
         parsed = parse(text, self._ix.schema) if text else wq.Every()
         only = (filters or Filters()).query(self._ix.schema)
         with self._ix.searcher() as searcher:
-            results = searcher.search(parsed, filter=only, limit=None, sortedby=_OLDEST)
+            results = searcher.search(parsed, filter=only, limit=None, sortedby=OLDEST)
             for n in range(results.scored_length()):  # (`docs()` is a set: no order)
-                yield _quote(searcher.stored_fields(results.docnum(n)))
+                yield stored_quote(searcher.stored_fields(results.docnum(n)))
 
     def get(self, quote_id: str) -> Quote | None:
         """The quote with this id, exactly as it was indexed, or None."""
         with self._reading() as searcher:
             stored = searcher.document(id=quote_id)
-        return None if stored is None else _quote(stored)
+        return None if stored is None else stored_quote(stored)
 
     def article(self, article_id: str) -> Article | None:
         """The article as it was indexed (text and metadata), or None."""
@@ -334,8 +284,8 @@ class QuoteIndex:
         if not quote.group:
             return [quote]
         with self._reading() as searcher:
-            results = searcher.search(wq.Term("group", quote.group), limit=None, sortedby=_OLDEST)
-            return [_quote(hit.fields()) for hit in results] or [quote]
+            results = searcher.search(wq.Term("group", quote.group), limit=None, sortedby=OLDEST)
+            return [stored_quote(hit.fields()) for hit in results] or [quote]
 
     def similar(self, text: str, limit: int = 50) -> list[Quote]:
         """The quotes sharing the most telling words with `text` (for `verify`), best first:
@@ -344,7 +294,7 @@ class QuoteIndex:
         at any size; a misquote keeps enough of them."""
         with self._reading() as searcher:
             size = max(1, searcher.doc_count())
-            stems = {token.text for token in _TEXT(text)}
+            stems = {token.text for token in TEXT_ANALYZER(text)}
             freq = {s: searcher.doc_frequency("text", s) for s in stems}
             present = sorted((s for s in stems if freq[s]), key=lambda s: (freq[s], s))
             telling = [s for s in present if freq[s] <= _COMMON * size]
@@ -355,7 +305,7 @@ class QuoteIndex:
             # chosen have few postings to score in full.
             results = searcher.search(wq.Or([wq.Term("text", s) for s in chosen]), limit=limit,
                                       optimize=False)
-            return [_quote(hit.fields()) for hit in results]
+            return [stored_quote(hit.fields()) for hit in results]
 
     def speakers(self, query: str | None = None, filters: Filters | None = None) -> list[tuple[str, int]]:
         """Resolved speakers with their numbers of matching quotes (all quotes without a
@@ -386,10 +336,9 @@ class QuoteIndex:
         if self._searcher is None:
             self._searcher = self._ix.searcher()
         else:
-            fresh = self._searcher.refresh()  # itself when nothing was committed since
-            if fresh is not self._searcher:
-                self._searcher.close()
-                self._searcher = fresh
+            # Itself when nothing was committed since. A new one reuses the old one's readers of
+            # unchanged segments, so the old one must not be closed: it goes with its last use.
+            self._searcher = self._searcher.refresh()
         yield self._searcher
 
     def __enter__(self) -> "QuoteIndex":
@@ -440,7 +389,7 @@ class _Grouper:
         """Whether the indexed quote `quote_id` (if it still is) has the same words."""
         if quote_id not in self._texts:
             stored = self._searcher.document(id=quote_id)
-            self._texts[quote_id] = words(_quote(stored).text) if stored else None
+            self._texts[quote_id] = words(stored_quote(stored).text) if stored else None
         other = self._texts[quote_id]
         return other is not None and same_quote(said, other)
 
@@ -474,57 +423,6 @@ def _prepare_folder(directory: str) -> None:
             f"{directory} is not empty and holds no quotes index (it has {used[0]!r});"
             " choose an empty or new folder for the index"
         )
-
-
-def _document(quote: Quote) -> dict[str, object]:
-    doc: dict[str, object] = {
-        "id": quote.id,
-        "article_id": quote.article_id,
-        "text": quote.text,
-        "kind": quote.kind,
-
-        "record": json.dumps(quote.to_dict(), ensure_ascii=False),
-    }
-    names = " ".join(name for name in (quote.speaker, quote.speaker_mention) if name)
-    optional = {
-        "speaker": names,
-        "speaker_name": quote.speaker.encode("utf-8") if quote.speaker else None,
-        "title": quote.title,
-        "source": quote.source,
-        "source_name": quote.source.encode("utf-8") if quote.source else None,
-        "group": quote.group,
-    }
-    doc.update({name: value for name, value in optional.items() if value})
-    when = _parse_date(quote) if quote.date else None
-    if when is not None:
-        doc["date"] = when
-        doc["year"] = str(when.year).encode("ascii")
-    doc["oldest"], doc["newest"] = _order_keys(when, quote.start)
-    return doc
-
-
-_MINUTES = 1 << 33  # minutes from year 1 to 9999 fit in 33 bits
-
-
-def _order_keys(when: datetime | None, start: int) -> tuple[int, int]:
-    """Sort keys, oldest first and newest first, undated quotes last in both, then by position
-    in the article: (undated, minutes since year 1, start) packed into one signed 64-bit int."""
-    position = min(max(start, 0), (1 << 24) - 1)
-    if when is None:
-        return (1 << 61) | position, (1 << 61) | position
-    minutes = int((when - datetime(1, 1, 1)).total_seconds() // 60)
-    return (minutes << 24) | position, ((_MINUTES - 1 - minutes) << 24) | position
-
-
-def _parse_date(quote: Quote) -> datetime:
-    """The date as written (wall-clock time, any UTC offset dropped), so `date:2019-01-23`
-    finds what the record says, whatever the time zone."""
-    try:
-        return datetime.fromisoformat(quote.date or "").replace(tzinfo=None)
-    except ValueError:
-        raise QuotesError(
-            f"quote {quote.id} (article {quote.article_id}): bad date {quote.date!r}"
-        ) from None
 
 
 def _first_of_groups(
@@ -580,13 +478,13 @@ def _text_terms(parsed: wq.Query, searcher: Searcher) -> set[str]:
 
 
 def _hit(hit: WhooshHit, score: float, terms: set[str]) -> Hit:
-    quote = _quote(hit.fields())
+    quote = stored_quote(hit.fields())
     return Hit(quote=quote, score=score, matches=_matches(quote.text, terms))
 
 
 def _matches(text: str, terms: set[str]) -> list[tuple[int, int]]:
     """Spans of the words of `text` that are among the (analysed) query terms."""
-    tokens = _TEXT(text, chars=True) if terms else ()
+    tokens = TEXT_ANALYZER(text, chars=True) if terms else ()
     return [(token.startchar, token.endchar) for token in tokens if token.text in terms]
 
 
@@ -595,11 +493,11 @@ def _add_groups(searcher: Searcher, hits: list[Hit]) -> None:
     names = sorted({hit.quote.group for hit in hits if hit.quote.group})
     if not names:
         return
-    results = searcher.search(wq.Or([wq.Term("group", g) for g in names]), limit=None, sortedby=_OLDEST)
+    results = searcher.search(wq.Or([wq.Term("group", g) for g in names]), limit=None, sortedby=OLDEST)
     first: dict[str, Quote] = {}
     articles: dict[str, set[str]] = {}
     for n in range(results.scored_length()):  # a page's groups have few copies: read them
-        copy = _quote(searcher.stored_fields(results.docnum(n)))
+        copy = stored_quote(searcher.stored_fields(results.docnum(n)))
         first.setdefault(copy.group or "", copy)
         articles.setdefault(copy.group or "", set()).add(copy.article_id)
     for hit in hits:
@@ -640,15 +538,11 @@ def _suggestions(searcher: Searcher, text: str, parsed: wq.Query, filters: Filte
             out.append(corrected.string)
     corrector = searcher.corrector("speaker")
     for name in filters.speakers if filters else ():
-        said = [token.text for token in _NAME(name)]
+        said = [token.text for token in NAME_ANALYZER(name)]
         fixed = [(corrector.suggest(w, limit=1) or [w])[0] for w in said]
         if fixed != said:
             out.append(" ".join(fixed))
     return out
-
-
-def _quote(stored: dict[str, object]) -> Quote:
-    return Quote.from_dict(json.loads(str(stored["record"])))
 
 
 def _reason(exc: BaseException) -> str:

@@ -352,3 +352,15 @@ def test_grouping_keys_live_in_the_store_and_go_with_their_article(tmp_path):
         ix.add([(AGENCY, [])])  # the agency's article changed: its quote is gone
         ix.add([(PAPER, [copy])])
         assert ix.get(copy.id).group == copy.id  # nothing left to join
+
+
+def test_a_reader_sees_each_new_commit_and_closes_cleanly(tmp_path):
+    path = str(tmp_path / "ix")
+    with QuoteIndex.open(path, create=True) as writer_side:
+        writer_side.add([(MOSCOW, [Q_TALKS])])
+        reader = QuoteIndex.open(path)
+        assert ids(reader.search("talks")) == [Q_TALKS.id]
+        for n, extra in enumerate((BERLIN, AGENCY), 2):  # commits between reads
+            writer_side.add([(extra, [quote(extra, 1, f"The talks of {extra.id} went well.")])])
+            assert len(reader.search("talks").hits) == n
+        reader.close()
