@@ -432,7 +432,10 @@ def _first_of_groups(
     """The results and, for the first `want` groups in them, the rank of the copy to show
     (the oldest of those read). Read from the top, taking more while copies crowd it:
     Whoosh's own collapsing takes seconds at 100,000 quotes (and ignores a `filter`)."""
-    oldest = searcher.reader().column_reader("oldest")  # fixed width: nothing to load
+    reader = searcher.reader()
+    if not reader.has_column("oldest"):  # an empty index
+        return searcher.search(parsed, filter=only, limit=1), []
+    oldest = reader.column_reader("oldest")  # fixed width: nothing to load
     group_of: dict[int, str] = {}  # (from stored fields: the group column loads its offsets)
     taken = want * 2 + 10
     while True:

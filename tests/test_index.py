@@ -97,6 +97,13 @@ def test_create_works_in_a_folder_holding_only_a_readme(tmp_path):
         assert reopened.count() == (0, 0)
 
 
+def test_an_empty_index_answers_every_search_with_nothing(tmp_path):
+    with QuoteIndex.open(str(tmp_path / "ix"), create=True) as empty:
+        for sort in ("relevance", "date", "-date"):
+            assert empty.search(sort=sort).hits == [] and empty.search("talks", sort=sort).total == 0
+        assert empty.speakers() == [] and list(empty.export()) == []
+
+
 def test_create_refuses_a_used_folder(tmp_path):
     (tmp_path / "thesis.docx").write_text("precious")
     with pytest.raises(QuotesError, match="is not empty and holds no quotes index"):
