@@ -47,8 +47,11 @@ def write_corpus(path: Path, n: int, offset: int = 0) -> Path:
 def ingest(corpus: Path, index: Path, *extra: str) -> subprocess.Popen:
     command = [sys.executable, "-m", "quotes.cli", "ingest", str(corpus), "--index", str(index),
                "--batch-size", "8", *extra]
+    # A shell without job control starts background commands with SIGINT ignored, and Python
+    # then installs no KeyboardInterrupt handler: give ingest the default, as a terminal would.
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def finish(proc: subprocess.Popen, timeout: float = 300) -> tuple[int, str, str]:
