@@ -72,18 +72,24 @@ def shorten(text: str | None, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+def cut(text: str, spans: Sequence[Sequence[int]]) -> list[tuple[str, bool]]:
+    """`text` cut into (piece, matched) pairs at the (start, end) spans, which may overlap."""
+    out: list[tuple[str, bool]] = []
+    at = 0
+    for start, end in sorted((s, e) for s, e in spans):
+        start, end = max(start, at), min(end, len(text))
+        if end <= start:
+            continue
+        out += [(text[at:start], False), (text[start:end], True)]
+        at = end
+    out.append((text[at:], False))
+    return [(piece, matched) for piece, matched in out if piece]
+
+
 def highlighted(text: str, spans: Sequence[tuple[int, int]], color: bool) -> str:
     """The text on one line, the spans bold and yellow when `color`."""
     flat = "".join(" " if ch in "\r\n\t" else ch for ch in text)  # same length, same offsets
     if not color or not spans:
         return flat
-    out, at = [], 0
-    for start, end in sorted(spans):
-        start = max(start, at)
-        if end <= start:
-            continue
-        out.append(flat[at:start])
-        out.append(click.style(flat[start:end], bold=True, fg="yellow"))
-        at = end
-    out.append(flat[at:])
-    return "".join(out)
+    return "".join(click.style(piece, bold=True, fg="yellow") if matched else piece
+                   for piece, matched in cut(flat, spans))

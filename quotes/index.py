@@ -28,7 +28,7 @@ from .errors import QuotesError
 from .model import Article, Quote
 from .query import Filters, parse
 from .schema import FACETS, NAME_ANALYZER, NEWEST, OLDEST, TEXT_ANALYZER, document, make_schema, stored_quote
-from .store import ArticleStore
+from .store import ArticleStore, KeyRow
 from .wording import group_keys, same_quote, words
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ _OPEN_ERRORS = (OSError, EOFError, ValueError, pickle.UnpicklingError, index.Ind
 # `similar`: words in more than this share of the quotes say little about which quote is meant.
 _COMMON = 0.05
 _TELLING = 8
+
 
 def index_path(path: str | None = None) -> str:
     """The index directory: the argument, else $QUOTES_INDEX, else ./index."""
@@ -234,9 +235,7 @@ class QuoteIndex:
         unknown = [f for f in facets if f not in FACETS]
         if unknown:
             raise QuotesError(f"unknown facet {unknown[0]!r} (facets: {', '.join(FACETS)})")
-        text = (query or "").strip()
-        parsed = parse(text, self._ix.schema) if text else wq.Every()
-        only = (filters or Filters()).query(self._ix.schema)
+        text, parsed, only = self._prepared(query, filters)
         order = None if text and sort == "relevance" else NEWEST if sort == "-date" else OLDEST
         with self._reading() as searcher:
             results, firsts = _first_of_groups(searcher, parsed, only, order, bool(text), page * limit)
@@ -261,13 +260,17 @@ class QuoteIndex:
     def export(self, query: str | None = None, filters: Filters | None = None) -> Iterator[Quote]:
         """Every quote matching `query` and `filters` (each copy of a group), oldest first,
         read one at a time."""
-        text = (query or "").strip()
-        parsed = parse(text, self._ix.schema) if text else wq.Every()
-        only = (filters or Filters()).query(self._ix.schema)
+        _, parsed, only = self._prepared(query, filters)
         with self._ix.searcher() as searcher:
             results = searcher.search(parsed, filter=only, limit=None, sortedby=OLDEST)
             for n in range(results.scored_length()):  # (`docs()` is a set: no order)
                 yield stored_quote(searcher.stored_fields(results.docnum(n)))
+
+    def _prepared(self, query: str | None, filters: Filters | None) -> tuple[str, wq.Query, wq.Query | None]:
+        """(query text, parsed query: everything without one, filter query or None)."""
+        text = (query or "").strip()
+        parsed = parse(text, self._ix.schema) if text else wq.Every()
+        return text, parsed, (filters or Filters()).query(self._ix.schema)
 
     def get(self, quote_id: str) -> Quote | None:
         """The quote with this id, exactly as it was indexed, or None."""
@@ -310,9 +313,7 @@ class QuoteIndex:
     def speakers(self, query: str | None = None, filters: Filters | None = None) -> list[tuple[str, int]]:
         """Resolved speakers with their numbers of matching quotes (all quotes without a
         query or filters), most first, then by name."""
-        text = (query or "").strip()
-        parsed = parse(text, self._ix.schema) if text else wq.Every()
-        only = (filters or Filters()).query(self._ix.schema)
+        _, parsed, only = self._prepared(query, filters)
         with self._reading() as searcher:
             counts = _facet_counts(searcher, parsed, only, ["speaker"])
         return counts["speaker"]
@@ -365,7 +366,7 @@ class _Grouper:
         )
         self._batch: tuple[dict, dict] = ({}, {})  # the same, for the batch so far
         self._texts: dict[str, list[str] | None] = {}
-        self.rows: list[tuple[str, int, str, str, str]] = []  # for ArticleStore.put
+        self.rows: list[KeyRow] = []  # for ArticleStore.put
 
     def place(self, quote: Quote) -> Quote:
         """The quote with its group."""

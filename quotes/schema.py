@@ -73,7 +73,6 @@ def document(quote: Quote) -> dict[str, object]:
         "article_id": quote.article_id,
         "text": quote.text,
         "kind": quote.kind,
-
         "record": json.dumps(quote.to_dict(), ensure_ascii=False),
     }
     names = " ".join(name for name in (quote.speaker, quote.speaker_mention) if name)

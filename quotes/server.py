@@ -33,7 +33,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from . import __version__
 from .cite import STYLES, cite
 from .errors import QuotesError
-from .formats import hit_record, one_line
+from .formats import cut, hit_record, one_line
 from .index import FACETS, SORTS, QuoteIndex, index_path
 from .marks import paragraphs
 from .model import KINDS, Article, Quote
@@ -218,17 +218,7 @@ def safe_url(url: str | None) -> str | None:
 def segments(text: str, spans: Sequence[Sequence[int]]) -> list[tuple[str, bool]]:
     """`text` (stripped) cut into (piece, matched) pairs at the matched spans, for <mark>."""
     lead = len(text) - len(text.lstrip())
-    flat = text.strip()
-    out: list[tuple[str, bool]] = []
-    at = 0
-    for start, end in sorted((s - lead, e - lead) for s, e in spans):
-        start, end = max(start, at), min(end, len(flat))
-        if end <= start:
-            continue
-        out += [(flat[at:start], False), (flat[start:end], True)]
-        at = end
-    out.append((flat[at:], False))
-    return [(piece, matched) for piece, matched in out if piece]
+    return cut(text.strip(), [(s - lead, e - lead) for s, e in spans])
 
 
 def in_sentence(quote: Quote) -> list[tuple[str, bool]]:

@@ -15,7 +15,7 @@ import sqlite3
 import zlib
 from contextlib import contextmanager
 from urllib.parse import quote
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from .errors import QuotesError
 from .model import Article, Quote
@@ -49,24 +49,19 @@ class ArticleStore:
         return os.path.isfile(self.path)
 
     def get_meta(self, key: str) -> str | None:
-        with self._db(write=False) as db:
-            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone() if db else None
-        return row[0] if row else None
+        return self._one("SELECT value FROM meta WHERE key = ?", key)
 
     def set_meta(self, **values: str) -> None:
         with self._db() as db:
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(values.items()))
 
     def fingerprint(self, article_id: str) -> str | None:
-        with self._db(write=False) as db:
-            row = db.execute("SELECT fingerprint FROM articles WHERE id = ?", (article_id,)).fetchone() if db else None
-        return row[0] if row else None
+        return self._one("SELECT fingerprint FROM articles WHERE id = ?", article_id)
 
     def get(self, article_id: str) -> Article | None:
         """The stored article with this id, or None."""
-        with self._db(write=False) as db:
-            row = db.execute("SELECT record FROM articles WHERE id = ?", (article_id,)).fetchone() if db else None
-        return _unpack(row[0]) if row and row[0] is not None else None
+        record = self._one("SELECT record FROM articles WHERE id = ?", article_id)
+        return None if record is None else _unpack(record)
 
     def put(self, articles: Iterable[Article], keys: Iterable[KeyRow] = ()) -> None:
         """Store the articles (replacing earlier versions, and their quotes' group keys) with
@@ -110,8 +105,13 @@ class ArticleStore:
                 yield _unpack(record)
 
     def count(self) -> int:
+        return self._one("SELECT COUNT(*) FROM articles WHERE record IS NOT NULL") or 0
+
+    def _one(self, query: str, *args: object) -> Any:
+        """The first column of the first row of a read, or None (none, or no store)."""
         with self._db(write=False) as db:
-            return db.execute("SELECT COUNT(*) FROM articles WHERE record IS NOT NULL").fetchone()[0] if db else 0
+            row = db.execute(query, args).fetchone() if db else None
+        return row[0] if row else None
 
     @contextmanager
     def _db(self, write: bool = True) -> Iterator[sqlite3.Connection | None]:
