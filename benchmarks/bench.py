@@ -48,6 +48,7 @@ from typing import Any, Callable, Iterator  # noqa: E402
 from quotes import __version__  # noqa: E402
 from quotes.extract import extract_articles, load_nlp, model_name  # noqa: E402
 from quotes.index import QuoteIndex  # noqa: E402
+from quotes.ingest import DEFAULT_BATCH  # noqa: E402
 from quotes.model import Article, Quote, stable_hash  # noqa: E402
 from quotes.query import Filters  # noqa: E402
 from quotes.verify import NONE, verify  # noqa: E402
@@ -430,7 +431,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000, help="generated articles to extract")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for quotes and textacy")
-    parser.add_argument("--batch", type=int, default=64, help="articles per index commit")
+    parser.add_argument("--batch", type=int, default=DEFAULT_BATCH, help="articles per index commit")
     parser.add_argument("--quotes", type=int, action="append", help="quotes to index (repeatable; default 100000)")
     parser.add_argument("--queries", type=int, default=100, help="searches of each kind")
     parser.add_argument("--no-textacy", action="store_true", help="skip the textacy comparison")

@@ -8,6 +8,7 @@ search shows one hit per group without comparing quotes at query time).
 """
 from __future__ import annotations
 
+import math
 import os
 import pickle
 import warnings
@@ -22,6 +23,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from whoosh import index, sorting
     from whoosh import query as wq
+    from whoosh.reading import SegmentReader
     from whoosh.codec import whoosh3  # noqa: F401  (the default codec; Whoosh imports it lazily)
 
 from .errors import QuotesError
@@ -32,6 +34,7 @@ from .store import ArticleStore, KeyRow
 from .wording import group_keys, same_quote, words
 
 if TYPE_CHECKING:
+    from whoosh.reading import IndexReader
     from whoosh.searching import Hit as WhooshHit
     from whoosh.searching import Results as WhooshResults
     from whoosh.searching import Searcher
@@ -40,17 +43,23 @@ DEFAULT_INDEX = "index"
 INDEX_ENV = "QUOTES_INDEX"
 
 # The layout of the index (Whoosh schema and article store). Version 1 (quotes 0.1 before
-# groups) stored no article texts. An index of another version is never opened as it is.
-SCHEMA_VERSION = 2
+# groups) stored no article texts; version 2 kept groups in a column of strings. An index of another version is never opened as it is.
+SCHEMA_VERSION = 3
 # Files a folder may hold and still receive a new index (the repo's index/README.md).
 _HOUSEKEEPING = frozenset({"README.md", ".gitignore", ".gitkeep"})
 SORTS = ("relevance", "date", "-date")
 # Above this many matches, `Results.total` counts quotes, not groups (see `search`).
 _EXACT_TOTAL = 20_000
+_GROUPS = sorting.FieldFacet("group_key")
 _OPEN_ERRORS = (OSError, EOFError, ValueError, pickle.UnpicklingError, index.IndexError)
 # `similar`: words in more than this share of the quotes say little about which quote is meant.
 _COMMON = 0.05
 _TELLING = 8
+# Segments merge in tiers: `_MERGE_FACTOR` segments of about the same size become one.
+_MERGE_FACTOR = 8
+_SMALLEST_TIER = 1000  # live quotes: smaller segments are all of the first tier
+# Whoosh sorts a commit's postings in memory up to this, then in runs on disk.
+_POOL_MB = 256
 
 
 def index_path(path: str | None = None) -> str:
@@ -162,7 +171,7 @@ class QuoteIndex:
             for article, found in items:
                 seen.setdefault(article.id, (article, found))
             with writer.searcher() as existing:
-                grouper = _Grouper(existing, self.store, [q for _, found in seen.values() for q in found])
+                grouper = _Grouper(existing.reader(), self.store, [q for _, found in seen.values() for q in found])
                 for article, found in seen.values():
                     writer.delete_by_term("article_id", article.id, searcher=existing)
                     for quote in found:
@@ -173,7 +182,7 @@ class QuoteIndex:
             writer.cancel()
             raise
         try:
-            writer.commit()
+            writer.commit(mergetype=_merge_tiers)
         except OSError as exc:
             raise QuotesError(f"cannot write the index at {self.path}: {_reason(exc)}") from None
         if extractor is not None and seen:
@@ -194,13 +203,13 @@ class QuoteIndex:
         """The index's writer, once the lock is ours (waiting as `open` was told to)."""
         try:
             try:
-                return self._ix.writer()
+                return self._ix.writer(limitmb=_POOL_MB)
             except index.LockError:
                 if self._wait <= 0:
                     raise
                 if self._on_wait is not None:
                     self._on_wait()
-                return self._ix.writer(timeout=self._wait, delay=0.25)
+                return self._ix.writer(limitmb=_POOL_MB, timeout=self._wait, delay=0.25)
         except index.LockError:
             waited = f" after waiting {self._wait:g} seconds" if self._wait > 0 else ""
             raise QuotesError(
@@ -241,9 +250,9 @@ class QuoteIndex:
             results, firsts = _first_of_groups(searcher, parsed, only, order, bool(text), page * limit)
             total = len(results)  # quotes, copies included ...
             if total <= _EXACT_TOTAL:  # ... or groups, where counting them is cheap
-                counted_groups = searcher.search(parsed, filter=only, groupedby="group",
+                counted_groups = searcher.search(parsed, filter=only, groupedby=_GROUPS,
                                                  maptype=sorting.Count, limit=1)
-                total = len(counted_groups.groups("group"))
+                total = len(counted_groups.groups("group_key"))
             terms = _text_terms(parsed, searcher) if text else set()
             hits = [
                 _hit(results[n], results[n].score if order is None else 0.0, terms)
@@ -355,8 +364,8 @@ class _Grouper:
     after the quote. Candidates come from the group keys in the article store, looked up once
     per batch (as Whoosh terms, these unique keys made writing segments three times slower)."""
 
-    def __init__(self, searcher: Searcher, store: ArticleStore, batch: list[Quote]) -> None:
-        self._searcher = searcher
+    def __init__(self, reader: IndexReader, store: ArticleStore, batch: list[Quote]) -> None:
+        self._reader = reader
         self._words = {q.id: words(q.text) for q in batch}
         self._keys = {q.id: group_keys(self._words[q.id], q.speaker) for q in batch}
         # Keys meet probes: stored keys (role 0) for our probes, stored probes for our keys.
@@ -389,10 +398,36 @@ class _Grouper:
     def _same(self, said: list[str], quote_id: str) -> bool:
         """Whether the indexed quote `quote_id` (if it still is) has the same words."""
         if quote_id not in self._texts:
-            stored = self._searcher.document(id=quote_id)
+            # The postings, not `searcher.document`: that scores the term in every segment.
+            found = self._reader.postings("id", quote_id) if ("id", quote_id) in self._reader else None
+            live = found is not None and found.is_active()  # (its postings skip deleted quotes)
+            stored = self._reader.stored_fields(found.id()) if live else None
             self._texts[quote_id] = words(stored_quote(stored).text) if stored else None
         other = self._texts[quote_id]
         return other is not None and same_quote(said, other)
+
+
+def _merge_tiers(writer: object, segments: list) -> list:
+    """Whoosh merge policy: merge the segments of the smallest tier that has `_MERGE_FACTOR` of
+    them (a tier: segments within a factor of `_MERGE_FACTOR` in size), keep the others.
+
+    Each quote is then rewritten about once per tier, and an index of N quotes has at most
+    about `_MERGE_FACTOR` segments per tier (log N of them), where Whoosh's default policy
+    left 22 segments at a million quotes and rewrote some quotes many times over.
+    """
+    tiers: dict[int, list] = {}
+    for segment in segments:
+        live = segment.doc_count()
+        tier = int(math.log(live / _SMALLEST_TIER, _MERGE_FACTOR)) if live >= _SMALLEST_TIER else 0
+        tiers.setdefault(tier, []).append(segment)
+    for tier in sorted(tiers):
+        if len(tiers[tier]) >= _MERGE_FACTOR:
+            for segment in tiers[tier]:
+                reader = SegmentReader(writer.storage, writer.schema, segment)
+                writer.add_reader(reader)
+                reader.close()
+            return [s for s in segments if s not in tiers[tier]]
+    return segments
 
 
 def check_version(directory: str) -> None:
@@ -437,15 +472,13 @@ def _first_of_groups(
     if not reader.has_column("oldest"):  # an empty index
         return searcher.search(parsed, filter=only, limit=1), []
     oldest = reader.column_reader("oldest")  # fixed width: nothing to load
-    group_of: dict[int, str] = {}  # (from stored fields: the group column loads its offsets)
+    group_of = reader.column_reader("group_key")
     taken = want * 2 + 10
     while True:
         results = searcher.search(parsed, filter=only, limit=taken, sortedby=order, scored=scored)
-        shown: dict[str, int] = {}  # group -> rank of its copy to show, in order of first rank
+        shown: dict[int, int] = {}  # group -> rank of its copy to show, in order of first rank
         for n in range(results.scored_length()):
             docnum = results.docnum(n)
-            if docnum not in group_of:
-                group_of[docnum] = searcher.stored_fields(docnum).get("group") or f"#{docnum}"
             group = group_of[docnum]
             if group not in shown:
                 if len(shown) == want:

@@ -18,7 +18,7 @@ from .index import QuoteIndex
 from .model import Article, Quote
 from .store import ArticleStore
 
-DEFAULT_BATCH = 64
+DEFAULT_BATCH = 512
 Pairs = Iterable[tuple[Article, list[Quote]]]
 
 

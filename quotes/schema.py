@@ -2,6 +2,7 @@
 and the mapping from a quote to a document and from a stored document back to a quote."""
 from __future__ import annotations
 
+import hashlib
 import json
 import warnings
 from datetime import datetime
@@ -61,7 +62,8 @@ def make_schema() -> fields.Schema:
         year=fields.COLUMN(columns.VarBytesColumn()),
         oldest=fields.COLUMN(columns.NumericColumn("q")),  # sort keys: `_order_keys`
         newest=fields.COLUMN(columns.NumericColumn("q")),
-        group=_Key(stored=True, sortable=True),  # Quote.group: one quote, many articles
+        group=_Key(stored=True),  # Quote.group: one quote, many articles
+        group_key=fields.COLUMN(columns.NumericColumn("q")),  # `group_key`, to count groups
         record=fields.STORED,  # Quote.to_dict() as JSON
     )
 
@@ -90,7 +92,14 @@ def document(quote: Quote) -> dict[str, object]:
         doc["date"] = when
         doc["year"] = str(when.year).encode("ascii")
     doc["oldest"], doc["newest"] = _order_keys(when, quote.start)
+    doc["group_key"] = group_key(quote.group or quote.id)  # ungrouped: a group of its own
     return doc
+
+
+def group_key(group: str) -> int:
+    """A group as a signed 64-bit number: a fixed-width column is read in place, where a
+    column of strings loads every segment's offsets for each search that groups by it."""
+    return int.from_bytes(hashlib.blake2b(group.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
 _MINUTES = 1 << 33  # minutes from year 1 to 9999 fit in 33 bits

@@ -320,6 +320,27 @@ def test_a_reingested_copy_keeps_its_group(tmp_path):
         assert ix.search("defend").total == 1
 
 
+def test_a_copy_of_a_deleted_quote_starts_its_own_group(tmp_path):
+    first = quote(AGENCY, 1, SAID, ERDOGAN, "Erdogan")
+    copy = quote(PAPER, 1, SAID, ERDOGAN, "Erdogan")
+    with QuoteIndex.open(str(tmp_path / "ix"), create=True) as ix:
+        ix.add([(AGENCY, [first])])
+        ix.add([(AGENCY, [])])  # the agency corrected its article: the quote is gone
+        ix.add([(PAPER, [copy])])
+        assert ix.get(copy.id).group == copy.id
+
+
+def test_many_small_commits_are_merged_into_few_segments(tmp_path):
+    path = tmp_path / "ix"
+    speeches = [Article(f"(speech {n})", id=f"speech-{n}", date=f"2019-01-{n % 28 + 1:02d}") for n in range(40)]
+    with QuoteIndex.open(str(path), create=True) as ix:
+        for n, article in enumerate(speeches):
+            ix.add([(article, [quote(article, 1, f"Peace is the word number {n}.", ERDOGAN, "he")])])
+        assert len(list(path.glob("*.seg"))) <= 8
+        results = ix.search("peace", limit=50)
+        assert results.total == 40 and len({h.quote.article_id for h in results.hits}) == 40
+
+
 # --- versions and stored articles ---------------------------------------------------------------
 
 
