@@ -248,11 +248,7 @@ class QuoteIndex:
         order = None if text and sort == "relevance" else NEWEST if sort == "-date" else OLDEST
         with self._reading() as searcher:
             results, firsts = _first_of_groups(searcher, parsed, only, order, bool(text), page * limit)
-            total = len(results)  # quotes, copies included ...
-            if total <= _EXACT_TOTAL:  # ... or groups, where counting them is cheap
-                counted_groups = searcher.search(parsed, filter=only, groupedby=_GROUPS,
-                                                 maptype=sorting.Count, limit=1)
-                total = len(counted_groups.groups("group_key"))
+            total = _total(searcher, parsed, only, results)
             terms = _text_terms(parsed, searcher) if text else set()
             hits = [
                 _hit(results[n], results[n].score if order is None else 0.0, terms)
@@ -486,9 +482,20 @@ def _first_of_groups(
                 shown[group] = n
             elif order is None and oldest[docnum] < oldest[results.docnum(shown[group])]:
                 shown[group] = n  # ranked by its best copy, shown by its oldest matching one
-        if len(shown) == want or results.scored_length() >= len(results):
+        if len(shown) == want or results.scored_length() < taken:  # (all read: no count needed)
             return results, list(shown.values())
         taken *= 4
+
+
+def _total(searcher: Searcher, parsed: wq.Query, only: wq.Query | None, results: WhooshResults) -> int:
+    """The number of groups matching, where counting them is cheap (up to `_EXACT_TOTAL`
+    matches), else of matching quotes, copies included. The estimate (an upper bound, exact
+    when known) spares a pass over the matches to count them."""
+    if results.estimated_length() > _EXACT_TOTAL and len(results) > _EXACT_TOTAL:
+        return len(results)
+    counted = searcher.search(parsed, filter=only, groupedby=_GROUPS, maptype=sorting.Count,
+                              limit=1, scored=False)
+    return len(counted.groups("group_key"))
 
 
 def _text_terms(parsed: wq.Query, searcher: Searcher) -> set[str]:
@@ -548,7 +555,8 @@ def _facet_counts(
 ) -> dict[str, list[tuple[str, int]]]:
     """(value, quotes) per facet over every match, most first, then by value."""
     facets = {name: sorting.FieldFacet(FACETS[name]) for name in names}
-    results = searcher.search(parsed, filter=only, groupedby=facets, maptype=sorting.Count, limit=1)
+    results = searcher.search(parsed, filter=only, groupedby=facets, maptype=sorting.Count, limit=1,
+                              scored=False)
     return {
         name: sorted(
             ((_name(value), n) for value, n in results.groups(name).items() if value),
