@@ -153,6 +153,16 @@ def test_changed_article_replaces_its_quotes(ix):
     assert ix.get(Q_TALK.id) == alone(Q_TALK)  # other articles are untouched
 
 
+def test_filters_never_find_replaced_quotes(ix):
+    changed = quote(MOSCOW, 1, "The talks were a failure.", ERDOGAN, "Erdogan")
+    ix.add([(MOSCOW, [changed])])
+    for filters in (Filters(speakers=["Erdogan"]), Filters(since="2019-01", until="2019-01"),
+                    Filters(speakers=["Erdogan"], since="2019", kinds=["direct"])):
+        assert ids(ix.search("talks", filters)) == [changed.id]
+        assert [q.id for q in ix.export("talks", filters)] == [changed.id]
+    assert ids(ix.search(None, Filters(since="2019"))) == [changed.id]
+
+
 def test_failed_batch_writes_nothing(ix):
     def items():
         yield MOSCOW, []
