@@ -436,6 +436,8 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=100, help="searches of each kind")
     parser.add_argument("--no-textacy", action="store_true", help="skip the textacy comparison")
     parser.add_argument("--keep", metavar="DIR", help="build the indexes in DIR and keep them")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --keep: search the indexes an earlier run kept there, without building them")
     args = parser.parse_args()
 
     rows: list[Row] = []
@@ -468,16 +470,22 @@ def main() -> None:
         for n in args.quotes or [100000]:
             synth = Synthesizer(found, synth.vocabulary)  # the same quotes at every scale
             path = os.path.join(where, f"ix-{n}")
-            shutil.rmtree(path, ignore_errors=True)
-            stats = index_scale(path, synth, n, args.batch)
-            q = stats["quotes"]
-            rows.append((f"indexing {q:,.0f} quotes",
-                         f"{q / stats['seconds']:,.0f} quotes/s ({stats['seconds']:.0f} s in `add`, {stats['wall']:.0f} s"
-                         f" wall; commits of {args.batch} articles; {stats['segments']:.0f} segments at the end)"))
-            rows.append((f"index size, {q:,.0f} quotes",
-                         f"{stats['size']:,.0f} MB ({stats['store']:,.0f} MB of it the article store)"))
-            rows.append((f"peak RSS while indexing {q:,.0f}",
-                         f"{stats['peak']:,.0f} MB (this process, {stats['baseline']:,.0f} MB before: model and corpus)"))
+            q = n
+            if args.reuse and os.path.isdir(path):
+                for _ in synth.batches(n, args.batch):  # the same quotes again, for the queries
+                    pass
+                rows.append((f"indexing {n:,} quotes", f"not timed: the index kept in {path} (--reuse)"))
+            else:
+                shutil.rmtree(path, ignore_errors=True)
+                stats = index_scale(path, synth, n, args.batch)
+                q = stats["quotes"]
+                rows.append((f"indexing {q:,.0f} quotes",
+                             f"{q / stats['seconds']:,.0f} quotes/s ({stats['seconds']:.0f} s in `add`, {stats['wall']:.0f} s"
+                             f" wall; commits of {args.batch} articles; {stats['segments']:.0f} segments at the end)"))
+                rows.append((f"index size, {q:,.0f} quotes",
+                             f"{stats['size']:,.0f} MB ({stats['store']:,.0f} MB of it the article store)"))
+                rows.append((f"peak RSS while indexing {q:,.0f}",
+                             f"{stats['peak']:,.0f} MB (this process, {stats['baseline']:,.0f} MB before: model and corpus)"))
             search_rows, _ = search_scale(path, synth, args.queries)
             rows += [(f"{label} @ {q / 1000:,.0f}k", value) for label, value in search_rows]
             if not args.keep:

@@ -6,7 +6,7 @@ stage can be used alone and the JSON shape printed by the CLI is exactly `Quote.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 KINDS = ("direct", "mixed", "indirect")
@@ -76,9 +76,13 @@ class Quote:
         return stable_hash(article_id, start, end, kind)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Every field is a plain value: `dataclasses.asdict`'s deep copies took 5% of indexing.
+        return {name: getattr(self, name) for name in _QUOTE_FIELDS}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Quote":
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
+
+
+_QUOTE_FIELDS = tuple(f.name for f in fields(Quote))
