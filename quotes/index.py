@@ -43,7 +43,8 @@ DEFAULT_INDEX = "index"
 INDEX_ENV = "QUOTES_INDEX"
 
 # The layout of the index (Whoosh schema and article store). Version 1 (quotes 0.1 before
-# groups) stored no article texts; version 2 kept groups in a column of strings. An index of another version is never opened as it is.
+# groups) stored no article texts; version 2 kept groups in a column of strings. An index of
+# another version is never opened as it is.
 SCHEMA_VERSION = 3
 # Files a folder may hold and still receive a new index (the repo's index/README.md).
 _HOUSEKEEPING = frozenset({"README.md", ".gitignore", ".gitkeep"})
@@ -58,8 +59,9 @@ _TELLING = 8
 # Segments merge in tiers: `_MERGE_FACTOR` segments of about the same size become one.
 _MERGE_FACTOR = 8
 _SMALLEST_TIER = 1000  # live quotes: smaller segments are all of the first tier
-# Whoosh sorts a commit's postings in memory up to this, then in runs on disk.
-_POOL_MB = 256
+# Whoosh sorts a commit's postings in memory up to this, then in runs on disk. 256 MB sped up
+# nothing and took 441 MB, not 313, to merge 100,000 quotes.
+_POOL_MB = 128
 
 
 def index_path(path: str | None = None) -> str:
@@ -411,9 +413,9 @@ def _merge_tiers(writer: object, segments: list) -> list:
     """Whoosh merge policy: merge the segments of the smallest tier that has `_MERGE_FACTOR` of
     them (a tier: segments within a factor of `_MERGE_FACTOR` in size), keep the others.
 
-    Each quote is then rewritten about once per tier, and an index of N quotes has at most
-    about `_MERGE_FACTOR` segments per tier (log N of them), where Whoosh's default policy
-    left 22 segments at a million quotes and rewrote some quotes many times over.
+    Each quote is then rewritten about once per tier, and an index of N quotes keeps fewer
+    than `_MERGE_FACTOR` segments per tier (log N tiers): 8 segments at 300,000 quotes in
+    commits of 512 articles, where Whoosh's default policy left 14, indexing as fast.
     """
     tiers: dict[int, list] = {}
     for segment in segments:
