@@ -23,6 +23,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from whoosh import index, sorting
     from whoosh import query as wq
+    from whoosh.filedb.filestore import FileStorage
     from whoosh.reading import SegmentReader
     from whoosh.codec import whoosh3  # noqa: F401  (the default codec; Whoosh imports it lazily)
 
@@ -59,6 +60,7 @@ _TELLING = 8
 # Segments merge in tiers: `_MERGE_FACTOR` segments of about the same size become one.
 _MERGE_FACTOR = 8
 _SMALLEST_TIER = 1000  # live quotes: smaller segments are all of the first tier
+_LARGEST_MERGE = 500_000  # live quotes: no merge makes a larger segment (see `_to_merge`)
 # Whoosh sorts a commit's postings in memory up to this, then in runs on disk. 256 MB sped up
 # nothing and took 441 MB, not 313, to merge 100,000 quotes.
 _POOL_MB = 128
@@ -205,13 +207,13 @@ class QuoteIndex:
         """The index's writer, once the lock is ours (waiting as `open` was told to)."""
         try:
             try:
-                return self._ix.writer(limitmb=_POOL_MB)
+                return _unmapped(self._ix).writer(limitmb=_POOL_MB)
             except index.LockError:
                 if self._wait <= 0:
                     raise
                 if self._on_wait is not None:
                     self._on_wait()
-                return self._ix.writer(limitmb=_POOL_MB, timeout=self._wait, delay=0.25)
+                return _unmapped(self._ix).writer(limitmb=_POOL_MB, timeout=self._wait, delay=0.25)
         except index.LockError:
             waited = f" after waiting {self._wait:g} seconds" if self._wait > 0 else ""
             raise QuotesError(
@@ -409,27 +411,45 @@ class _Grouper:
         return other is not None and same_quote(said, other)
 
 
+def _unmapped(ix: index.Index) -> index.Index:
+    """The index read through files, not memory maps, for writing. Whoosh 2.7 copies each
+    mapped file it opens into a BytesIO: every commit's searcher (to replace and group quotes)
+    and every merge held a copy of the index's terms and postings, about 320 MB at 400,000
+    quotes and most of a 2.4 GB peak at a million. Searches keep the maps: they are faster."""
+    return FileStorage(ix.storage.folder, supports_mmap=False).open_index(schema=ix.schema)
+
+
 def _merge_tiers(writer: object, segments: list) -> list:
-    """Whoosh merge policy: merge the segments of the smallest tier that has `_MERGE_FACTOR` of
-    them (a tier: segments within a factor of `_MERGE_FACTOR` in size), keep the others.
+    """Whoosh merge policy: merge the segments `_to_merge` picks into one, keep the others."""
+    merging = _to_merge(segments)
+    for segment in merging:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if s not in merging]
+
+
+def _to_merge(segments: list) -> list:
+    """The segments of the smallest tier that has `_MERGE_FACTOR` of them (a tier: segments
+    within a factor of `_MERGE_FACTOR` in size), or none.
 
     Each quote is then rewritten about once per tier, and an index of N quotes keeps fewer
     than `_MERGE_FACTOR` segments per tier (log N tiers): 8 segments at 300,000 quotes in
-    commits of 512 articles, where Whoosh's default policy left 14, indexing as fast.
+    commits of 512 articles, where Whoosh's default policy left 14, indexing as fast. Whoosh
+    holds a merge's terms in memory, so segments that would make one of over `_LARGEST_MERGE`
+    quotes stay as they are: the memory of ingest stays bounded whatever the index's size.
     """
     tiers: dict[int, list] = {}
     for segment in segments:
         live = segment.doc_count()
+        if live * _MERGE_FACTOR > _LARGEST_MERGE:
+            continue
         tier = int(math.log(live / _SMALLEST_TIER, _MERGE_FACTOR)) if live >= _SMALLEST_TIER else 0
         tiers.setdefault(tier, []).append(segment)
     for tier in sorted(tiers):
         if len(tiers[tier]) >= _MERGE_FACTOR:
-            for segment in tiers[tier]:
-                reader = SegmentReader(writer.storage, writer.schema, segment)
-                writer.add_reader(reader)
-                reader.close()
-            return [s for s in segments if s not in tiers[tier]]
-    return segments
+            return tiers[tier][:_MERGE_FACTOR]
+    return []
 
 
 def check_version(directory: str) -> None:

@@ -1,4 +1,7 @@
 import os
+import random
+import tracemalloc
+
 import pytest
 from whoosh import fields
 from whoosh import index as whoosh_index
@@ -349,6 +352,50 @@ def test_many_small_commits_are_merged_into_few_segments(tmp_path):
         assert len(list(path.glob("*.seg"))) <= 8
         results = ix.search("peace", limit=50)
         assert results.total == 40 and len({h.quote.article_id for h in results.hits}) == 40
+
+
+
+def test_adding_to_an_index_does_not_copy_it_into_memory(tmp_path):
+    # Whoosh 2.7 copies each memory-mapped file it opens into a BytesIO: writers used to read
+    # a copy of every segment's terms and postings at each commit (2.4 GB at a million quotes).
+    rng = random.Random(5)
+    vocabulary = [f"word{n}" for n in range(20_000)]
+    articles = [Article(f"(article {n})", id=f"a{n}", date="2020-01-01") for n in range(150)]
+    with QuoteIndex.open(str(tmp_path / "ix"), create=True) as ix:
+        ix.add([(a, [quote(a, k, " ".join(rng.choices(vocabulary, k=40)), f"Speaker {n % 50}", "he")
+                     for k in range(10)]) for n, a in enumerate(articles)])
+        size = sum(f.stat().st_size for f in (tmp_path / "ix").glob("*.seg"))
+        one = Article("(one more)", id="more", date="2020-01-02")
+        tracemalloc.start()
+        try:
+            ix.add([(one, [quote(one, 1, "A short quote about nothing.", "Speaker 1", "he")])])
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert peak < size / 4, f"one quote added with {peak:,} bytes to an index of {size:,}"
+
+
+class _Segment:
+    """What the merge policy reads of a Whoosh segment: its count of live quotes."""
+
+    def __init__(self, live: int) -> None:
+        self.live = live
+
+    def doc_count(self) -> int:
+        return self.live
+
+
+def test_merges_take_eight_segments_of_a_size_and_never_make_one_too_large():
+    from quotes.index import _LARGEST_MERGE, _to_merge
+
+    small = [_Segment(500) for _ in range(7)]
+    assert _to_merge(small) == []  # seven of a tier wait for the eighth
+    eighth = _Segment(400)
+    assert _to_merge([_Segment(50_000), *small, eighth]) == [*small, eighth]
+    # eight segments that would add up to more than the largest merge stay as they are
+    big = [_Segment(_LARGEST_MERGE // 8 + 1) for _ in range(8)]
+    assert _to_merge(big) == []
+    assert _to_merge([*big, *small, eighth]) == [*small, eighth]
 
 
 # --- versions and stored articles ---------------------------------------------------------------
