@@ -16,7 +16,7 @@ from spacy.tokens import Span, Token
 from . import marks
 from .cues import ADDRESSED_VERBS, INVERTING_VERBS, PEOPLE_NOUNS, is_cue, is_document, lemma
 from .layout import Layout
-from .speakers import ROLE_NOUNS, SpeakerResolver
+from .speakers import ROLE_NOUNS, SpeakerResolver, word_span
 
 _SUBJECTS = ("nsubj", "nsubjpass")
 _PHRASE_STOPS = frozenset(',;:()"“”')
@@ -280,8 +280,10 @@ class Linker:
     def _mention(self, subject: Token) -> Span:
         """The noun phrase of a subject, without appositives, relative clauses or conjuncts;
         a named entity is kept whole, and a common noun keeps its "of" phrase."""
-        lo = subject.i
+        lo = word_lo = word_span(self.doc, subject.i)[0]  # "the 34-year-old"
         for tok in reversed(list(subject.lefts)):
+            if tok.i >= word_lo:
+                continue
             if tok.dep_ in _NAME_DEPS or tok.dep_ == "punct" and tok.text in "'’":
                 lo = min(lo, tok.left_edge.i)
             else:
@@ -304,11 +306,23 @@ class Linker:
         if subject.ent_type_ in _SPEAKER_ENTS:
             ent = self.speakers.entity_at(subject.i)
             lo, hi = min(lo, ent.start), max(hi, ent.end)
+        lo, hi = min(lo, word_span(self.doc, lo)[0]), max(hi, word_span(self.doc, hi - 1)[1])  # "the 34-year-old"
         while lo < subject.i and (self.in_quote[lo] or self.doc[lo].is_punct or self.doc[lo].is_space):
             lo += 1
         while hi > subject.i + 1 and (self.in_quote[hi - 1] or self.doc[hi - 1].is_punct or self.doc[hi - 1].is_space):
             hi -= 1
         return self.doc[lo:hi]
+
+    def _named_appositive(self, subject: Token) -> Token | None:
+        """The name written beside a described subject: "Her son, Per Olsen, said", "Outside
+        court, the boy's father, Mark Dale, said" (a conjunct in the parse)."""
+        if self.speakers.is_name(subject.i) or subject.pos_ not in ("NOUN", "ADJ", "PROPN"):
+            return None
+        for head in [subject, *(c for c in subject.children if c.dep_ == "conj")]:
+            for child in head.rights:
+                if child.dep_ == "appos" and (self.speakers.is_name(child.i) or child.pos_ == "PROPN" and child.ent_type_ == ""):
+                    return child
+        return None
 
     def _with_modifiers(self, subject: Token, mention: Span) -> str:
         """A common-noun source with the phrases that follow it, up to a comma, a dash or a
@@ -331,8 +345,12 @@ class Linker:
         return self.doc[mention.start : hi].text
 
 
-    def resolve(self, subject: Token) -> tuple[str, str, float]:
-        if subject.i not in self._resolved:
+    def resolve(self, subject: Token) -> tuple[str | None, str, float]:
+        """(speaker, mention as written, confidence) for the subject of a cue; the speaker is
+        None for a pronoun that names nobody the article has introduced."""
+        key = subject.i
+        if key not in self._resolved:
+            subject = self._named_appositive(subject) or subject
             mention = self._mention(subject)
             named = mention
             if subject.lower_ in ("it", "they"):
@@ -345,10 +363,12 @@ class Linker:
             if person is not None:
                 self.speakers.note_speaker(subject.i, person)
             written = self._with_modifiers(subject, mention)
-            if name == mention.text:  # unresolved: the source as written, in full
+            if person is None and mention.root.pos_ == "PRON":
+                name = None  # "she" with nobody to be: unattributed, never a pronoun as a name
+            elif name == mention.text:  # unresolved: the source as written, in full
                 name = written
-            self._resolved[subject.i] = (name, written, sure)
-        return self._resolved[subject.i]
+            self._resolved[key] = (name, written, sure)
+        return self._resolved[key]
 
     @staticmethod
     def cue_text(cue: Token) -> str:

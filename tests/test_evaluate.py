@@ -269,6 +269,10 @@ def test_lenient_speaker_accepts_the_mention_and_a_gold_name_without_its_descrip
     # gold left the pronoun unresolved; we resolved it and kept the mention as written
     assert speaker_right("she", [], "Hillary Clinton", "she") == (False, True)
     assert speaker_right("she", [], "Hillary Clinton", "Mrs. Clinton") == (False, False)
+    # both left it unresolved: no speaker, the same mention (strict wants a speaker named alike)
+    assert speaker_right("she", [], None, "she") == (False, True)
+    assert speaker_right("Hillary Clinton", [], None, "she") == (False, False)
+    assert speaker_right(None, [], None, "she") == (True, True)
     assert speaker_right("Tim Hess, a real estate developer in Virginia", [], "Tim Hess") == (False, True)
     assert speaker_right("Jon Tester (D-Mont.)", [], "Jon Tester") == (False, True)
     assert speaker_right("Tim Hess, a developer", [], "Jane Roe") == (False, False)
