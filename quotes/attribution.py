@@ -77,7 +77,7 @@ class Linker:
         self.in_quote = layout.in_quote
         self.cues = cues
         self._cue_tokens = [c.i for c in cues]  # for finding the cues of a stretch quickly
-        self.speakers = SpeakerResolver(layout.doc)
+        self.speakers = SpeakerResolver(layout.doc, layout.in_quote)
         self._resolved: dict[int, tuple[str, str, float]] = {}
 
     # -- attribution ---------------------------------------------------------------------

@@ -123,6 +123,7 @@ ministry department committee union association club party society foundation ne
 institute church court board authority commission energy mobility foods ltd plc inc llc corp
 street road lane park hall house centre center square bridge river county city state
 """.split())
+_PLACE_PREPS = frozenset("at in from near outside inside to into across around on through".split())
 _COPULAS = frozenset("is was 's are were".split())
 _PRONOUNS = MALE | FEMALE | {"i", "we", "they", "it", "you", "one", "me", "us", "them"}
 
@@ -168,13 +169,27 @@ def _name_words(tokens: list[Token]) -> tuple[list[Token], str | None]:
     """Drop leading honorifics, titles and job words and trailing letters ("KC") from a name;
     report the gender an honorific implies."""
     gender = None
-    while len(tokens) > 1 and (fold(tokens[0].text).rstrip(".") in HONORIFICS or tokens[0].is_punct):
+    titles = [k for k, t in enumerate(tokens[:-1]) if _title_word(t)]
+    if titles and all(t.pos_ in ("PROPN", "NOUN", "ADJ", "PUNCT") for t in tokens[: titles[-1]]):
+        tokens = tokens[titles[-1]:]  # "State Energy Minister Ann Cole", "Green MLA Ann Cole"
+    while len(tokens) > 1 and (_title_word(tokens[0]) or tokens[0].is_punct):
         gender = gender or HONORIFICS.get(fold(tokens[0].text).rstrip("."))
         tokens = tokens[1:]
     while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].is_punct or tokens[-1].text in ("'s", "’s")
                       or len(tokens) > 2 and fold(tokens[-1].text).replace(".", "") in POST_NOMINALS):
         tokens = tokens[:-1]
     return tokens, gender
+
+
+def _title_word(tok: Token) -> bool:
+    word = fold(tok.text).rstrip(".")
+    return word in HONORIFICS or word in ROLE_NOUNS or word in POST_NOMINALS or word in _SPORTS_ROLES
+
+
+_SPORTS_ROLES = frozenset("""
+catcher pitcher closer shortstop goalkeeper keeper striker midfielder defender winger forward
+captain skipper netminder goalie batsman batter bowler jockey trainer driver rider
+""".split())
 
 
 def written(tokens: list[Token]) -> str:
@@ -221,6 +236,7 @@ class Mention:
     person: Person
     subject: bool  # subject of its clause
     speaker: bool = False  # subject of a speech cue
+    place: bool = False  # where something is ("at Croke Park", "Walsall's"): maybe not a person
 
 
 # How many mentions back a role ("the Russian leader") looks for its person: the whole of any
@@ -231,8 +247,9 @@ _ROLE_REACH = 2000
 class SpeakerResolver:
     """Clusters the people of one Doc; `resolve()` maps a speaker mention to a name."""
 
-    def __init__(self, doc: Doc):
+    def __init__(self, doc: Doc, in_quote: bytes | bytearray | None = None):
         self.doc = doc
+        self.in_quote = in_quote if in_quote is not None else bytes(len(doc))  # 1: inside quotation marks
         self.people: list[Person] = []
         self.mentions: list[Mention] = []
         self._starts: list[int] = []  # of the mentions, which stay in text order
@@ -265,9 +282,13 @@ class SpeakerResolver:
             while doc[j - 1].tag_ == "HYPH":
                 j -= 1
             ent = self._entity_at.get(i - 1)
-            if ent is not None and ent.label_ == "PERSON" and ent.start in names and all(
-                    t.ent_type_ == "" for t in doc[i:j]):  # "Jane Doe" where the NER saw only "Jane"
-                names[ent.start] = Span(doc, ent.start, j, label="PERSON")
+            after = self._entity_at.get(j) if j < len(doc) and doc[j].ent_iob_ == "B" else None
+            plain = all(t.ent_type_ == "" for t in doc[i:j])
+            if plain and ent is not None and ent.label_ == "PERSON" and ent.start in names:
+                names[ent.start] = Span(doc, ent.start, j, label="PERSON")  # "Jane Doe", NER saw "Jane"
+            elif plain and after is not None and after.label_ == "PERSON" and after.start in names:
+                del names[after.start]  # "Anders Solberg", NER saw "Solberg"
+                names[i] = Span(doc, i, after.end, label="PERSON")
             elif j - i <= 4 and self._person_like(doc[i:j]):
                 names[i] = Span(doc, i, j, label="PERSON")
             i = j
@@ -289,26 +310,29 @@ class SpeakerResolver:
         return root.dep_ == "nsubj" and root.ent_type_ == "" and lemma(root.head) in SPEECH_VERBS
 
     def _learn_genders(self) -> None:
-        """A person who is the only one named in a sentence owns the he/she of that sentence
-        and of the next one (if it names nobody): a majority of those decides the gender,
-        unless an honorific already did."""
+        """Each he/she outside quotation marks votes for the one person named before it in its
+        paragraph (or, if its paragraph names nobody before it, in the paragraph before): a
+        majority decides the gender, unless an honorific or a family role already did."""
         votes: dict[int, list[str]] = {}
-        by_sent: dict[int, set[int]] = {}
-        for m in self.mentions:
-            by_sent.setdefault(self.doc[m.start].sent.start, set()).add(id(m.person))
         people = {id(p): p for p in self.people}
-        sents = list(self.doc.sents)
-        for n, sent in enumerate(sents):
-            named = by_sent.get(sent.start, set())
-            if len(named) != 1:
+        para_of, para = [], 0
+        for tok in self.doc:
+            para_of.append(para)
+            if tok.is_space and "\n" in tok.text:
+                para += 1
+        named: dict[int, list[tuple[int, int]]] = {}  # paragraph -> (token, person) outside quotes
+        for m in self.mentions:
+            if not self.in_quote[m.start]:
+                named.setdefault(para_of[m.start], []).append((m.start, id(m.person)))
+        for tok in self.doc:
+            if tok.lower_ not in MALE and tok.lower_ not in FEMALE or self.in_quote[tok.i]:
                 continue
-            (who,) = named
-            scope = list(sent)
-            if n + 1 < len(sents) and sents[n + 1].start not in by_sent:
-                scope += list(sents[n + 1])
-            for tok in scope:
-                if tok.lower_ in MALE or tok.lower_ in FEMALE:
-                    votes.setdefault(who, []).append("m" if tok.lower_ in MALE else "f")
+            here = para_of[tok.i]
+            before = {who for at, who in named.get(here, []) if at < tok.i}
+            if not before:
+                before = {who for _, who in named.get(here - 1, [])}
+            if len(before) == 1:
+                votes.setdefault(before.pop(), []).append("m" if tok.lower_ in MALE else "f")
         for who, genders in votes.items():
             person = people[who]
             m, f = genders.count("m"), genders.count("f")
@@ -346,13 +370,18 @@ class SpeakerResolver:
         if len(folded) >= 2 and person.gender is None:
             first = folded[0]
             person.gender = "m" if first in _FIRST_NAMES_M else "f" if first in _FIRST_NAMES_F else None
+        heads, words = self._descriptions(span)
+        family = {FAMILY_NOUNS[h] for h in heads if FAMILY_NOUNS.get(h)}
+        if not gender and len(family) == 1:  # "her son, Per Olsen"
+            gender = family.pop()
         if gender:
             person.gender, person.titled = gender, True
-        heads, words = self._descriptions(span)
         person.heads.update(heads)
         person.roles.update(words)
         root = span.root
-        self.mentions.append(Mention(span.start, person, root.dep_ in ("nsubj", "nsubjpass")))
+        subject = root.dep_ in ("nsubj", "nsubjpass") or root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass")
+        place = root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPS or root.dep_ == "poss"
+        self.mentions.append(Mention(span.start, person, subject, place=place))
         self._starts.append(span.start)
         return person
 
@@ -390,6 +419,11 @@ class SpeakerResolver:
         heads: set[str] = set()
         words: set[str] = set()
         doc = span.doc
+        name = _name_words(list(span))[0]
+        titles = [t for t in span if name and t.i < name[0].i and not t.is_punct]  # "Mayor Ann Lee"
+        if titles:
+            heads.add(fold(titles[-1].text).rstrip("."))
+            words.update(fold(t.text).rstrip(".") for t in titles)
         i = span.start - 1
         first = True
         while i >= 0 and doc[i].ent_type_ != "PERSON" and (
@@ -486,23 +520,24 @@ class SpeakerResolver:
         return self._latest(cands, at) if cands else None
 
     def _pronoun(self, at: int, gender: str) -> Person | None:
-        """The most salient earlier person of this gender: speakers, then subjects, then any."""
+        """The most salient earlier person who may be this gender: the subject of its own
+        sentence, else the latest speaker or sentence subject (a person named since the last
+        speaker takes over), else the latest person mentioned. A name only ever written as a
+        place ("at Croke Park") or inside quotation marks is not a candidate."""
         end = bisect.bisect_left(self._starts, at)
         window = [m for m in self.mentions[max(0, end - 40) : end] if m.start >= at - 400]
-        ok = [m for m in window if m.person.gender in (None, gender)]
+        placelike = {id(m.person) for m in window if m.place} - {
+            id(m.person) for m in window if not m.place}
+        ok = [m for m in window if m.person.gender in (None, gender) and id(m.person) not in placelike
+              and not self.in_quote[m.start]]
         sent_start = self.doc[at].sent.start
         same_sentence = [m for m in ok if m.start >= sent_start and m.subject]
         if same_sentence:  # "Ban Ki-moon condemned what he called ..."
             return same_sentence[-1].person
-        for want in (lambda m: m.speaker, lambda m: m.subject, lambda m: True):
+        for want in (lambda m: m.speaker or m.subject, lambda m: True):
             pick = [m for m in ok if want(m)]
             if pick:
-                # a known-gender match beats an unknown one only when it is about as recent
-                best = pick[-1]
-                known = [m for m in pick if m.person.gender == gender]
-                if best.person.gender is None and known and best.start - known[-1].start < 60:
-                    best = known[-1]
-                return best.person
+                return pick[-1].person
         return None
 
     def _role(self, mention: Span) -> Person | None:

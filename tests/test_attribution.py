@@ -48,3 +48,51 @@ def test_unresolved_pronoun_is_no_speaker_but_keeps_its_mention(nlp):
     q = quote("“We will not be moved from this square,” she said.", nlp, "We will")
     assert q.speaker is None
     assert q.speaker_mention == "she"
+
+
+def test_pronoun_goes_to_the_latest_speaker_whose_gender_the_name_does_not_tell(nlp):
+    text = (
+        "Dr Helen Marsh of the museum trust led the dig.\n\n"
+        "Dr Zarina Quellby, the trust's head of conservation, said drying the oak too fast would crack it.\n\n"
+        "“It is essentially a very old sponge,” she said."
+    )
+    assert quote(text, nlp, "It is").speaker == "Zarina Quellby"
+
+
+def test_pronoun_never_goes_to_a_place_written_like_a_name(nlp):
+    text = (
+        "Niamh Corrigan scored twice in the final at Páirc Uí Mhaoláin on Sunday.\n\n"
+        "“I have waited years for a day like this,” she said."
+    )
+    assert quote(text, nlp, "I have").speaker == "Niamh Corrigan"
+
+
+def test_family_role_gives_the_gender(nlp):
+    text = (
+        "Marit Solberg, who ran the village school, has died aged 91. Her son, Anders Solberg, "
+        "flew in from Oslo.\n\n"
+        "“She never once missed a sports day,” he said."
+    )
+    assert quote(text, nlp, "She never").speaker == "Anders Solberg"
+
+
+# -- 2. names as people write them ---------------------------------------------------------------
+
+
+def test_titles_and_job_words_are_not_part_of_the_name_and_hyphens_stay(nlp):
+    text = (
+        "Opposition Leader Marie-Claude Fortenay said the ambulance service was failing.\n\n"
+        "Health Minister Corwen Aldous said the province would hire 40 paramedics.\n\n"
+        "Sandra Pellow KC said the charity's accounts had not been audited."
+    )
+    assert quote(text, nlp, "the ambulance").speaker == "Marie-Claude Fortenay"
+    assert quote(text, nlp, "the province").speaker == "Corwen Aldous"
+    assert quote(text, nlp, "the charity").speaker == "Sandra Pellow"
+
+
+def test_a_title_inside_the_name_is_still_a_role_for_later(nlp):
+    text = (
+        "Mayor Rosalind Ebberly presented the budget on Monday.\n\n"
+        "“We will not raise the rates this year,” the mayor said."
+    )
+    assert quote(text, nlp, "We will").speaker == "Rosalind Ebberly"
