@@ -16,9 +16,10 @@ from spacy.tokens import Span, Token
 from . import marks
 from .cues import ADDRESSED_VERBS, INVERTING_VERBS, PEOPLE_NOUNS, is_cue, is_document, lemma
 from .layout import Layout
-from .speakers import ROLE_NOUNS, SpeakerResolver, word_span
+from .speakers import ORG_NOUNS, ROLE_NOUNS, SpeakerResolver, fold, is_person_noun, word_span
 
 _SUBJECTS = ("nsubj", "nsubjpass")
+_INDEFINITE = frozenset("a an one another".split())
 _PHRASE_STOPS = frozenset(',;:()"“”')
 _MAX_MENTION = 12  # tokens: a source as written, not a paragraph
 _SPEAKER_ENTS = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")
@@ -78,7 +79,8 @@ class Linker:
         self.cues = cues
         self._cue_tokens = [c.i for c in cues]  # for finding the cues of a stretch quickly
         self.speakers = SpeakerResolver(layout.doc, layout.in_quote)
-        self._resolved: dict[int, tuple[str, str, float]] = {}
+        self._resolved: dict[int, tuple[str | None, str, float]] = {}
+        self._org_speakers: list[tuple[int, str]] = []  # (token, name): what "it said" continues
 
     # -- attribution ---------------------------------------------------------------------
     def attribution(self, span: Span) -> Attribution:
@@ -322,6 +324,11 @@ class Linker:
             for child in head.rights:
                 if child.dep_ == "appos" and (self.speakers.is_name(child.i) or child.pos_ == "PROPN" and child.ent_type_ == ""):
                     return child
+                if child.dep_ == "appos" and subject.pos_ == "NOUN" and self.speakers.is_organisation(child.i):
+                    return child  # "The developer, Tallow Energy, said"
+            end = word_span(self.doc, head.i)[1]
+            if end + 1 < len(self.doc) and self.doc[end].text == "," and self.speakers.is_name(end + 1):
+                return self.speakers.entity_at(end + 1).root  # the parse missed the apposition
         return None
 
     def _with_modifiers(self, subject: Token, mention: Span) -> str:
@@ -360,10 +367,21 @@ class Linker:
                 if before:
                     named = self._mention(before[-1])
             name, person, sure = self.speakers.resolve(named)
+            written = self._with_modifiers(subject, mention)
             if person is not None:
                 self.speakers.note_speaker(subject.i, person)
-            written = self._with_modifiers(subject, mention)
-            if person is None and mention.root.pos_ == "PRON":
+            elif named is mention and subject.lower_ in ("it", "they"):
+                last = self._org_speakers[-1] if self._org_speakers else None
+                org = last[1] if last and subject.i - last[0] < 200 else None
+                org = org or self.speakers.organisation_before(subject.i, subject_only=True)
+                name, sure = (org, 0.6) if org else (name, sure)  # "It said": the organisation
+            elif mention[0].lower_ in _INDEFINITE and is_person_noun(subject):
+                person = self.speakers.add_unnamed(subject.i, written, subject)  # "a spokeswoman for X"
+                name = written
+            if person is None and name is not None and (self.speakers.is_organisation_name(name) or (
+                    subject.pos_ == "NOUN" and subject.tag_ != "NNS" and fold(subject.text) in ORG_NOUNS)):
+                self._org_speakers.append((subject.i, name))  # what a later "it said" continues
+            if person is None and mention.root.pos_ == "PRON" and name == mention.text:
                 name = None  # "she" with nobody to be: unattributed, never a pronoun as a name
             elif name == mention.text:  # unresolved: the source as written, in full
                 name = written

@@ -44,6 +44,7 @@ HONORIFICS = {
     "master": None, "captain": None, "commander": None, "major": None, "colonel": None,
     "lieutenant": None, "private": None, "corporal": None, "brigadier": None, "marshal": None,
     "magistrate": None, "coroner": None, "director": None, "executive": None, "manager": None,
+    "del": None, "rival": None, "crooked": None, "candidate": None, "nominee": None,
     "uncle": "m", "auntie": "f", "aunty": "f", "mama": None, "papa": None,
 }
 # Letters after a name, not part of it: "Ruth Abernethy KC", "Sir Peter Venning MP".
@@ -122,6 +123,13 @@ council company group trust bank university college school hospital agency polic
 ministry department committee union association club party society foundation network
 institute church court board authority commission energy mobility foods ltd plc inc llc corp
 street road lane park hall house centre center square bridge river county city state
+""".split())
+# Heads of descriptions of an organisation: "the company said" is the company named before.
+ORG_NOUNS = frozenset("""
+company firm group business retailer developer operator union council trust charity agency
+authority network airline bank insurer manufacturer maker supplier club team board department
+ministry service government startup start-up brand chain carrier lender owner organisation
+organization party hospital school university college museum gallery
 """.split())
 _PLACE_PREPS = frozenset("at in from near outside inside to into across around on through".split())
 _COPULAS = frozenset("is was 's are were".split())
@@ -255,9 +263,13 @@ class SpeakerResolver:
         self._starts: list[int] = []  # of the mentions, which stay in text order
         self._by_word: dict[str, list[Person]] = {}
         self._entity_at: dict[int, Span] = {}  # token index -> its entity (doc.ents is rebuilt per access)
-        for ent in doc.ents:
+        ents = list(doc.ents)  # (each read of doc.ents makes new Span objects)
+        for ent in ents:
             for i in range(ent.start, ent.end):
                 self._entity_at[i] = ent
+        self._orgs = [e for e in ents if e.label_ == "ORG" and not self.in_quote[e.start]
+                      and not any(fold(t.text) in HONORIFICS for t in e)]
+        self._org_starts = [e.start for e in self._orgs]
         for name in self._names():
             for i in range(name.start, name.end):
                 self._entity_at[i] = name
@@ -292,6 +304,15 @@ class SpeakerResolver:
             elif j - i <= 4 and self._person_like(doc[i:j]):
                 names[i] = Span(doc, i, j, label="PERSON")
             i = j
+        for tok in doc:  # "Her son, Per Olsen, said": the parser may not see the apposition
+            if tok.i + 3 < len(doc) and is_person_noun(tok) and doc[tok.i + 1].text == ",":
+                lo = hi = tok.i + 2
+                while hi < len(doc) and hi - lo < 4 and (doc[hi].is_title and doc[hi].is_alpha or doc[hi].tag_ == "HYPH"):
+                    hi += 1
+                if hi - lo >= 2 and hi < len(doc) and doc[hi].text == "," and not any(
+                        self._entity_at.get(k) is not None and self._entity_at[k].label_ in ("GPE", "DATE")
+                        or k in names for k in range(lo, hi)):
+                    names[lo] = Span(doc, lo, hi, label="PERSON")
         return [names[k] for k in sorted(names)]
 
     @staticmethod
@@ -336,8 +357,11 @@ class SpeakerResolver:
         for who, genders in votes.items():
             person = people[who]
             m, f = genders.count("m"), genders.count("f")
-            if not person.titled and m != f:  # the article's own pronouns beat a name list
-                person.gender = "m" if m > f else "f"
+            if person.titled or m == f:
+                continue
+            vote = "m" if m > f else "f"
+            if person.gender in (None, vote) or max(m, f) >= 3 and max(m, f) > 2 * min(m, f) + 1:
+                person.gender = vote  # the article's own pronouns beat a name list, by a clear margin
 
     # -- building clusters -------------------------------------------------------------
     def _add_name(self, span: Span) -> Person | None:
@@ -457,6 +481,37 @@ class SpeakerResolver:
         heads.discard("")
         return heads, {w for w in words | heads if w}
 
+    def is_organisation(self, i: int) -> bool:
+        """Token i is part of an organisation's name."""
+        ent = self._entity_at.get(i)
+        return ent is not None and ent.label_ == "ORG"
+
+    def organisation_before(self, at: int, subject_only: bool = False) -> str | None:
+        """The organisation "the company said" or "it said" stands for: the latest named before
+        token `at` as a sentence's subject, else (not `subject_only`) the latest named."""
+        k = bisect.bisect_left(self._org_starts, at)
+        near = [e for e in self._orgs[max(0, k - 12) : k] if e.start >= at - (150 if subject_only else 400)
+                and self._entity_at.get(e.start) is e]  # not since taken for a person's name
+        subjects = [e for e in near if e.root.dep_ in ("nsubj", "nsubjpass") or (
+            e.root.dep_ == "appos" and e.root.head.dep_ in ("nsubj", "nsubjpass"))]
+        pick = subjects or ([] if subject_only else near)
+        return " ".join(pick[-1].text.split()) if pick else None
+
+    def is_organisation_name(self, name: str) -> bool:
+        """`name` is written as one of the article's organisations."""
+        return any(" ".join(e.text.split()) == name for e in self._orgs)
+
+    def add_unnamed(self, at: int, phrase: str, head: Token) -> Person:
+        """An unnamed source ("a spokeswoman for the trust", "one neighbour") becomes a person
+        of its own, named by that phrase: "the spokeswoman" and "she" find it later."""
+        word = fold(head.text)
+        person = Person(names=[phrase], heads={word}, roles={fold(t.text) for t in head.subtree if t.is_alpha})
+        person.gender = FAMILY_NOUNS.get(word) or ("f" if word.endswith("woman") else "m" if word.endswith("man") else None)
+        person.titled = person.gender is not None
+        self.people.append(person)
+        self.note_speaker(at, person)
+        return person
+
     def is_name(self, i: int) -> bool:
         """Token i is part of a person's name (an entity or a name the NER missed)."""
         ent = self._entity_at.get(i)
@@ -512,6 +567,19 @@ class SpeakerResolver:
         person = self._role(mention)
         if person:
             return person.name, person, 0.7
+        head = mention.root
+        first = mention[0].lower_
+        key = fold(mention.doc[slice(*word_span(mention.doc, head.i))].text)
+        if first in ("the", "its") and head.tag_ not in ("NNS", "NNPS") and key in ORG_NOUNS:
+            org = self.organisation_before(mention.start)
+            extra = {fold(t.text) for t in mention if t.is_alpha and t.i != head.i} - {"the", "its"}
+            if org and extra <= set(fold(org).split()):  # "the company said": the company named before
+                return org, None, 0.6
+        if first == "the" and head.tag_ != "NNS" and key not in ORG_NOUNS and key not in FAMILY_NOUNS and (
+                is_person_noun(head) or key.endswith(("year-old", "hander", "er"))):
+            person = self._pronoun(mention.start, None)
+            if person:  # "the youngster said", "the 21-year-old said": the person in view
+                return person.name, person, 0.5
         return mention.text, None, 0.6
 
     def _person_for(self, ent: Span, at: int, gender: str | None = None) -> Person | None:
@@ -519,7 +587,7 @@ class SpeakerResolver:
         cands = self._candidates(fold(written(words)).split(), gender or own_gender)
         return self._latest(cands, at) if cands else None
 
-    def _pronoun(self, at: int, gender: str) -> Person | None:
+    def _pronoun(self, at: int, gender: str | None) -> Person | None:
         """The most salient earlier person who may be this gender: the subject of its own
         sentence, else the latest speaker or sentence subject (a person named since the last
         speaker takes over), else the latest person mentioned. A name only ever written as a
@@ -528,7 +596,7 @@ class SpeakerResolver:
         window = [m for m in self.mentions[max(0, end - 40) : end] if m.start >= at - 400]
         placelike = {id(m.person) for m in window if m.place} - {
             id(m.person) for m in window if not m.place}
-        ok = [m for m in window if m.person.gender in (None, gender) and id(m.person) not in placelike
+        ok = [m for m in window if (gender is None or m.person.gender in (None, gender)) and id(m.person) not in placelike
               and not self.in_quote[m.start]]
         sent_start = self.doc[at].sent.start
         same_sentence = [m for m in ok if m.start >= sent_start and m.subject]
@@ -560,8 +628,13 @@ class SpeakerResolver:
                 score = 1.0 + len(want & m.person.roles) - 0.5 * bool(want and not want & m.person.roles)
                 if score > best_score:
                     best, best_score = m.person, score
-        if best is not None or head.pos_ != "NOUN" or key not in ROLE_NOUNS:
+        if best is not None:
             return best
+        for m in self.mentions[before : before + 40]:  # described first, named after
+            if key in m.person.heads and m.start - mention.end < 80:
+                return m.person
+        if head.pos_ != "NOUN" or key not in ROLE_NOUNS:
+            return None
         for m in reversed(recent):
             roles = m.person.roles
             score = 0.0

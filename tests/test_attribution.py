@@ -96,3 +96,28 @@ def test_a_title_inside_the_name_is_still_a_role_for_later(nlp):
         "“We will not raise the rates this year,” the mayor said."
     )
     assert quote(text, nlp, "We will").speaker == "Rosalind Ebberly"
+
+
+# -- 6. unnamed sources and organisations ------------------------------------------------------
+
+
+def test_the_company_and_it_are_the_organisation(nlp):
+    text = (
+        "Brackwater Foods cut its profit forecast on Tuesday, blaming the price of cocoa.\n\n"
+        "The company said in a statement that it now expects sales to fall by 2%.\n\n"
+        "It also said it would close a packing plant near the port."
+    )
+    assert quote(text, nlp, "it now").speaker == "Brackwater Foods"
+    assert quote(text, nlp, "it would").speaker == "Brackwater Foods"
+
+
+def test_an_unnamed_source_keeps_its_phrase_and_later_mentions_find_it(nlp):
+    text = (
+        "Dozens of homes flooded overnight in the village.\n\n"
+        "A spokeswoman for the district council said crews had been sent to clear the drains.\n\n"
+        "“We understand how distressing this is for residents,” she added.\n\n"
+        "“Crews will be there all night,” the spokeswoman said."
+    )
+    assert quote(text, nlp, "crews had").speaker == "A spokeswoman for the district council"
+    assert quote(text, nlp, "We understand").speaker == "A spokeswoman for the district council"
+    assert quote(text, nlp, "Crews will").speaker == "A spokeswoman for the district council"
