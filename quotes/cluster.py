@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+import threading
 import uuid
 from collections import deque
+from contextlib import contextmanager
 from concurrent.futures import CancelledError
 from itertools import islice
 from pathlib import Path
@@ -85,23 +88,26 @@ class Cluster:
         distributed = _distributed()
         from .cluster_worker import WorkerPipeline
 
+        # Dask's own log lines (a worker restarted, a reconnection tried) are not for the
+        # user of a command: what matters comes out as a QuotesError.
+        _silence("distributed")
         local = client = None
         try:
             if where == "local":
                 # One thread per process: spaCy holds the GIL, threads would share one core.
-                local = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                 dashboard_address=None, silence_logs=logging.ERROR)
+                with _interrupts_ignored():  # by the worker processes spawned meanwhile
+                    local = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                                     dashboard_address=None, silence_logs=logging.CRITICAL)
                 client = distributed.Client(local)
             else:
                 client = distributed.Client(where, timeout=10)
                 client.wait_for_workers(1, timeout=WORKER_WAIT)
             cluster = cls(client, local, address=address, model=model_name(model), partition_size=partition_size)
-            client.register_plugin(WorkerPipeline(cluster.model), name=f"quotes-pipeline-{cluster.model}")
+            client.register_plugin(WorkerPipeline(cluster.model, ignore_interrupts=local is not None),
+                                   name=f"quotes-pipeline-{cluster.model}")
             return cluster
         except BaseException as exc:
-            for part in (client, local):
-                if part is not None:
-                    _quietly(part.close)
+            _close(client, local)
             if isinstance(exc, (QuotesError, KeyboardInterrupt)):
                 raise
             raise QuotesError(f"--dask {address}: {_reason(exc)}") from None
@@ -114,13 +120,12 @@ class Cluster:
 
     def close(self) -> None:
         """Disconnect, and stop the LocalCluster if this started one."""
-        _quietly(self.client.close)
-        if self.local is not None:
-            _quietly(self.local.close)
+        _close(self.client, self.local)
 
     def workers(self) -> int:
         """Worker threads now in the cluster."""
-        return sum(self.client.nthreads().values())
+        with self._connection():
+            return sum(self.client.nthreads().values())
 
     def extract(self, articles: Iterable[Article], batch_size: int, extractor: str) -> Iterator[Pair]:
         """Each article with its quotes, in input order, as `extract_articles` gives them."""
@@ -155,8 +160,10 @@ class Cluster:
         try:
             while part := list(islice(iterator, self.partition_size)):
                 key = f"quotes-{task.__name__}-{run}-{self.partitions:06d}"
-                pending.append((part, self.client.submit(task, part, self.model, *args, number=self.partitions,
-                                                         key=key, pure=False)))
+                with self._connection():
+                    future = self.client.submit(task, part, self.model, *args, number=self.partitions,
+                                                key=key, pure=False)
+                pending.append((part, future))
                 self.partitions += 1
                 while len(pending) >= max(2, 2 * self.workers()):
                     part, future = pending.popleft()
@@ -169,13 +176,28 @@ class Cluster:
                 _quietly(future.cancel)
 
     def _result(self, future: Any) -> Any:
+        """The result of a partition's task; an exception the task raised is raised as it is."""
         distributed = _distributed()
         try:
             return future.result()
         except distributed.KilledWorker as exc:
             raise QuotesError(f"a partition killed every Dask worker it was sent to ({exc})") from None
-        except (CancelledError, OSError, TimeoutError, distributed.comm.CommClosedError) as exc:
-            raise QuotesError(f"lost the Dask scheduler at {self.address} ({_reason(exc)})") from None
+        except _lost_connection() as exc:
+            if future.status == "error":  # the task's own OSError, say
+                raise
+            raise self._lost(exc) from None
+
+    @contextmanager
+    def _connection(self) -> Iterator[None]:
+        try:
+            yield
+        except _lost_connection() as exc:
+            raise self._lost(exc) from None
+
+    def _lost(self, exc: BaseException) -> QuotesError:
+        """One line for a lost scheduler: what was done before it is kept (an ingest's
+        committed batches), and running again resumes."""
+        return QuotesError(f"lost the Dask scheduler at {self.address} ({_reason(exc)})")
 
     def _check(self, version: str, extractor: str) -> None:
         if version != extractor:
@@ -199,12 +221,48 @@ def parts_folder(folder: str) -> Path:
     return out.resolve()
 
 
+def _close(*parts: Any) -> None:
+    """Close a client and its LocalCluster, if any. Stopped mid-way (Ctrl-C), the scheduler
+    may leave futures of messages to workers unread: asyncio would print their tracebacks
+    when they are collected, after the run's own message."""
+    _silence("asyncio")
+    for part in parts:
+        if part is not None:
+            _quietly(part.close)
+
+
 def _quietly(close: Callable[[], Any]) -> None:
     """Close a Dask object; one already gone (the scheduler lost) has nothing left to close."""
     try:
         close()
     except Exception:  # noqa: BLE001  (closing after a fault: its error was reported already)
         pass
+
+
+@contextmanager
+def _interrupts_ignored() -> Iterator[None]:
+    """SIGINT ignored here meanwhile, and so in the processes started meanwhile (an ignored
+    signal stays ignored across exec, and Python keeps it so)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _silence(package: str) -> None:
+    """Only critical log lines from `package`: Dask's configuration gives some of its loggers
+    levels of their own (distributed.client: warning), so each is set."""
+    for name in [package, *(n for n in logging.root.manager.loggerDict if n.startswith(package + "."))]:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def _lost_connection() -> tuple[type[BaseException], ...]:
+    """What the client raises when the scheduler is gone (cancelled: it gave up on it)."""
+    return (CancelledError, OSError, TimeoutError, _distributed().comm.CommClosedError)
 
 
 def _reason(exc: BaseException) -> str:

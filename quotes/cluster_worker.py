@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import threading
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,14 @@ class WorkerPipeline(WorkerPlugin):
 
     idempotent = True
 
-    def __init__(self, model: str) -> None:
-        self.model = model
+    def __init__(self, model: str, ignore_interrupts: bool = False) -> None:
+        self.model, self.ignore_interrupts = model, ignore_interrupts
 
     async def setup(self, worker: Any) -> None:
+        if self.ignore_interrupts and threading.current_thread() is threading.main_thread():
+            # A LocalCluster's worker (one the nanny restarted after a crash too) shares the
+            # terminal of `quotes`: Ctrl-C is the client's, which stops the cluster.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         await asyncio.get_running_loop().run_in_executor(None, load_nlp, self.model)
 
 
