@@ -147,12 +147,14 @@ def test_bad_addresses_are_one_line_errors(corpus):
         assert result.stderr.startswith(f"error: --dask {address}: ") and words in result.stderr
 
 
-@pytest.mark.slow
-def test_a_worker_killed_mid_run_loses_and_doubles_nothing(cluster, nlp, reference):
+def test_a_worker_killed_mid_run_loses_and_doubles_nothing(cluster, nlp):
     """kill -9 of a busy worker process: the scheduler runs its partitions again on the other
-    worker (and the one the nanny restarts); every article comes back once, in order."""
+    worker (and the one the nanny restarts); every article comes back once, in order. (Last
+    of the tests on the module's cluster: the restarted worker may still be loading spaCy.)"""
+    articles = [Article(a.text, id=f"{a.id}-{copy}", date=a.date) for copy in range(3) for a in _articles()]
+    reference = _records(extract_articles(articles, nlp))
     got, killed = [], None
-    for article, found in extract_articles(_articles(), nlp, cluster=cluster):
+    for article, found in extract_articles(articles, nlp, cluster=cluster):
         got.append((article.id, [q.to_dict() for q in found]))
         if killed is None:
             pids = cluster.client.run(os.getpid)
@@ -165,10 +167,12 @@ def test_a_worker_killed_mid_run_loses_and_doubles_nothing(cluster, nlp, referen
 
 
 @pytest.mark.slow
-def test_a_lost_scheduler_is_one_line_and_the_committed_batches_stay(corpus, tmp_path):
+def test_a_lost_scheduler_is_one_line_and_the_committed_batches_stay(tmp_path):
     """A scheduler and a worker of their own (`dask scheduler`, `dask worker`), the scheduler
-    killed once the ingest has committed a batch."""
-    info, index = tmp_path / "scheduler.json", tmp_path / "index"
+    killed once the ingest has committed a batch of the 48 articles."""
+    info, index, corpus = tmp_path / "scheduler.json", tmp_path / "index", tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"c{copy}-{n}", "text": text}) + "\n"
+                              for copy in range(6) for n, text in enumerate(TEXTS)), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     started = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--port", "0",
                                  "--no-dashboard", "--scheduler-file", str(info)], env=env,
@@ -192,14 +196,15 @@ def test_a_lost_scheduler_is_one_line_and_the_committed_batches_stay(corpus, tmp
             process.wait()
     assert ingest.returncode == 1, (out, err)
     assert err.startswith(f"error: lost the Dask scheduler at {address}") and err.count("\n") == 1, err
-    assert 2 <= _indexed(index) < len(TEXTS)
+    assert _indexed(index) >= 2
 
 
 def _indexed(index: Path) -> int:
+    """Articles with quotes in the index (0 before its first commit)."""
     try:
         with QuoteIndex.open(str(index)) as ix:
-            return ix.store.count() if hasattr(ix, "store") else len(ix.article_ids())
-    except Exception:  # noqa: BLE001  (not written yet)
+            return ix.count()[0]
+    except QuotesError:
         return 0
 
 
