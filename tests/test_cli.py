@@ -673,3 +673,19 @@ def test_a_bad_quote_record_is_a_one_line_error(run, tmp_path):
     bad.write_text('{"id": "q", "article_id": "a", "text": "x", "kind": "shouted"}\n', encoding="utf-8")
     [message] = errors(run("ingest", bad, "--index", tmp_path / "ix", code=1))
     assert message == f'{bad}:1: "kind" must be one of direct, mixed, indirect'
+
+
+# --- an index without dates or sources ----------------------------------------------------------
+
+
+def test_facets_and_sorts_on_an_index_without_dates_or_sources(run, tmp_path):
+    path, ix = tmp_path / "jane.txt", tmp_path / "ix"
+    path.write_text(JANE, encoding="utf-8")
+    run("ingest", path, "--index", ix)  # the quick start without --date or --source
+    for facet in ("year", "source", "speaker", "kind"):
+        for sort in ("relevance", "date", "-date"):
+            result = run("search", "--facet", facet, "--sort", sort, "--index", ix)
+            assert "Jane Doe" in result.stdout
+    body = json.loads(run("search", "won", "--facet", "year", "--facet", "source", "--format", "json",
+                          "--index", ix).stdout)
+    assert body["facets"]["year"] == [] and body["facets"]["source"] == [] and body["total"] == 1

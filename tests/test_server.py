@@ -236,6 +236,42 @@ def undated_index(nlp, tmp_path_factory) -> str:
     return path
 
 
+def plain_index(folder, quotes_said: list[str]) -> str:
+    """An index of one article with no date, source, URL or title, quoting `quotes_said`."""
+    text = " ".join(f'"{said}" Jane Doe said.' for said in quotes_said) or "Nothing was said."
+    article = Article(text=text, id="plain")
+    found = []
+    for said in quotes_said:
+        start = text.index(said)
+        found.append(Quote(id=Quote.make_id("plain", start, start + len(said), "direct"), article_id="plain",
+                           text=said, start=start, end=start + len(said), kind="direct", speaker="Jane Doe",
+                           speaker_mention="Jane Doe", cue="said", sentence=text))
+    path = str(folder / "ix")
+    with QuoteIndex.open(path, create=True) as ix:
+        ix.add([(article, found)])
+    return path
+
+
+@pytest.mark.parametrize("said", [[], ["We will win the vote,"], ["We will win the vote,", "We lost,"]])
+def test_every_page_and_endpoint_answers_on_an_index_lacking_optional_fields(tmp_path, said):
+    local = TestClient(create_app(plain_index(tmp_path, said)))
+    urls = ["/", "/?q=vote", "/?q=vote&sort=date", "/?sort=-date", "/?from=2019", "/?source=Daily",
+            "/?kind=direct", "/?speaker=jane", "/verify", "/verify?claim=we+will+win+the+vote", "/healthz",
+            "/api/speakers", "/api/speakers?prefix=ja", "/api/verify?claim=we+will+win+the+vote"]
+    urls += [f"/api/search?facet={facet}&sort={sort}" for facet in ("year", "source", "speaker", "kind")
+             for sort in ("relevance", "date", "-date")]
+    urls += ["/api/search?q=vote&facet=year&facet=source&from=2019&to=2020", "/api/search?source=x&facet=source"]
+    for url in urls:
+        ok(local, url)
+    body = ok(local, "/api/search?facet=year&facet=source&facet=speaker&facet=kind").json()
+    assert body["total"] == len(said)
+    assert body["facets"]["year"] == [] and body["facets"]["source"] == []
+    for hit in body["hits"]:
+        ok(local, f"/quotes/{hit['id']}")
+        ok(local, f"/api/quotes/{hit['id']}")
+    assert ok(local, "/healthz").json()["quotes"] == len(said)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("which", ["dated", "undated"])
 def test_the_api_keeps_to_its_openapi_schema(request, which):
