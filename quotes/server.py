@@ -33,11 +33,12 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from . import __version__
 from .cite import STYLES, cite
 from .errors import QuotesError
-from .formats import cut, hit_record, one_line
+from .formats import cut, hit_record, one_line, speaker_name
 from .index import FACETS, SORTS, QuoteIndex, index_path
 from .marks import paragraphs
 from .model import KINDS, Article, Quote
 from .query import Filters
+from .verify import left_out, verdict_line
 from .verify import verify as run_verify
 from .wording import words
 
@@ -284,7 +285,8 @@ def _templates() -> Environment:
     env.filters.update(safe_url=safe_url, one_line=one_line)
     env.globals.update(version=__version__, STYLES=STYLES, STYLE_LABELS=STYLE_LABELS, KINDS=KINDS,
                        SORT_LABELS=SORT_LABELS, segments=segments, in_sentence=in_sentence,
-                       citations=citations)
+                       citations=citations, speaker_name=speaker_name, verdict_line=verdict_line,
+                       left_out=left_out)
     return env
 
 

@@ -293,7 +293,7 @@ def test_article_text_is_escaped_everywhere(client):
     [hit] = ok(client, "/api/search?q=pwned").json()["hits"]
     assert SCRIPT in hit["text"]  # the API gives the data as it is, as JSON
     pages = [ok(client, "/?q=pwned").text, ok(client, f"/quotes/{hit['id']}").text,
-             ok(client, "/verify?claim=" + urlquote("alert pwned is not what we said")).text,
+             ok(client, "/verify?claim=" + urlquote("alert pwned is not what we said in the town hall")).text,
              ok(client, "/?source=evil").text]
     for html in pages:
         assert "<script>alert" not in html and "<img src=x" not in html and "<b>not</b>" not in html
