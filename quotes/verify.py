@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from .errors import QuotesError
 from .index import QuoteIndex
 from .matching import last_name
-from .model import Quote
+from .model import VERBATIM_KINDS, Quote
+from .query import Filters
 from .wording import content_words, similarity, words
 
 # Verdicts, from the strongest. An excerpt is verbatim but leaves words of the quote out
@@ -25,9 +26,9 @@ EXACT, EXCERPT, CLOSE = "exact match", "exact excerpt", "close match"
 REPORTED, NONE, TOO_SHORT = "reported, not verbatim", "no match found", "too short to verify"
 # Below this similarity a quote is not the claimed one, only on the same subject.
 CLOSE_ENOUGH = 0.5
-# Fewer words than this that are not function words cannot single out a quote ("the", "we
-# must", "Syria" are in hundreds); "We will never negotiate with terrorists" has three.
-MIN_CONTENT_WORDS = 3
+# A claim of fewer words, or of fewer words that are not function words, cannot single out a
+# quote ("the", "we must", "Syria" are in hundreds); "We will not raise taxes" can.
+MIN_WORDS, MIN_CONTENT_WORDS = 4, 2
 # Candidates scored per claim: BM25 puts the right quote in the first few for any claim that
 # keeps a handful of its words.
 _CANDIDATES = 50
@@ -79,7 +80,8 @@ def verify(ix: QuoteIndex, claim: str, speaker: str | None = None, limit: int = 
     is a run of its words that leaves some out; "close match" when the best similarity is at
     least CLOSE_ENOUGH. When only an indirect quote is that close, the verdict is "reported,
     not verbatim", that speaker's closest verbatim quotes listed first. Else "no match
-    found"; a claim of fewer than MIN_CONTENT_WORDS telling words is "too short to verify".
+    found"; a claim of fewer than MIN_WORDS words, or MIN_CONTENT_WORDS that are not
+    function words, is "too short to verify".
     Among equally close quotes, verbatim ones come first, then the named speaker's, then the
     oldest; copies of one quote in several articles are listed once.
     """
@@ -87,7 +89,8 @@ def verify(ix: QuoteIndex, claim: str, speaker: str | None = None, limit: int = 
         raise QuotesError("the claimed quote has no words to look for")
     if limit < 1:
         raise QuotesError(f"the number of matches must be 1 or more, not {limit}")
-    if len(content_words(claim)) < MIN_CONTENT_WORDS:
+    telling = content_words(claim)
+    if len(words(claim)) < MIN_WORDS or len(telling) < MIN_CONTENT_WORDS:
         return Verification(claim, speaker, TOO_SHORT)
     scored = []
     for quote in ix.similar(claim, limit=_CANDIDATES):
@@ -106,8 +109,7 @@ def verify(ix: QuoteIndex, claim: str, speaker: str | None = None, limit: int = 
     elif close:
         best = close[0]
         verdict = REPORTED
-        own = [m for m in scored if m.quote.verbatim and _said_by(m.quote, best.quote.speaker)]
-        own = own[:limit - 1]
+        own = _verbatim_of(ix, best.quote.speaker, claim, telling)[:limit - 1]
         matches = own + close[:limit - len(own)]
     else:
         return Verification(claim, speaker, NONE, scored[:limit])
@@ -115,6 +117,22 @@ def verify(ix: QuoteIndex, claim: str, speaker: str | None = None, limit: int = 
     if speaker and not _said_by(best.quote, speaker):
         other = best.quote.speaker or "an unnamed speaker"
     return Verification(claim, speaker, verdict, matches, other)
+
+
+def _verbatim_of(ix: QuoteIndex, speaker: str | None, claim: str, telling: list[str]) -> list[Match]:
+    """The speaker's verbatim quotes sharing words with the claim, closest first."""
+    if not speaker:
+        return []
+    query = " OR ".join(sorted(set(telling)))  # folded words: no operator, no syntax
+    hits = ix.search(query, Filters(speakers=(speaker,), kinds=VERBATIM_KINDS), limit=_CANDIDATES).hits
+    found = []
+    for hit in hits:
+        if _said_by(hit.quote, speaker):
+            c = similarity(claim, hit.quote.text)
+            if c.score > 0:
+                found.append(Match(hit.quote, c.score, c.diff, c.exact, c.before, c.after))
+    found.sort(key=lambda m: -m.score)
+    return found
 
 
 def verdict_line(result: Verification) -> str:
@@ -133,8 +151,8 @@ def verdict_line(result: Verification) -> str:
         return (f"Reported, not verbatim: the article reports this in its own words; it is not a"
                 f" quotation of {who}." + (f" The closest verbatim quotes of {who} are listed first." if own else ""))
     if result.verdict == TOO_SHORT:
-        return (f"Too short to verify: a claim needs at least {MIN_CONTENT_WORDS} words besides"
-                " words like “the”, “we” and “will” to single out a quote.")
+        return (f"Too short to verify: a claim needs at least {MIN_WORDS} words, {MIN_CONTENT_WORDS} of them"
+                " besides words like “the”, “we” and “will”, to single out a quote.")
     return "No match found."
 
 
