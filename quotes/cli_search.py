@@ -25,11 +25,15 @@ SPEAKER_FIELDS = ("speaker", "quotes")
 
 
 def _filter_options(f: Callable) -> Callable:
-    """--speaker, --from, --to, --source and --kind, the filters every listing command takes."""
+    """--speaker, --speaker-name, --from, --to, --source and --kind, the filters every listing
+    command takes."""
     options = [
         click.option("--speaker", "speakers", metavar="NAME", multiple=True,
                      help="Said by NAME (every word in the name or its mention, case and "
                           "accents ignored); repeat for any of several."),
+        click.option("--speaker-name", "speaker_names", metavar="NAME", multiple=True,
+                     help="Said by exactly this resolved name, as `quotes speakers` and the speaker"
+                          " facet list it; repeat for any of several."),
         click.option("--from", "since", metavar="DATE",
                      help="On or after DATE: 2019, 2019-01 or 2019-01-23."),
         click.option("--to", "until", metavar="DATE", help="On or before DATE (its whole period)."),
@@ -45,7 +49,7 @@ def _filter_options(f: Callable) -> Callable:
 
 def _filters(options: dict[str, Any]) -> Filters:
     return Filters(
-        speakers=options.pop("speakers"), sources=options.pop("sources"),
+        speakers=options.pop("speakers"), speaker_names=options.pop("speaker_names"), sources=options.pop("sources"),
         kinds=options.pop("kinds"), since=options.pop("since"), until=options.pop("until"),
     )
 
@@ -206,7 +210,7 @@ def show(quote_id: str, fmt: str, index_dir: str | None) -> None:
     """
     with QuoteIndex.open(index_dir) as ix:
         quote = _get(ix, quote_id)
-        copies = ix.copies(quote)
+        copies = ix.sources(quote)
     citation = cite(quote)
     sources = [_source(c) for c in copies]
     record = quote.to_dict()

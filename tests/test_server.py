@@ -191,7 +191,7 @@ def test_openapi_schema_documents_the_api(client):
     assert {"q", "speaker", "source", "kind", "from", "to", "sort", "limit", "page", "facet"} <= params
     assert "/" not in schema["paths"]  # pages are not API
     params = [p["name"] for p in schema["paths"]["/api/speakers"]["get"]["parameters"]]
-    assert sorted(params) == sorted(["q", "speaker", "source", "kind", "from", "to", "prefix", "limit"])
+    assert sorted(params) == sorted(["q", "speaker", "speaker_name", "source", "kind", "from", "to", "prefix", "limit"])
 
 
 # --- the pages ----------------------------------------------------------------------------------
