@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import dataclasses
 import itertools
 import json
 import os
@@ -29,10 +28,10 @@ from .formats import RecordWriter, one_line, shorten
 from .index import QuoteIndex, index_path
 from .ingest import DEFAULT_BATCH, Ingest
 from .ingest import reindex as reindex_folder
-from .model import Quote
+from .model import RECORD_FIELDS, Quote
 from .readers import read_articles
 
-QUOTE_FIELDS = tuple(f.name for f in dataclasses.fields(Quote))
+QUOTE_FIELDS = RECORD_FIELDS
 RECORD_FORMATS = ("table", "json", "jsonl", "csv")
 INTERRUPTED = 130
 

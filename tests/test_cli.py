@@ -21,7 +21,7 @@ from quotes.cli import main
 from quotes.model import Quote
 from quotes.store import ArticleStore
 
-QUOTE_FIELDS = list(Quote.__dataclass_fields__)
+QUOTE_FIELDS = list(Quote.__dataclass_fields__) + ["verbatim"]  # every record says if its text is verbatim
 HIT_FIELDS = QUOTE_FIELDS + ["score", "matches", "sources", "first_seen"]
 SUMMARY = re.compile(
     r"^Indexed (\d+) articles?, (\d+) quotes?, (\d+) speakers? in \d+\.\d seconds into (.+)$"
