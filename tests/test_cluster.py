@@ -147,6 +147,7 @@ def test_bad_addresses_are_one_line_errors(corpus):
         assert result.stderr.startswith(f"error: --dask {address}: ") and words in result.stderr
 
 
+@pytest.mark.slow  # 2 s, but closing the cluster then waits for the restarted worker (~10 s)
 def test_a_worker_killed_mid_run_loses_and_doubles_nothing(cluster, nlp):
     """kill -9 of a busy worker process: the scheduler runs its partitions again on the other
     worker (and the one the nanny restarts); every article comes back once, in order. (Last
