@@ -7,8 +7,9 @@
 """
 from __future__ import annotations
 
+import collections
 import contextlib
-import dataclasses
+import itertools
 import json
 import os
 import sys
@@ -27,10 +28,10 @@ from .formats import RecordWriter, one_line, shorten
 from .index import QuoteIndex, index_path
 from .ingest import DEFAULT_BATCH, Ingest
 from .ingest import reindex as reindex_folder
-from .model import Quote
+from .model import RECORD_FIELDS, Quote
 from .readers import read_articles
 
-QUOTE_FIELDS = tuple(f.name for f in dataclasses.fields(Quote))
+QUOTE_FIELDS = RECORD_FIELDS
 RECORD_FORMATS = ("table", "json", "jsonl", "csv")
 INTERRUPTED = 130
 
@@ -50,13 +51,38 @@ class _UserError(click.ClickException):
         click.echo(f"error: {self.format_message()}", err=True)
 
 
+class _UsageError(click.UsageError):
+    """A bad option or argument, as one line `error: quotes CMD: <what, with the valid values>`,
+    exit code 2 (click's own is three lines: usage, a hint and the error)."""
+
+    def show(self, file: Any = None) -> None:
+        where = self.ctx.command_path if self.ctx is not None else "quotes"
+        click.echo(f"error: {where}: {self.format_message()} (see {where} --help)", err=True)
+
+
+def _one_line(exc: click.UsageError) -> _UsageError:
+    return _UsageError(" ".join(exc.format_message().split()), exc.ctx)
+
+
 class _Group(click.Group):
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             result = super().invoke(ctx)
             # Flush here, inside click's handling of EPIPE, so `| head` ends quietly.
             sys.stdout.flush()
             return result
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
         except QuotesError as exc:
             raise _UserError(str(exc)) from None
         except KeyboardInterrupt:
@@ -213,6 +239,8 @@ def main() -> None:
     help="Articles per index commit; an interruption keeps the batches already committed.",
 )
 @_glob_option
+@click.option("--id", "article_id", metavar="ID", default=None,
+              help="The article id of the one file or stdin read (default: the file's name).")
 @_wait_option
 @click.option(
     "--optimize",
@@ -246,6 +274,7 @@ def ingest(
     optimize: bool,
     dask: str | None,
     partition_size: int,
+    article_id: str | None,
 ) -> None:
     """Extract the quotes of articles and add them to the index.
 
@@ -253,8 +282,9 @@ def ingest(
     per line: {"text": ..., "id"?, "title"?, "date"?, "source"?, "url"?}), an .html page, a
     .warc web archive (each may be gzipped), a folder of those, or - for stdin. An article
     already indexed, unchanged, by this version of quotes and its model is skipped, so an
-    interrupted run resumes; a changed one replaces its quotes. A bad article is reported as
-    `error: ...` and skipped; the exit code is then 1.
+    interrupted run resumes. A file is the article of its path inside the folder read (or of
+    its name, or of --id), so an edited file replaces its quotes; a JSON line is the article of
+    its "id". A bad article is reported as `error: ...` and skipped; the exit code is then 1.
 
     \b
     Example:
@@ -270,26 +300,34 @@ def ingest(
             click.echo("\r\x1b[K", nl=False, err=True)
         _report_error(exc)
 
-    articles = read_articles(
-        paths, title=title, date=date, source=source, url=url, on_error=on_error, glob=glob
-    )
-    nlp = load_nlp(model)
-    with _cluster(dask, model, partition_size) as cluster, _open_for_writing(index_dir, wait) as ix:
-        job = Ingest(ix, nlp, jobs=jobs, batch_size=batch_size, force=force, cluster=cluster)
-        try:
-            job.run(articles, watch=lambda pairs: _progress(pairs, show_bar))
-        except KeyboardInterrupt:
-            click.echo(f"interrupted: {_count(job.articles, 'article')} indexed", err=True)
-            ctx.exit(INTERRUPTED)
-        if optimize:
-            ix.optimize()
-        where = ix.path
+    skipped: collections.Counter[str] = collections.Counter()
+    articles = read_articles(paths, title=title, date=date, source=source, url=url, on_error=on_error,
+                             glob=glob, article_id=article_id, skipped=skipped)
+    first = next(articles, None)  # nothing readable: no index is made for it
+    counts, where = (0, 0, 0, 0), index_path(index_dir)
+    if first is not None:
+        nlp = load_nlp(model)
+        with _cluster(dask, model, partition_size) as cluster, _open_for_writing(index_dir, wait) as ix:
+            job = Ingest(ix, nlp, jobs=jobs, batch_size=batch_size, force=force, cluster=cluster)
+            try:
+                job.run(itertools.chain([first], articles),
+                        watch=lambda pairs: _progress(pairs, show_bar, "Ingesting"))
+            except KeyboardInterrupt:
+                click.echo(f"interrupted: {_count(job.articles, 'article')} indexed", err=True)
+                ctx.exit(INTERRUPTED)
+            if optimize:
+                ix.optimize()
+            counts, where = (job.articles, job.quotes, len(job.speakers), job.skipped), ix.path
     seconds = time.perf_counter() - started
+    n_articles, n_quotes, n_speakers, unchanged = counts
+    notes = [f"{_count(unchanged, 'unchanged article')} skipped"] if unchanged else []
+    if skipped:
+        kinds = ", ".join(f"{n} {suffix}" for suffix, n in sorted(skipped.items(), key=lambda i: (-i[1], i[0])))
+        notes.append(f"{_count(sum(skipped.values()), 'file')} not articles skipped: {kinds}")
     click.echo(
-        f"Indexed {_count(job.articles, 'article')}, {_count(job.quotes, 'quote')},"
-        f" {_count(len(job.speakers), 'speaker')}"
-        f" in {seconds:.1f} seconds into {where}"
-        + (f" ({_count(job.skipped, 'unchanged article')} skipped)" if job.skipped else "")
+        f"Indexed {_count(n_articles, 'article')}, {_count(n_quotes, 'quote')},"
+        f" {_count(n_speakers, 'speaker')}"
+        f" in {seconds:.1f} seconds into {where}" + "".join(f" ({note})" for note in notes)
     )
     if bad:
         ctx.exit(1)
@@ -321,7 +359,7 @@ def reindex(index_dir: str | None, model: str | None, jobs: int, batch_size: int
     started = time.perf_counter()
     path = index_path(index_dir)
     job = reindex_folder(path, load_nlp(model), jobs=jobs, batch_size=batch_size,
-                         watch=lambda pairs: _progress(pairs, _stderr_is_tty()))
+                         watch=lambda pairs, total: _progress(pairs, _stderr_is_tty(), "Reindexing", total))
     click.echo(
         f"Reindexed {_count(job.articles, 'article')}, {_count(job.quotes, 'quote')}"
         f" in {time.perf_counter() - started:.1f} seconds into {path}"
@@ -332,22 +370,25 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _progress(pairs: Iterable[Any], show: bool) -> Iterator[Any]:
-    """The pairs, with a progress bar on stderr when it is a terminal: articles done, articles
-    per second and quotes found so far."""
+def _progress(pairs: Iterable[Any], show: bool, label: str, length: int | None = None) -> Iterator[Any]:
+    """The pairs, with a progress bar on stderr when it is a terminal: articles done (of
+    `length`, when known), articles per second and quotes found so far."""
     if not show:
         yield from pairs
         return
-    started, found = time.perf_counter(), [0]
+    started, done, found = time.perf_counter(), [0], [0]
 
-    def status(pair: Any) -> str | None:
-        if pair is None:
-            return None
-        found[0] += len(pair[1])
-        rate = bar.pos / max(time.perf_counter() - started, 1e-6)
-        return f"{rate:.1f} articles/s, {found[0]} quotes"
+    def status(_: Any) -> str | None:  # (click calls it at every redraw, not once per pair)
+        rate = done[0] / max(time.perf_counter() - started, 1e-6)
+        return f"{rate:.1f} articles/s, {found[0]} quotes" if done[0] else None
 
-    with click.progressbar(pairs, label="Ingesting", show_pos=True, file=sys.stderr,
+    def counted() -> Iterator[Any]:
+        for pair in pairs:
+            done[0] += 1
+            found[0] += len(pair[1])
+            yield pair
+
+    with click.progressbar(counted(), length=length, label=label, show_pos=True, file=sys.stderr,
                            item_show_func=status) as bar:
         yield from bar
 

@@ -60,10 +60,13 @@ class Ingest:
 
 
 def reindex(path: str, nlp: Any, *, jobs: int = 1, batch_size: int = DEFAULT_BATCH,
-            watch: Callable[[Pairs], Pairs] | None = None, cluster: Any = None) -> Ingest:
+            watch: Callable[[Pairs, int], Pairs] | None = None, cluster: Any = None) -> Ingest:
     """Build the index at `path` again from its stored articles, with this version's schema and
-    extractor, then put it in place of the old one (kept until the new one is complete)."""
+    extractor, then put it in place of the old one (kept until the new one is complete).
+    `watch` wraps the (article, quotes) pairs as for `Ingest.run`, told how many articles."""
     old = ArticleStore(path)
+    if not os.path.isdir(path):
+        raise QuotesError(f"no index at {path}: nothing to reindex")
     if not old.exists() or not _has_texts(old):
         raise QuotesError(
             f"the index at {path} stores no article texts (it predates them): ingest the"
@@ -73,8 +76,9 @@ def reindex(path: str, nlp: Any, *, jobs: int = 1, batch_size: int = DEFAULT_BAT
     shutil.rmtree(building, ignore_errors=True)  # what an interrupted reindex left
     try:
         with QuoteIndex.open(building, create=True) as ix:
-            job = Ingest(ix, nlp, jobs=jobs, batch_size=batch_size, force=True,
-                         cluster=cluster).run(old.articles(), watch)
+            total = old.count()
+            job = Ingest(ix, nlp, jobs=jobs, batch_size=batch_size, force=True, cluster=cluster).run(
+                old.articles(), None if watch is None else lambda pairs: watch(pairs, total))
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
