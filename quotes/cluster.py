@@ -97,7 +97,7 @@ class Cluster:
                 # One thread per process: spaCy holds the GIL, threads would share one core.
                 with _interrupts_ignored():  # by the worker processes spawned meanwhile
                     local = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                     dashboard_address=None, silence_logs=logging.CRITICAL)
+                                                     dashboard_address=":0", silence_logs=logging.CRITICAL)
                 client = distributed.Client(local)
             else:
                 client = distributed.Client(where, timeout=10)

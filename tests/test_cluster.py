@@ -127,6 +127,9 @@ def test_ingest_command_with_dask_indexes_what_jobs_2_indexes(cluster, corpus, t
     assert local.split(" in ")[0] == remote.split(" in ")[0]  # "Indexed 8 articles, N quotes, K speakers"
     again = _run("ingest", corpus, "--dask", address, "--index", tmp_path / "remote").stdout
     assert f"({len(TEXTS)} unchanged articles skipped)" in again
+    quotes = local.split(", ")[1]  # "N quotes"
+    rebuilt = _run("reindex", "--dask", address, "--index", tmp_path / "remote").stdout
+    assert rebuilt.startswith(f"Reindexed {len(TEXTS)} articles, {quotes} in ")
 
 
 def test_a_worker_with_another_extractor_is_refused(cluster):
