@@ -218,3 +218,36 @@ def _wait_for(condition, what: str, timeout: float = 120) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.2)
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_run_and_its_local_cluster(tmp_path):
+    """SIGINT to the terminal's process group (what Ctrl-C sends, workers included) once a
+    batch is committed: the usual `interrupted` line, exit 130, and no process left."""
+    index, corpus = tmp_path / "index", tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"c{copy}-{n}", "text": text}) + "\n"
+                              for copy in range(6) for n, text in enumerate(TEXTS)), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    ingest = subprocess.Popen([sys.executable, "-m", "quotes.cli", "ingest", str(corpus), "--dask", "local:2",
+                               "--partition-size", "1", "--batch-size", "2", "--index", str(index)],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              start_new_session=True)
+    try:
+        _wait_for(lambda: _indexed(index) >= 2, "a first committed batch")
+        os.killpg(ingest.pid, signal.SIGINT)
+        out, err = ingest.communicate(timeout=60)
+    finally:
+        if ingest.poll() is None:
+            os.killpg(ingest.pid, signal.SIGKILL)
+    assert ingest.returncode == 130, (out, err)
+    assert err.startswith("interrupted: ") and err.endswith("indexed\n") and err.count("\n") == 1, err
+    _wait_for(lambda: not _group_alive(ingest.pid), "the workers to stop", timeout=20)
+    assert _indexed(index) >= 2
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
