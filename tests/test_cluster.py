@@ -132,6 +132,17 @@ def test_ingest_command_with_dask_indexes_what_jobs_2_indexes(cluster, corpus, t
     assert rebuilt.startswith(f"Reindexed {len(TEXTS)} articles, {quotes} in ")
 
 
+def test_evaluate_with_dask_scores_what_one_process_scores(cluster, reference, tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    texts = {a.id: a.text for a in _articles()}
+    gold.write_text("".join(json.dumps({"id": article_id, "text": texts[article_id], "quotes": [
+        {"start": q["start"], "end": q["end"], "kind": q["kind"], "speaker": q["speaker"]} for q in found[::2]]}) + "\n"
+        for article_id, found in reference), encoding="utf-8")
+    local = _run("evaluate", gold, "--jobs", 1, "--format", "json").stdout
+    remote = _run("evaluate", gold, "--dask", cluster.client.scheduler.address, "--format", "json").stdout
+    assert remote == local and json.loads(local)
+
+
 def test_a_worker_with_another_extractor_is_refused(cluster):
     with pytest.raises(QuotesError, match="install the same quotes and model on every worker"):
         list(cluster.extract(_articles()[:1], 16, extractor="quotes 0.0.0 (rules 00000000); en_other 1.0"))
