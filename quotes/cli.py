@@ -346,7 +346,9 @@ def _open_for_writing(index_dir: str | None, wait: float) -> QuoteIndex:
 @_jobs_option
 @click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH, metavar="N",
               show_default=True, help="Articles per index commit.")
-def reindex(index_dir: str | None, model: str | None, jobs: int, batch_size: int) -> None:
+@_dask_options
+def reindex(index_dir: str | None, model: str | None, jobs: int, batch_size: int, dask: str | None,
+            partition_size: int) -> None:
     """Rebuild the index from the article texts it stores, with this version of quotes: after
     an upgrade changed the index layout, or to extract everything with new rules or a new model.
 
@@ -358,8 +360,9 @@ def reindex(index_dir: str | None, model: str | None, jobs: int, batch_size: int
     """
     started = time.perf_counter()
     path = index_path(index_dir)
-    job = reindex_folder(path, load_nlp(model), jobs=jobs, batch_size=batch_size,
-                         watch=lambda pairs, total: _progress(pairs, _stderr_is_tty(), "Reindexing", total))
+    with _cluster(dask, model, partition_size) as cluster:
+        job = reindex_folder(path, load_nlp(model), jobs=jobs, batch_size=batch_size, cluster=cluster,
+                             watch=lambda pairs, total: _progress(pairs, _stderr_is_tty(), "Reindexing", total))
     click.echo(
         f"Reindexed {_count(job.articles, 'article')}, {_count(job.quotes, 'quote')}"
         f" in {time.perf_counter() - started:.1f} seconds into {path}"
