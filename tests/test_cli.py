@@ -689,3 +689,79 @@ def test_facets_and_sorts_on_an_index_without_dates_or_sources(run, tmp_path):
     body = json.loads(run("search", "won", "--facet", "year", "--facet", "source", "--format", "json",
                           "--index", ix).stdout)
     assert body["facets"]["year"] == [] and body["facets"]["source"] == [] and body["total"] == 1
+
+
+# --- export -> ingest, whatever the order of the records ----------------------------------------
+
+ROUND_TRIP = [  # undated articles, articles of one date, a quote republished by three outlets
+    {"id": "u1", "text": '"We will build the road," Ann Lee said. "It opens in May," she added.'},
+    {"id": "u2", "text": '"Taxes will not rise," John Smith said.'},
+    {"id": "d1", "date": "2020-03-01", "source": "Daily", "text": '"The vote was fair," Mary Major said.'
+                                                                  ' "We accept it," she said.'},
+    {"id": "d2", "date": "2020-03-01", "source": "Herald", "text": '"The count took a week," Jane Doe said.'},
+    {"id": "d3", "date": "2020-03-01", "source": "Post", "text": '"We lost the vote," Carl Roe said.'},
+    {"id": "r1", "date": "2019-05-02", "source": "Wire", "text": '"Peace is within reach," Omar Diaz said.'},
+    {"id": "r2", "date": "2019-05-03", "source": "Times", "text": 'Talks went on. "Peace is within reach,"'
+                                                                  ' Omar Diaz said. "We shall see," Ann Lee said.'},
+    {"id": "r3", "source": "Blog", "text": '"Peace is within reach," Omar Diaz said.'},
+]
+
+
+def sorted_export(run, ix):
+    return sorted(run("export", "--index", ix).stdout.splitlines())
+
+
+@pytest.fixture
+def round_trip_ix(run, tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps(line) + "\n" for line in ROUND_TRIP), encoding="utf-8")
+    ix = tmp_path / "a"
+    run("ingest", corpus, "--index", ix)
+    exported = sorted_export(run, ix)
+    assert len(exported) >= 10 and len({json.loads(r)["article_id"] for r in exported}) == len(ROUND_TRIP)
+    groups = [json.loads(r)["group"] for r in exported if "Peace" in r]
+    assert len(groups) == 3 and len(set(groups)) == 1  # republished: one group
+    return ix
+
+
+@pytest.mark.parametrize("order", ["as exported", "shuffled", "reversed"])
+@pytest.mark.parametrize("batch", ["512", "1"])
+def test_export_then_ingest_is_lossless_whatever_the_order(run, tmp_path, round_trip_ix, order, batch):
+    lines = run("export", "--index", round_trip_ix).stdout.splitlines()
+    if order == "shuffled":
+        import random
+
+        random.Random(7).shuffle(lines)
+    elif order == "reversed":
+        lines.reverse()
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = sorted_export(run, round_trip_ix)
+    result = run("ingest", dump, "--index", tmp_path / "b", "--batch-size", batch)
+    assert summary(result)[:2] == (len(ROUND_TRIP), len(before))
+    assert sorted_export(run, tmp_path / "b") == before  # record for record, groups included
+    run("ingest", dump, "--index", round_trip_ix, "--batch-size", batch)  # back into the index itself
+    assert sorted_export(run, round_trip_ix) == before
+    run("ingest", dump, "--index", tmp_path / "b", "--batch-size", batch)  # and again: nothing changes
+    assert sorted_export(run, tmp_path / "b") == before
+
+
+def test_ctrl_c_while_grouping_keeps_the_articles_grouped_so_far(run, tmp_path, articles, monkeypatch):
+    from quotes.backends import base
+
+    real, calls = base.Grouper.place, []
+
+    def place(self, quote):
+        calls.append(quote.id)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(self, quote)
+
+    monkeypatch.setattr(base.Grouper, "place", place)
+    path = tmp_path / "ix"
+    result = run("ingest", articles, "--index", path, code=130)  # one batch of three articles
+    assert result.stderr.strip() == "interrupted: 2 articles indexed"
+    monkeypatch.setattr(base.Grouper, "place", real)
+    assert len(records(run("search", "--format", "json", "--index", path))) == 2
+    resumed = run("ingest", articles, "--index", path).stdout
+    assert resumed.startswith("Indexed 1 article, 1 quote") and "(2 unchanged articles skipped)" in resumed

@@ -60,6 +60,15 @@ class Results:
     suggestions: list[str] = field(default_factory=list)
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C while `QuoteIndex.add` grouped a batch: the articles grouped before it (ids in
+    `written`) were committed all the same, the others not at all."""
+
+    def __init__(self, written: list[str]) -> None:
+        super().__init__()
+        self.written = written
+
+
 class Batch(ABC):
     """The writes of one `QuoteIndex.add`, as a backend makes them."""
 
@@ -111,26 +120,39 @@ class QuoteIndex(ABC):
         """Write each (article, quotes) pair, replacing the article's earlier quotes.
 
         One writer and one commit for the whole batch: if anything fails (including the
-        `items` iterator itself), nothing is written. An article id repeated within a batch
-        is written once, as first seen. Each quote joins the group of an indexed (or earlier
-        in the batch) quote of its speaker with the same words (`wording.same_quote`). The
-        articles are stored (see `store`); with `extractor` (see `extract.extractor_version`),
-        each one's fingerprint is recorded for `is_current`. Returns (articles, quotes) written.
+        `items` iterator itself), nothing is written. Ctrl-C while the batch is grouped (which
+        can take long) commits the articles grouped so far and raises `Interrupted`. An article
+        id repeated within a batch is written once, as first seen. Each quote joins the group
+        of an indexed (or earlier in the batch) quote of its speaker with the same words
+        (`wording.same_quote`). The articles are stored (see `store`); with `extractor` (see
+        `extract.extractor_version`), each one's fingerprint is recorded for `is_current`.
+        Returns (articles, quotes) written.
         """
         quotes = 0
         seen: dict[str, tuple[Article, list[Quote]]] = {}
+        done: list[Article] = []
+        stopped = False
         with self._writing() as batch:
             for article, found in items:
                 seen.setdefault(article.id, (article, found))
             grouper = Grouper(batch.indexed, self.store, [q for _, found in seen.values() for q in found])
             for article, found in seen.values():
-                batch.replace(article.id, [grouper.place(quote) for quote in found])
+                try:
+                    placed = [grouper.place(quote) for quote in found]
+                except KeyboardInterrupt:
+                    stopped = True
+                    break
+                batch.replace(article.id, placed)
+                done.append(article)
                 quotes += len(found)
-            self.store.put([a for a, _ in seen.values()], grouper.rows)
-        if extractor is not None and seen:
-            self.store.mark((a.id, a.fingerprint(extractor)) for a, _ in seen.values())
+            kept = {a.id for a in done}
+            self.store.put(done, [row for row in grouper.rows if row[3] in kept] if stopped else grouper.rows)
+        if extractor is not None and done:
+            self.store.mark((a.id, a.fingerprint(extractor)) for a in done)
             self.store.set_meta(extractor=extractor)
-        return len(seen), quotes
+        if stopped:
+            raise Interrupted([a.id for a in done])
+        return len(done), quotes
 
     @abstractmethod
     def _writing(self) -> ContextManager[Batch]:
