@@ -317,10 +317,11 @@ def ingest(
 
 
 def _open_for_writing(index_dir: str | None, wait: float) -> QuoteIndex:
-    def waiting() -> None:
-        click.echo(f"waiting up to {wait:g} seconds for another writer to finish…", err=True)
+    return QuoteIndex.open(index_dir, create=True, wait=wait, on_wait=lambda: _say_waiting(wait))
 
-    return QuoteIndex.open(index_dir, create=True, wait=wait, on_wait=waiting)
+
+def _say_waiting(wait: float) -> None:
+    click.echo(f"waiting up to {wait:g} seconds for another writer to finish…", err=True)
 
 
 @main.command()
@@ -329,11 +330,14 @@ def _open_for_writing(index_dir: str | None, wait: float) -> QuoteIndex:
 @_jobs_option
 @click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH, metavar="N",
               show_default=True, help="Articles per index commit.")
-def reindex(index_dir: str | None, model: str | None, jobs: int, batch_size: int) -> None:
+@_wait_option
+def reindex(index_dir: str | None, model: str | None, jobs: int, batch_size: int, wait: float) -> None:
     """Rebuild the index from the article texts it stores, with this version of quotes: after
     an upgrade changed the index layout, or to extract everything with new rules or a new model.
 
-    The old index stays in place, searchable, until the new one is complete.
+    The old index stays in place, searchable, until the new one is complete. Like an ingest,
+    it needs the index's writer lock: another writer running is an error, or waited for with
+    --wait.
 
     \b
     Example:
@@ -342,7 +346,8 @@ def reindex(index_dir: str | None, model: str | None, jobs: int, batch_size: int
     started = time.perf_counter()
     path = index_path(index_dir)
     job = reindex_folder(path, load_nlp(model), jobs=jobs, batch_size=batch_size,
-                         watch=lambda pairs, total: _progress(pairs, _stderr_is_tty(), "Reindexing", total))
+                         watch=lambda pairs, total: _progress(pairs, _stderr_is_tty(), "Reindexing", total),
+                         wait=wait, on_wait=lambda: _say_waiting(wait))
     click.echo(
         f"Reindexed {_count(job.articles, 'article')}, {_count(job.quotes, 'quote')}"
         f" in {time.perf_counter() - started:.1f} seconds into {path}"

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from .backends.base import (DEFAULT_INDEX, FACETS, INDEX_ENV, SORTS, Group, Hit, Interrupted, QuoteIndex, Results,
                             index_path)
-from .backends.whoosh import _LARGEST_MERGE, SCHEMA_VERSION, WhooshIndex, _to_merge
+from .backends.whoosh import _LARGEST_MERGE, LOCK_FILE, SCHEMA_VERSION, WhooshIndex, _to_merge
 
 __all__ = [
     "DEFAULT_INDEX", "FACETS", "INDEX_ENV", "SCHEMA_VERSION", "SORTS", "Group", "Hit", "Interrupted", "QuoteIndex",
-    "Results", "WhooshIndex", "_LARGEST_MERGE", "_to_merge", "backend_for", "index_path",
+    "LOCK_FILE", "Results", "WhooshIndex", "_LARGEST_MERGE", "_to_merge", "backend_for", "index_path",
 ]
 
 

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .errors import QuotesError
 from .extract import extract_articles, extractor_version
-from .index import Interrupted, QuoteIndex
+from .index import LOCK_FILE, Interrupted, QuoteIndex
 from .model import Article, Quote
 from .store import ArticleStore
 
@@ -117,10 +117,18 @@ class _Pending:
 
 
 def reindex(path: str, nlp: Any, *, jobs: int = 1, batch_size: int = DEFAULT_BATCH,
-            watch: Callable[[Pairs, int], Pairs] | None = None) -> Ingest:
+            watch: Callable[[Pairs, int], Pairs] | None = None, wait: float = 0.0,
+            on_wait: Callable[[], None] | None = None) -> Ingest:
     """Build the index at `path` again from its stored articles, with this version's schema and
-    extractor, then put it in place of the old one (kept until the new one is complete).
-    `watch` wraps the (article, quotes) pairs as for `Ingest.run`, told how many articles."""
+    extractor, then put it in place of the old one (kept, searchable, until the new one is
+    complete). It holds the index's writer lock throughout, as an ingest does (waiting for it
+    up to `wait` seconds, calling `on_wait` first), so no ingest writes into the index it
+    replaces. `watch` wraps the (article, quotes) pairs as for `Ingest.run`, told how many
+    articles there are.
+
+    The new index is built beside the old one and swapped in by renaming the folder; an index
+    folder that cannot be renamed (a mount point, such as a container's volume) gets it built
+    inside, in `.reindex`, and moved in file by file."""
     old = ArticleStore(path)
     if not os.path.isdir(path):
         raise QuotesError(f"no index at {path}: nothing to reindex")
@@ -129,22 +137,58 @@ def reindex(path: str, nlp: Any, *, jobs: int = 1, batch_size: int = DEFAULT_BAT
             f"the index at {path} stores no article texts (it predates them): ingest the"
             " original files again into a new index"
         )
-    building = path.rstrip(os.sep) + ".reindex"
-    shutil.rmtree(building, ignore_errors=True)  # what an interrupted reindex left
-    try:
-        with QuoteIndex.open(building, create=True) as ix:
-            total = old.count()
-            job = Ingest(ix, nlp, jobs=jobs, batch_size=batch_size, force=True).run(
-                old.articles(), None if watch is None else lambda pairs: watch(pairs, total))
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
-    retired = path.rstrip(os.sep) + ".old"
-    shutil.rmtree(retired, ignore_errors=True)
-    os.rename(path, retired)
-    os.rename(building, path)
-    shutil.rmtree(retired, ignore_errors=True)
+    path = path.rstrip(os.sep) or os.sep
+    parent = os.path.dirname(os.path.abspath(path))
+    inside = os.path.ismount(path) or not os.access(parent, os.W_OK)
+    building = os.path.join(path, INSIDE) if inside else path + ".reindex"
+    with QuoteIndex.locked(path, wait, on_wait):
+        try:
+            shutil.rmtree(building, ignore_errors=True)  # what an interrupted reindex left
+            with QuoteIndex.open(building, create=True) as ix:
+                total = old.count()
+                job = Ingest(ix, nlp, jobs=jobs, batch_size=batch_size, force=True).run(
+                    old.articles(), None if watch is None else lambda pairs: watch(pairs, total))
+            _swap(path, building, inside)
+        except OSError as exc:
+            raise QuotesError(f"cannot reindex the index at {path}: {_reason(exc)}") from None
+        finally:
+            shutil.rmtree(building, ignore_errors=True)
+            shutil.rmtree(path + ".old", ignore_errors=True)
     return job
+
+
+INSIDE = ".reindex"  # where an index that cannot be renamed is rebuilt (see `reindex`)
+
+
+def _swap(path: str, building: str, inside: bool) -> None:
+    """Put the index built in `building` in place of the one at `path`: the folder renamed
+    when it can be, else its files moved one by one (the lock file, held, stays)."""
+    if not inside:
+        try:
+            os.rename(path, path + ".old")
+        except OSError:  # busy (a mount point) or not ours to rename
+            pass
+        else:
+            try:
+                os.rename(building, path)
+            except OSError:
+                os.rename(path + ".old", path)
+                raise
+            return
+    retired = os.path.join(path, ".retired")
+    shutil.rmtree(retired, ignore_errors=True)
+    os.mkdir(retired)
+    for name in os.listdir(path):
+        if name not in (INSIDE, ".retired", LOCK_FILE) and os.path.join(path, name) != building:
+            os.rename(os.path.join(path, name), os.path.join(retired, name))
+    for name in os.listdir(building):
+        if name != LOCK_FILE:  # (held by `reindex`: another writer waits on it)
+            shutil.move(os.path.join(building, name), os.path.join(path, name))
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()
 
 
 def _has_texts(store: ArticleStore) -> bool:

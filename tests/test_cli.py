@@ -645,6 +645,103 @@ def test_reindex_without_stored_texts_says_what_to_do(run, tmp_path):
     assert message.startswith(f"the index at {tmp_path / 'old'} stores no article texts")
 
 
+def test_reindex_refuses_while_another_writer_holds_the_index(run, ix, tmp_path):
+    before = sorted_export(run, ix)
+    writer = whoosh_index.open_dir(str(ix)).writer()  # an ingest at work
+    try:
+        result = run("reindex", "--index", ix, code=1)
+    finally:
+        writer.cancel()
+    assert errors(result) == [f"index at {ix} is locked by another writer; try again when it finishes,"
+                              " or give --wait SECONDS"]
+    assert sorted(os.listdir(tmp_path)) == ["articles", "ix"]  # nothing built beside it
+    assert sorted_export(run, ix) == before
+
+
+def test_reindex_waits_for_the_writer_lock(run, ix):
+    writer = whoosh_index.open_dir(str(ix)).writer()
+    timer = threading.Timer(1.0, writer.cancel)
+    timer.start()
+    try:
+        result = run("reindex", "--wait", "30", "--index", ix)
+    finally:
+        timer.join()
+    assert result.stderr == "waiting up to 30 seconds for another writer to finish…\n"
+    assert result.stdout.startswith("Reindexed 3 articles, 3 quotes")
+
+
+def test_an_ingest_waits_for_a_reindex_and_then_writes_into_the_new_index(run, ix, tmp_path, monkeypatch):
+    """An ingest started while reindex works waits for it, then lands in the rebuilt index."""
+    extra = tmp_path / "extra.txt"
+    extra.write_text('"It will rain all week," Mary Major said.\n', encoding="utf-8")
+    real, beside = ingest_module.Ingest.run, []
+
+    def run_with_an_ingest_waiting(self, articles, watch=None):
+        env = {**os.environ, "PYTHONPATH": os.path.dirname(os.path.dirname(quotes.__file__))}
+        proc = subprocess.Popen([sys.executable, "-m", "quotes.cli", "ingest", str(extra), "--wait", "120",
+                                 "--jobs", "1", "--index", str(ix)], env=env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        beside.append(proc)
+        assert proc.stderr.readline().startswith("waiting up to 120 seconds")  # the lock is ours
+        return real(self, articles, watch)
+
+    monkeypatch.setattr(ingest_module.Ingest, "run", run_with_an_ingest_waiting)
+    run("reindex", "--index", ix)
+    monkeypatch.setattr(ingest_module.Ingest, "run", real)
+    out, err = beside[0].communicate(timeout=120)
+    assert beside[0].returncode == 0, err
+    assert out.startswith("Indexed 1 article, 1 quote")
+    names = {s["speaker"] for s in records(run("speakers", "--format", "json", "--index", ix))}
+    assert names == {"Jane Doe", "John Smith", "Ann Lee", "Mary Major"}
+
+
+def test_reindex_of_a_mount_point_rebuilds_in_place(run, ix, tmp_path, monkeypatch):
+    before = sorted_export(run, ix)
+    ArticleStore(str(ix)).set_meta(schema="1")  # as an older version left it
+    mounted = str(ix)
+    monkeypatch.setattr(os.path, "ismount", lambda p: str(p).rstrip("/") == mounted)
+    real_rename = os.rename
+
+    def rename(src, dst, *a, **k):
+        if str(src).rstrip("/") == mounted:
+            raise OSError(16, "Device or resource busy")
+        return real_rename(src, dst, *a, **k)
+
+    monkeypatch.setattr(os, "rename", rename)
+    result = run("reindex", "--index", ix)
+    assert result.stdout.startswith("Reindexed 3 articles, 3 quotes")
+    assert sorted(os.listdir(tmp_path)) == ["articles", "ix"]
+    assert not [n for n in os.listdir(ix) if n.startswith(".")]  # no .reindex left inside
+    assert sorted_export(run, ix) == before
+
+
+def test_reindex_that_cannot_rename_the_index_moves_the_new_one_in(run, ix, tmp_path, monkeypatch):
+    before = sorted_export(run, ix)
+    mounted, real_rename = str(ix), os.rename
+
+    def rename(src, dst, *a, **k):
+        if str(src).rstrip("/") == mounted:  # a mount point os.path.ismount does not see
+            raise OSError(16, "Device or resource busy")
+        return real_rename(src, dst, *a, **k)
+
+    monkeypatch.setattr(os, "rename", rename)
+    run("reindex", "--index", ix)
+    assert sorted(os.listdir(tmp_path)) == ["articles", "ix"]
+    assert sorted_export(run, ix) == before
+
+
+def test_reindex_of_a_read_only_index_refuses_in_one_line_and_leaves_nothing(run, ix, tmp_path, monkeypatch):
+    from whoosh.util import filelock
+
+    def read_only(self, blocking=False):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(filelock.FcntlLock, "acquire", read_only)
+    result = run("reindex", "--index", ix, code=1)
+    assert errors(result) == [f"cannot write the index at {ix}: read-only file system"]
+    assert sorted(os.listdir(tmp_path)) == ["articles", "ix"]
+
+
 def test_reindex_of_a_missing_index_says_there_is_none(run, tmp_path):
     [message] = errors(run("reindex", "--index", tmp_path / "none", code=1))
     assert message == f"no index at {tmp_path / 'none'}: nothing to reindex"

@@ -103,6 +103,17 @@ class QuoteIndex(ABC):
         location = index_path(path)
         return backend_for(location).open(location, create, wait, on_wait)
 
+    @classmethod
+    def locked(cls, path: str | None = None, wait: float = 0.0,
+               on_wait: Callable[[], None] | None = None) -> ContextManager[None]:
+        """Hold the writer lock of the index at `path` for a block, as an ingest holds it to
+        write (waiting for it as `open` does), without opening the index, so whatever its
+        schema version: `reindex` rebuilds the whole index and must not run beside a writer."""
+        from ..index import backend_for
+
+        location = index_path(path)
+        return backend_for(location).locked(location, wait, on_wait)
+
     def versions(self) -> dict[str, str | None]:
         """The schema version of the index and the extractor (`extract.extractor_version`)
         that last added to it."""
