@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import collections
-import dataclasses
+import contextlib
 import itertools
 import json
 import os
@@ -19,18 +19,19 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import click
 
 from . import __version__
+from .cluster import DEFAULT_PARTITION, Cluster, parts_folder
 from .errors import QuotesError
 from .evaluate import evaluate as run_evaluation
 from .evaluate import format_table, parse_kinds
-from .extract import extract_articles, load_nlp
+from .extract import extract_articles, extractor_version, load_nlp
 from .formats import RecordWriter, one_line, shorten
 from .index import QuoteIndex, index_path
 from .ingest import DEFAULT_BATCH, Ingest
 from .ingest import reindex as reindex_folder
-from .model import Quote
+from .model import RECORD_FIELDS, Quote
 from .readers import read_articles
 
-QUOTE_FIELDS = tuple(f.name for f in dataclasses.fields(Quote))
+QUOTE_FIELDS = RECORD_FIELDS
 RECORD_FORMATS = ("table", "json", "jsonl", "csv")
 INTERRUPTED = 130
 
@@ -183,6 +184,19 @@ def _wait_option(f: Callable) -> Callable:
     )(f)
 
 
+def _dask_options(f: Callable) -> Callable:
+    f = click.option("--partition-size", type=click.IntRange(min=1), default=DEFAULT_PARTITION, metavar="N",
+                     show_default=True, help="With --dask: articles per task sent to a worker.")(f)
+    return click.option("--dask", "dask", metavar="ADDRESS", default=None,
+                        help="Extract on a Dask cluster: local (or local:N workers) started for this"
+                             " run, or a running scheduler's tcp://host:8786.")(f)
+
+
+def _cluster(address: str | None, model: str | None, partition_size: int) -> Any:
+    """The Dask cluster of --dask, stopped on leaving (or nothing to do without --dask)."""
+    return contextlib.nullcontext() if address is None else Cluster.open(address, model, partition_size)
+
+
 def _paths_argument(f: Callable) -> Callable:
     return click.argument("paths", metavar="PATH...", nargs=-1, required=True)(f)
 
@@ -241,6 +255,7 @@ def main() -> None:
 @_index_option
 @_model_option
 @_jobs_option
+@_dask_options
 @click.pass_context
 def ingest(
     ctx: click.Context,
@@ -257,6 +272,8 @@ def ingest(
     force: bool,
     wait: float,
     optimize: bool,
+    dask: str | None,
+    partition_size: int,
     article_id: str | None,
 ) -> None:
     """Extract the quotes of articles and add them to the index.
@@ -290,8 +307,8 @@ def ingest(
     counts, where = (0, 0, 0, 0), index_path(index_dir)
     if first is not None:
         nlp = load_nlp(model)
-        with _open_for_writing(index_dir, wait) as ix:
-            job = Ingest(ix, nlp, jobs=jobs, batch_size=batch_size, force=force)
+        with _cluster(dask, model, partition_size) as cluster, _open_for_writing(index_dir, wait) as ix:
+            job = Ingest(ix, nlp, jobs=jobs, batch_size=batch_size, force=force, cluster=cluster)
             try:
                 job.run(itertools.chain([first], articles),
                         watch=lambda pairs: _progress(pairs, show_bar, "Ingesting"))
@@ -391,6 +408,10 @@ def _progress(pairs: Iterable[Any], show: bool, label: str, length: int | None =
 @_glob_option
 @_model_option
 @_jobs_option
+@_dask_options
+@click.option("--output", metavar="DIR", default=None,
+              help="With --dask: the workers write the records (as --format jsonl) to DIR, one"
+                   " part file per partition, for a later `quotes ingest DIR`.")
 @click.pass_context
 def extract(
     ctx: click.Context,
@@ -403,6 +424,9 @@ def extract(
     model: str | None,
     jobs: int,
     glob: str | None,
+    dask: str | None,
+    partition_size: int,
+    output: str | None,
 ) -> None:
     """Print the quotes of articles, without indexing them.
 
@@ -413,7 +437,12 @@ def extract(
       quotes extract data/000_dde437028c99873a.txt
       quotes extract data/ --format jsonl > quotes.jsonl
       echo '"We won," Jane Doe said.' | quotes extract - --format json
+      quotes extract crawl/ --dask tcp://scheduler:8786 --output /shared/quotes/
     """
+    if output is not None and dask is None:
+        raise QuotesError("--output needs --dask (on one machine: --format jsonl > FILE)")
+    if output is not None:
+        parts_folder(output)
     bad: list[QuotesError] = []
 
     def on_error(exc: QuotesError) -> None:
@@ -424,7 +453,18 @@ def extract(
         paths, title=title, date=date, source=source, url=url, on_error=on_error, glob=glob
     )
     nlp = load_nlp(model)
-    pairs = extract_articles(articles, nlp, jobs=jobs)
+    with _cluster(dask, model, partition_size) as cluster:
+        if output is not None:
+            done, found, parts = cluster.write_parts(articles, output, extractor_version(nlp))
+            click.echo(f"Wrote {_count(found, 'quote')} of {_count(done, 'article')}"
+                       f" in {_count(parts, 'part file')} to {output}")
+        else:
+            _print_quotes(extract_articles(articles, nlp, jobs=jobs, cluster=cluster), fmt)
+    if bad:
+        ctx.exit(1)
+
+
+def _print_quotes(pairs: Iterable[tuple[Any, list[Quote]]], fmt: str) -> None:
     if fmt == "table":
         for n, (article, found) in enumerate(pairs):
             if n:
@@ -436,8 +476,6 @@ def extract(
             for quote in found:
                 writer.write(quote.to_dict())
         writer.finish()
-    if bad:
-        ctx.exit(1)
 
 
 def _print_article_table(article: Any, found: list[Quote]) -> None:
@@ -480,7 +518,9 @@ def _print_article_table(article: Any, found: list[Quote]) -> None:
 )
 @_model_option
 @_jobs_option
-def evaluate(gold: str, kinds: str, fmt: str, errors: int, model: str | None, jobs: int) -> None:
+@_dask_options
+def evaluate(gold: str, kinds: str, fmt: str, errors: int, model: str | None, jobs: int, dask: str | None,
+             partition_size: int) -> None:
     """Score the extractor against a gold file of annotated articles.
 
     Each line of GOLD.jsonl is {"id", "text", "quotes": [{"start", "end", "kind",
@@ -493,7 +533,9 @@ def evaluate(gold: str, kinds: str, fmt: str, errors: int, model: str | None, jo
       quotes evaluate gold.jsonl --format json > scores.json
     """
     selected = parse_kinds(kinds)
-    report = run_evaluation(gold, kinds=selected, errors=errors, nlp=load_nlp(model), jobs=jobs)
+    with _cluster(dask, model, partition_size) as cluster:
+        report = run_evaluation(gold, kinds=selected, errors=errors, nlp=load_nlp(model), jobs=jobs,
+                                cluster=cluster)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -34,10 +34,11 @@ class Ingest:
     left, so an export ingested again gives back every record."""
 
     def __init__(self, ix: QuoteIndex, nlp: Any, *, jobs: int = 1, batch_size: int = DEFAULT_BATCH,
-                 force: bool = False) -> None:
+                 force: bool = False, cluster: Any = None) -> None:
         if batch_size < 1:
             raise QuotesError(f"the batch size must be 1 or more, not {batch_size}")
         self.ix, self.nlp, self.jobs, self.batch_size, self.force = ix, nlp, jobs, batch_size, force
+        self.cluster = cluster  # a quotes.cluster.Cluster: extraction on its Dask workers
         self.extractor = extractor_version(nlp)
         self.articles = self.quotes = self.skipped = 0
         self.speakers: set[str] = set()
@@ -47,7 +48,7 @@ class Ingest:
     def run(self, articles: Iterable[Article], watch: Callable[[Pairs], Pairs] | None = None) -> "Ingest":
         """Ingest `articles`; `watch` may wrap the stream of (article, quotes) pairs on its way
         to the index (the CLI's progress bar)."""
-        pairs: Pairs = extract_articles(self._changed(articles), self.nlp, jobs=self.jobs)
+        pairs: Pairs = extract_articles(self._changed(articles), self.nlp, jobs=self.jobs, cluster=self.cluster)
         if watch is not None:
             pairs = watch(pairs)
         batch: dict[str, _Pending] = {}
@@ -118,7 +119,7 @@ class _Pending:
 
 def reindex(path: str, nlp: Any, *, jobs: int = 1, batch_size: int = DEFAULT_BATCH,
             watch: Callable[[Pairs, int], Pairs] | None = None, wait: float = 0.0,
-            on_wait: Callable[[], None] | None = None) -> Ingest:
+            on_wait: Callable[[], None] | None = None, cluster: Any = None) -> Ingest:
     """Build the index at `path` again from its stored articles, with this version's schema and
     extractor, then put it in place of the old one (kept, searchable, until the new one is
     complete). It holds the index's writer lock throughout, as an ingest does (waiting for it
@@ -146,7 +147,7 @@ def reindex(path: str, nlp: Any, *, jobs: int = 1, batch_size: int = DEFAULT_BAT
             shutil.rmtree(building, ignore_errors=True)  # what an interrupted reindex left
             with QuoteIndex.open(building, create=True) as ix:
                 total = old.count()
-                job = Ingest(ix, nlp, jobs=jobs, batch_size=batch_size, force=True).run(
+                job = Ingest(ix, nlp, jobs=jobs, batch_size=batch_size, force=True, cluster=cluster).run(
                     old.articles(), None if watch is None else lambda pairs: watch(pairs, total))
             _swap(path, building, inside)
         except OSError as exc:

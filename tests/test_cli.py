@@ -21,7 +21,7 @@ from quotes.cli import main
 from quotes.model import Quote
 from quotes.store import ArticleStore
 
-QUOTE_FIELDS = list(Quote.__dataclass_fields__)
+QUOTE_FIELDS = list(Quote.__dataclass_fields__) + ["verbatim"]  # every record says if its text is verbatim
 HIT_FIELDS = QUOTE_FIELDS + ["score", "matches", "sources", "first_seen"]
 SUMMARY = re.compile(
     r"^Indexed (\d+) articles?, (\d+) quotes?, (\d+) speakers? in \d+\.\d seconds into (.+)$"
@@ -289,8 +289,8 @@ def test_ingest_commits_one_batch_at_a_time(run, tmp_path, articles, monkeypatch
 def test_ingest_interrupted_keeps_committed_batches(run, tmp_path, articles, monkeypatch):
     real = ingest_module.extract_articles
 
-    def interrupted(items, nlp=None, jobs=1):
-        for n, pair in enumerate(real(items, nlp, jobs=jobs)):
+    def interrupted(items, nlp=None, jobs=1, **options):
+        for n, pair in enumerate(real(items, nlp, jobs=jobs, **options)):
             if n == 2:
                 raise KeyboardInterrupt
             yield pair

@@ -192,7 +192,7 @@ def test_openapi_schema_documents_the_api(client):
     assert {"q", "speaker", "source", "kind", "from", "to", "sort", "limit", "page", "facet"} <= params
     assert "/" not in schema["paths"]  # pages are not API
     params = [p["name"] for p in schema["paths"]["/api/speakers"]["get"]["parameters"]]
-    assert sorted(params) == sorted(["q", "speaker", "source", "kind", "from", "to", "prefix", "limit"])
+    assert sorted(params) == sorted(["q", "speaker", "speaker_name", "source", "kind", "from", "to", "prefix", "limit"])
 
 
 def test_openapi_schema_says_which_errors_the_api_answers(client):
@@ -400,7 +400,7 @@ def test_article_text_is_escaped_everywhere(client):
     [hit] = ok(client, "/api/search?q=pwned").json()["hits"]
     assert SCRIPT in hit["text"]  # the API gives the data as it is, as JSON
     pages = [ok(client, "/?q=pwned").text, ok(client, f"/quotes/{hit['id']}").text,
-             ok(client, "/verify?claim=" + urlquote("alert pwned is not what we said")).text,
+             ok(client, "/verify?claim=" + urlquote("alert pwned is not what we said in the town hall")).text,
              ok(client, "/?source=evil").text]
     for html in pages:
         assert "<script>alert" not in html and "<img src=x" not in html and "<b>not</b>" not in html

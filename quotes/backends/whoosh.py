@@ -227,7 +227,12 @@ class WhooshIndex(QuoteIndex):
         """(query text, parsed query, the quotes the filters keep or None). Without a query, the
         filters are the query: Whoosh would otherwise visit every quote to test it against them."""
         text = (query or "").strip()
-        only = (filters or Filters()).query(self._ix.schema)
+        filters = filters or Filters()
+        only = filters.query(self._ix.schema)
+        names = filters.exact_speakers()
+        if only is not None and names:  # the names' words found the candidates: keep the exact names
+            kept = _named(searcher, _docs(searcher, only), names)
+            return text, parse(text, self._ix.schema) if text else only, kept
         if not text:
             return text, only or wq.Every(), None
         return text, parse(text, self._ix.schema), None if only is None else _docs(searcher, only)
@@ -436,6 +441,16 @@ def _docs(searcher: Searcher, q: wq.Query) -> set[int]:
             found.update(reader.postings(name, text).all_ids())  # (deleted quotes skipped)
         return found
     return set(searcher.docs_for_query(q))
+
+
+def _named(searcher: Searcher, docs: set[int], names: frozenset[str]) -> set[int]:
+    """The quotes of `docs` whose resolved speaker is one of `names`, read from the column the
+    speaker facet counts: what a facet counted, its link keeps."""
+    reader = searcher.reader()
+    if not reader.has_column("speaker_name"):
+        return set()
+    column = reader.column_reader("speaker_name")
+    return {d for d in docs if " ".join(column[d].decode("utf-8").split()) in names}
 
 
 def _text_terms(parsed: wq.Query, searcher: Searcher) -> set[str]:
