@@ -371,6 +371,41 @@ def reindex(index_dir: str | None, model: str | None, jobs: int, batch_size: int
     )
 
 
+@main.command()
+@click.argument("article_ids", metavar="ARTICLE_ID...", nargs=-1)
+@click.option("--source", "sources", metavar="NAME", multiple=True,
+              help="Every article of this source (exactly, case aside); repeatable.")
+@_wait_option
+@_index_option
+@click.pass_context
+def delete(ctx: click.Context, article_ids: tuple[str, ...], sources: tuple[str, ...], wait: float,
+           index_dir: str | None) -> None:
+    """Remove articles and their quotes from the index.
+
+    ARTICLE_ID is the article_id that search, show and export print: a file's path inside
+    the folder it was ingested from (its name when it was named itself, or its --id), a
+    JSON line's "id". An id not in the index is reported as `error: ...`; the exit code is
+    then 1.
+
+    \b
+    Examples:
+      quotes delete 2019/old-story.txt
+      quotes delete --source "The Daily Rumour"
+    """
+    if not article_ids and not sources:
+        raise click.UsageError("give ARTICLE_ID... or --source NAME", ctx)
+    with QuoteIndex.open(index_dir, wait=wait, on_wait=lambda: _say_waiting(wait)) as ix:
+        wanted = list(article_ids) + [i for name in sources for i in ix.store.of_source(name)]
+        deleted, quotes = ix.delete(wanted)
+        where = ix.path
+    missing = [i for i in dict.fromkeys(article_ids) if i not in deleted]
+    for article_id in missing:
+        _report_error(QuotesError(f"no article with id {article_id!r} in the index at {where}"))
+    click.echo(f"Deleted {_count(len(deleted), 'article')}, {_count(quotes, 'quote')} from {where}")
+    if missing:
+        ctx.exit(1)
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 

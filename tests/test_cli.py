@@ -862,3 +862,33 @@ def test_ctrl_c_while_grouping_keeps_the_articles_grouped_so_far(run, tmp_path, 
     assert len(records(run("search", "--format", "json", "--index", path))) == 2
     resumed = run("ingest", articles, "--index", path).stdout
     assert resumed.startswith("Indexed 1 article, 1 quote") and "(2 unchanged articles skipped)" in resumed
+
+
+# --- delete -------------------------------------------------------------------------------------
+
+
+def test_delete_removes_articles_by_id_and_by_source(run, ix, tmp_path):
+    result = run("delete", "jane.txt", "--index", ix)
+    assert result.stdout.strip() == f"Deleted 1 article, 1 quote from {ix}"
+    assert {h["speaker"] for h in records(run("search", "--format", "json", "--index", ix))} == {"John Smith", "Ann Lee"}
+    assert "Exact match" not in run("verify", "We won the election", "--index", ix, code=None).stdout
+    assert run("delete", "--source", "daily", "--index", ix).stdout.startswith("Deleted 1 article, 1 quote")
+    assert [h["speaker"] for h in records(run("search", "--format", "json", "--index", ix))] == ["John Smith"]
+    result = run("delete", "john.txt", "nope.txt", "--index", ix, code=1)
+    assert errors(result) == [f"no article with id 'nope.txt' in the index at {ix}"]
+    assert records(run("search", "--format", "json", "--index", ix)) == []
+    assert ArticleStore(str(ix)).count() == 0
+
+
+def test_a_deleted_article_comes_back_when_ingested_again(run, ix, articles):
+    run("delete", "jane.txt", "--index", ix)
+    again = run("ingest", articles, "--index", ix).stdout
+    assert again.startswith("Indexed 1 article, 1 quote")
+    assert len(records(run("search", "--format", "json", "--index", ix))) == 3
+
+
+def test_delete_needs_an_index_and_something_to_delete(run, tmp_path, ix):
+    [message] = errors(run("delete", "x", "--index", tmp_path / "none", code=1))
+    assert message.startswith("no index at")
+    assert not (tmp_path / "none").exists()
+    assert "ARTICLE_ID" in run("delete", "--index", ix, code=2).stderr

@@ -165,6 +165,21 @@ class QuoteIndex(ABC):
             raise Interrupted([a.id for a in done])
         return len(done), quotes
 
+    def delete(self, article_ids: Iterable[str]) -> tuple[list[str], int]:
+        """Remove these articles from the index: their quotes and stored records, in one
+        commit. Returns the ids that were indexed and how many quotes went with them. (The store
+        forgets them before the commit: a crash between leaves quotes that the next ingest of
+        the article replaces, never an article that ingest would skip as unchanged.)"""
+        found = [i for i in dict.fromkeys(article_ids) if self.store.has(i)]
+        if not found:
+            return [], 0
+        before = self.count()[1]
+        with self._writing() as batch:
+            for article_id in found:
+                batch.replace(article_id, [])
+            self.store.delete(found)
+        return found, before - self.count()[1]
+
     @abstractmethod
     def _writing(self) -> ContextManager[Batch]:
         """The writes of one `add`, committed together when the block ends, none of them if
