@@ -264,46 +264,75 @@ class Grouper:
     the batch with the same words and speaker (`wording.same_quote`), else a new group named
     after the quote. Candidates come from the group keys in the article store, looked up once
     per batch (as Whoosh terms, these unique keys made writing segments three times slower).
-    `indexed` reads an indexed quote by id (None if it no longer is)."""
+    `indexed` reads an indexed quote by id (None if it no longer is).
+
+    Identical copies (a wire story in a thousand papers, or a long article quoting the same
+    words again and again) cost one comparison per group, not one per copy: a wording is
+    hashed once, a group already found is not compared again, and a copy of a wording placed
+    in this batch joins its group at once."""
 
     def __init__(self, indexed: Callable[[str], Quote | None], store: ArticleStore, batch: list[Quote]) -> None:
         self._indexed = indexed
-        self._words = {q.id: words(q.text) for q in batch}
-        self._keys = {q.id: group_keys(self._words[q.id], q.speaker) for q in batch}
-        # Keys meet probes: stored keys (role 0) for our probes, stored probes for our keys.
-        self._stored = (
-            store.find_keys(0, (p for _, probes in self._keys.values() for p in probes)),
-            store.find_keys(1, (k for keys, _ in self._keys.values() for k in keys)),
-        )
-        self._batch: tuple[dict, dict] = ({}, {})  # the same, for the batch so far
-        self._texts: dict[str, list[str] | None] = {}
+        keyed: dict[tuple[tuple[str, ...], str | None], tuple[set[str], set[str]]] = {}
+        self._words: dict[str, tuple[str, ...]] = {}
+        self._keys: dict[str, tuple[set[str], set[str]]] = {}
+        for q in batch:
+            said = self._words[q.id] = tuple(words(q.text))
+            if (said, q.speaker) not in keyed:
+                keyed[said, q.speaker] = group_keys(said, q.speaker)
+            self._keys[q.id] = keyed[said, q.speaker]
+        wanted = ({p for _, probes in keyed.values() for p in probes}, {k for keys, _ in keyed.values() for k in keys})
+        # Keys meet probes: stored keys (role 0) for our probes, stored probes for our keys;
+        # term -> group -> the quote ids (stored) or distinct wordings (this batch) in it.
+        self._stored: tuple[dict[str, dict[str, list[str]]], ...] = tuple(
+            _by_group(store.find_keys(role, wanted[role])) for role in (0, 1))
+        self._batch: tuple[dict[str, dict[str, set[tuple[str, ...]]]], ...] = ({}, {})
+        self._placed: dict[tuple[tuple[str, ...], str | None], str] = {}  # wording -> its group
+        self._texts: dict[str, tuple[str, ...] | None] = {}
         self.rows: list[KeyRow] = []  # for ArticleStore.put
 
     def place(self, quote: Quote) -> Quote:
         """The quote with its group."""
         said = self._words[quote.id]
         keys, probes = self._keys[quote.id]
-        groups: set[str] = set()
-        for role, mine in ((0, probes), (1, keys)):
-            for term in mine:
-                groups.update(g for g, other in self._batch[role].get(term, ()) if same_quote(said, other))
-                groups.update(g for qid, g in self._stored[role].get(term, ())
-                              if qid != quote.id and self._same(said, qid))
         # A quote read back from an export keeps its group.
-        group = quote.group or (min(groups) if groups else quote.id)
+        group = quote.group or self._placed.get((said, quote.speaker)) or self._find(quote, said, keys, probes)
+        if keys:
+            self._placed.setdefault((said, quote.speaker), group)
         for role, mine in ((0, keys), (1, probes)):
             for term in mine:
-                self._batch[role].setdefault(term, []).append((group, said))
+                self._batch[role].setdefault(term, {}).setdefault(group, set()).add(said)
                 self.rows.append((term, role, quote.id, quote.article_id, group))
         return replace(quote, group=group)
 
-    def _same(self, said: list[str], quote_id: str) -> bool:
+    def _find(self, quote: Quote, said: tuple[str, ...], keys: set[str], probes: set[str]) -> str:
+        groups: set[str] = set()
+        for role, mine in ((0, probes), (1, keys)):
+            for term in mine:
+                for group, wordings in self._batch[role].get(term, {}).items():
+                    if group not in groups and any(same_quote(said, other) for other in wordings):
+                        groups.add(group)
+                for group, quote_ids in self._stored[role].get(term, {}).items():
+                    if group not in groups and any(qid != quote.id and self._same(said, qid) for qid in quote_ids):
+                        groups.add(group)
+        return min(groups) if groups else quote.id
+
+    def _same(self, said: tuple[str, ...], quote_id: str) -> bool:
         """Whether the indexed quote `quote_id` (if it still is) has the same words."""
         if quote_id not in self._texts:
             stored = self._indexed(quote_id)
-            self._texts[quote_id] = words(stored.text) if stored else None
+            self._texts[quote_id] = tuple(words(stored.text)) if stored else None
         other = self._texts[quote_id]
         return other is not None and same_quote(said, other)
+
+
+def _by_group(found: dict[str, list[tuple[str, str]]]) -> dict[str, dict[str, list[str]]]:
+    """key -> [(quote id, group)] as key -> group -> [quote ids]."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for key, pairs in found.items():
+        for quote_id, group in pairs:
+            out.setdefault(key, {}).setdefault(group, []).append(quote_id)
+    return out
 
 
 def check_version(store: ArticleStore, location: str, current: int) -> None:
