@@ -62,6 +62,19 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",  # searches are nobody else's business
     "X-Frame-Options": "DENY",
 }
+# What the OpenAPI schema says of the parameters that FastAPI sees as plain strings (they are
+# checked by the library, whose messages the API answers with).
+DATE_PATTERN = "^[0-9]{4}(-[0-9]{1,2}(-[0-9]{1,2})?)?$"  # query.day_bounds: 2019, 2019-01, 2019-01-23
+PARAMETER_SCHEMAS = {
+    "sort": {"type": "string", "enum": list(SORTS), "default": "relevance"},
+    "kind": {"type": "array", "items": {"type": "string", "enum": list(KINDS)}, "default": []},
+    "facet": {"type": "array", "items": {"type": "string", "enum": list(FACETS)}, "default": []},
+    "from": {"type": "string", "pattern": DATE_PATTERN},
+    "to": {"type": "string", "pattern": DATE_PATTERN},
+    "accessed": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+}
+ERROR_SCHEMA = {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
+ERRORS = {400: "A bad parameter or query", 404: "No quote with this id", 503: "The index cannot be read"}
 SORT_LABELS = {"relevance": "Relevance", "date": "Oldest first", "-date": "Newest first"}
 STYLE_LABELS = {"plain": "Plain", "markdown": "Markdown", "apa": "APA", "mla": "MLA", "chicago": "Chicago"}
 
@@ -371,7 +384,9 @@ def create_app(index_dir: str | None = None, allowed_hosts: Sequence[str] | None
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = "no such page" if exc.status_code == 404 else str(exc.detail)
-        return error(request, exc.status_code, message)
+        response = error(request, exc.status_code, message)
+        response.headers.update(exc.headers or {})  # a 405's Allow
+        return response
 
     @app.exception_handler(Exception)
     async def on_bug(request: Request, exc: Exception) -> Response:  # pragma: no cover
@@ -475,7 +490,39 @@ def create_app(index_dir: str | None = None, allowed_hosts: Sequence[str] | None
         articles, quotes = use(lambda ix: ix.count())
         return JSONResponse({"status": "ok", "articles": articles, "quotes": quotes})
 
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema, made to say what the API does: errors are 400 (never 422), 404 (a
+    quote) and 503 as `{"error": message}`, and the parameters the library checks have their
+    enums and date patterns."""
+    if app.openapi_schema is not None:
+        return app.openapi_schema
+    from fastapi.openapi.utils import get_openapi
+
+    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    for path, operations in schema["paths"].items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            responses.pop("422", None)
+            for status, what in ERRORS.items():
+                if status != 404 or "{quote_id}" in path:
+                    responses[str(status)] = {"description": what,
+                                              "content": {"application/json": {"schema": ERROR_SCHEMA}}}
+            for parameter in operation.get("parameters", ()):
+                if parameter["name"] in PARAMETER_SCHEMAS:
+                    parameter["schema"] = {**PARAMETER_SCHEMAS[parameter["name"]],
+                                           **({"description": parameter["schema"]["description"]}
+                                              if "description" in parameter.get("schema", {}) else {})}
+    components = schema.get("components", {}).get("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        components.pop(name, None)
+    if "components" in schema and not components:
+        del schema["components"]
+    app.openapi_schema = schema
+    return schema
 
 
 def _quote_and_copies(ix: QuoteIndex, quote_id: str) -> tuple[Quote, list[Quote]]:

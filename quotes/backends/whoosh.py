@@ -483,15 +483,21 @@ def _add_groups(searcher: Searcher, hits: list[Hit]) -> None:
 def _facet_counts(
     searcher: Searcher, parsed: wq.Query, only: set[int] | None, names: Sequence[str]
 ) -> dict[str, list[tuple[str, int]]]:
-    """(value, quotes) per facet over every match, most first, then by value."""
-    facets = {name: sorting.FieldFacet(FACET_COLUMNS[name]) for name in names}
+    """(value, quotes) per facet over every match, most first, then by value. A facet of a
+    field no quote has (no article dated, or none with a source) counts nothing: Whoosh keeps
+    no column for it, and would look for terms that are not there."""
+    reader = searcher.reader()
+    facets = {name: sorting.FieldFacet(FACET_COLUMNS[name]) for name in names
+              if reader.has_column(FACET_COLUMNS[name])}
+    if not facets:
+        return {name: [] for name in names}
     results = searcher.search(parsed, filter=only, groupedby=facets, maptype=sorting.Count, limit=1,
                               scored=False)
     return {
         name: sorted(
             ((_name(value), n) for value, n in results.groups(name).items() if value),
             key=lambda item: (-item[1], item[0].casefold(), item[0]),
-        )
+        ) if name in facets else []
         for name in names
     }
 
