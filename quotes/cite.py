@@ -90,15 +90,11 @@ def reported(quote: Quote) -> str:
             at = sentence.find(clause) if clause else -1
             if at > 0 and re.search(r"\bthat\s*$", sentence[:at], re.IGNORECASE):
                 clause = "that " + clause  # the article's own "said that"
-    # The citation ends the sentence, not the clause: no stop before a closing mark; and a
-    # clause that began the article's sentence ("The plan failed, she said") continues ours.
-    clause = re.sub(r"[.,;:]+([”’]?)$", r"\1", _curl(clause))
-    first = clause.split(" ", 1)[0]
-    if first.lower() in _OPENERS and first != "I":
-        clause = first.lower() + clause[len(first):]
-    if not who:  # no verb of a speaker: the clause alone
-        bare = re.sub(r"[.,;:]+([”’]?)$", r"\1", _curl(_line(quote.text).rstrip(",;:.").strip()))
-        return f"The article reports, without saying who, that {bare}"
+    if not who:  # no speaker, so no verb of theirs: the words alone
+        if quote.kind == "mixed":
+            return f"Quoted without attribution: “{_words(quote)}”"
+        return f"The article reports, without saying who, that {_continued(_line(quote.text))}"
+    clause = _continued(clause)
     if verb.lower().startswith("according to"):
         return f"According to {who}, {clause}"
     return f"{who} {verb} {clause}"
@@ -255,6 +251,15 @@ def _curl(text: str) -> str:
     Typewriter pairs (``so'' and ''so'') count as double marks."""
     text = text.replace("``", '"').replace("''", '"')
     return re.sub(r'"', lambda m: "“" if m.start() == 0 or text[m.start() - 1] in " \t([—–-‘" else "”", text)
+
+
+def _continued(clause: str) -> str:
+    """A clause as it continues our sentence: its marks curly, no stop before its closing mark
+    (the citation ends the sentence), and lower case if it began the article's sentence
+    ("The plan failed, she said")."""
+    clause = re.sub(r"[.,;:]+([”’]?)$", r"\1", _curl(clause.strip().rstrip(",;:.")))
+    first = clause.split(" ", 1)[0]
+    return first.lower() + clause[len(first):] if first.lower() in _OPENERS else clause
 
 
 def _verb(cue: str | None, has_object: bool = False) -> str:

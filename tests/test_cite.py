@@ -189,6 +189,7 @@ def test_mixed_quote_is_its_fragment_in_marks_within_its_clause():
     assert reported(mixed()) == "Jane Doe called the plan “a bargain”"
     assert cite(mixed(), "chicago").startswith("Jane Doe called the plan “a bargain,” as reported in John Roe")
     assert cite(mixed(), "mla", accessed=ACCESSED).startswith("Jane Doe called the plan “a bargain” (qtd. in Roe and Lee-Smith).")
+    assert reported(mixed(speaker=None)) == "Quoted without attribution: “a bargain”"
     # no speech verb before the fragment: the article's sentence as written, its marks kept
     q = mixed(cue="said", text="a bargain", sentence='The plan is "a bargain", Ms Doe said.')
     assert reported(q) == "Jane Doe, quoted in part: The plan is “a bargain”, Ms Doe said"
