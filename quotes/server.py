@@ -425,8 +425,11 @@ def create_app(index_dir: str | None = None, allowed_hosts: Sequence[str] | None
         limit: int = Query(3, ge=1, le=MAX_MATCHES, description="How many closest quotes."),
     ) -> JSONResponse:
         """`quotes verify --format json`: `{claim, speaker, verdict, said_by_other, matches:
-        [{score, diff, quote}]}`; `diff` is a list of [op, words], op `=`, `-` (said, not in
-        the claim) or `+` (claimed, not said)."""
+        [{score, exact, before, after, diff, quote}]}`. The verdict is one of exact match,
+        exact excerpt, close match, reported, not verbatim (only an indirect quote matches),
+        no match found, too short to verify; `before`/`after` are the quote's words the
+        claim leaves out; `diff` is a list of [op, words], op `=`, `-` (said, not in the
+        claim) or `+` (claimed, not said)."""
         text, who = _text(claim, "claim", MAX_CLAIM) or "", _text(speaker, "speaker")
         result = use(lambda ix: run_verify(ix, text, speaker=who, limit=limit))
         return JSONResponse(result.to_dict())

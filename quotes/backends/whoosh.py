@@ -232,10 +232,10 @@ class WhooshIndex(QuoteIndex):
         names = filters.exact_speakers()
         if only is not None and names:  # the names' words found the candidates: keep the exact names
             kept = _named(searcher, _docs(searcher, only), names)
-            return text, parse(text, self._ix.schema) if text else only, kept
+            return text, parse(text, self._ix.schema) if text else only, kept or _NONE
         if not text:
             return text, only or wq.Every(), None
-        return text, parse(text, self._ix.schema), None if only is None else _docs(searcher, only)
+        return text, parse(text, self._ix.schema), None if only is None else _docs(searcher, only) or _NONE
 
     def get(self, quote_id: str) -> Quote | None:
         """The quote with this id, exactly as it was indexed, or None."""
@@ -441,6 +441,11 @@ def _docs(searcher: Searcher, q: wq.Query) -> set[int]:
             found.update(reader.postings(name, text).all_ids())  # (deleted quotes skipped)
         return found
     return set(searcher.docs_for_query(q))
+
+
+# The filter that keeps no quote: Whoosh takes an empty set of documents for no filter at all
+# (a query with a speaker nobody is would find everything).
+_NONE = {-1}
 
 
 def _named(searcher: Searcher, docs: set[int], names: frozenset[str]) -> set[int]:
