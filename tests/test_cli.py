@@ -21,7 +21,7 @@ from quotes.cli import main
 from quotes.model import Quote
 from quotes.store import ArticleStore
 
-QUOTE_FIELDS = list(Quote.__dataclass_fields__)
+QUOTE_FIELDS = list(Quote.__dataclass_fields__) + ["verbatim"]  # every record says if its text is verbatim
 HIT_FIELDS = QUOTE_FIELDS + ["score", "matches", "sources", "first_seen"]
 SUMMARY = re.compile(
     r"^Indexed (\d+) articles?, (\d+) quotes?, (\d+) speakers? in \d+\.\d seconds into (.+)$"
@@ -113,11 +113,20 @@ def test_options_are_on_the_commands_that_use_them(run):
     assert "$QUOTES_INDEX" in run("ingest", "--help").stdout
 
 
-def test_usage_errors_are_clicks(run):
-    result = run("search", "--limit", "0", code=2)
-    assert "Usage:" in result.stderr
-    run("ingest", code=2)  # PATH is required
-    run("show", "x", "--format", "csv", code=2)
+@pytest.mark.parametrize("args, says", [
+    (["search", "--limit", "0"], "main search: Invalid value for '--limit': 0 is not in the range 1<=x<=1000."),
+    (["search", "--sort", "bogus"], "'bogus' is not one of 'relevance', 'date', '-date'."),
+    (["cite", "x", "--style", "harvard"], "'harvard' is not one of 'plain', 'markdown', 'apa', 'mla', 'chicago'."),
+    (["show", "x", "--format", "csv"], "'csv' is not one of"),
+    (["ingest"], "main ingest: Missing argument 'PATH...'."),
+    (["search", "--nope"], "No such option '--nope'"),
+    (["bogus"], "No such command 'bogus'."),
+])
+def test_usage_errors_are_one_error_line_with_the_valid_values(run, args, says):
+    result = run(*args, code=2)
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: main") and says in line and line.endswith("--help)")
+    assert "Usage:" not in result.stderr and result.stdout == ""
 
 
 # --- ingest -------------------------------------------------------------------------------------
@@ -195,6 +204,54 @@ def test_ingest_only_bad_input(run, tmp_path):
     result = run("ingest", tmp_path / "nope.txt", "--index", tmp_path / "ix", code=1)
     assert summary(result)[:3] == (0, 0, 0)
     assert errors(result) == [f"{tmp_path / 'nope.txt'}: no such file or directory"]
+    assert not (tmp_path / "ix").exists()  # no empty index made for nothing
+
+
+@pytest.mark.parametrize("name, content", [("dump.json", '[{"text": "\\"We won,\\" Jane Doe said."}]'),
+                                           ("dump.csv", 'id,text\n1,"We won, Jane Doe said."\n')])
+def test_ingest_of_a_json_or_csv_file_is_an_error_not_a_junk_article(run, tmp_path, name, content):
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    result = run("ingest", tmp_path / name, "--index", tmp_path / "ix", code=1)
+    [message] = errors(result)
+    assert "holds no article" in message and ".jsonl" in message
+    assert not (tmp_path / "ix").exists()
+
+
+def test_ingest_says_how_many_files_of_other_kinds_it_skipped(run, tmp_path, articles):
+    (articles / "notes.md").write_text("x", encoding="utf-8")
+    (articles / "todo.md").write_text("x", encoding="utf-8")
+    (articles / "photo.jpg").write_bytes(b"\xff\xd8")
+    result = run("ingest", articles, "--index", tmp_path / "ix")
+    assert result.stdout.rstrip().endswith("(3 files not articles skipped: 2 .md, 1 .jpg)")
+
+
+def test_duplicate_ids_in_one_input_are_errors_and_the_rest_is_indexed(run, tmp_path):
+    lines = [{"id": f"a{n}", "text": f'"We will build road {n}," Jane Doe said.'} for n in range(7)]
+    lines.insert(4, {"id": "a2", "text": '"We lost," John Roe said.'})
+    path = tmp_path / "eight.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = run("ingest", path, "--index", tmp_path / "ix", code=1)
+    assert errors(result) == [f'{path}:5: id "a2" already used at line 3']
+    assert summary(result)[:2] == (7, 7)
+
+
+def test_an_edited_file_replaces_its_article(run, tmp_path):
+    folder, ix = tmp_path / "news", tmp_path / "ix"
+    folder.mkdir()
+    (folder / "a.txt").write_text('"We will win the vote," Jane Doe said.\n', encoding="utf-8")
+    (folder / "b.txt").write_text('"The bridge opens in May," John Smith said.\n', encoding="utf-8")
+    run("ingest", folder, "--index", ix)
+    (folder / "a.txt").write_text('"We have lost the vote," Jane Doe said.\n', encoding="utf-8")
+    assert summary(run("ingest", folder, "--index", ix))[:2] == (1, 1)
+    hits = records(run("search", "--format", "json", "--index", ix))
+    assert sorted(h["text"] for h in hits) == ["The bridge opens in May,", "We have lost the vote,"]
+    assert all(h["sources"] == 1 for h in hits)
+    assert "Exact match" not in run("verify", "We will win the vote", "--index", ix, code=None).stdout
+    # the same file named by itself, or given an id, is the same article
+    assert summary(run("ingest", folder / "a.txt", "--index", ix))[:2] == (0, 0)
+    run("ingest", "-", "--id", "a.txt", "--index", ix, input='"We tied," Jane Doe said.\n')
+    assert sorted(h["text"] for h in records(run("search", "--format", "json", "--index", ix))) == [
+        "The bridge opens in May,", "We tied,"]
 
 
 def test_ingest_bad_date_is_an_error_before_anything_is_read(run, tmp_path, articles):
@@ -232,8 +289,8 @@ def test_ingest_commits_one_batch_at_a_time(run, tmp_path, articles, monkeypatch
 def test_ingest_interrupted_keeps_committed_batches(run, tmp_path, articles, monkeypatch):
     real = ingest_module.extract_articles
 
-    def interrupted(items, nlp=None, jobs=1):
-        for n, pair in enumerate(real(items, nlp, jobs=jobs)):
+    def interrupted(items, nlp=None, jobs=1, **options):
+        for n, pair in enumerate(real(items, nlp, jobs=jobs, **options)):
             if n == 2:
                 raise KeyboardInterrupt
             yield pair
@@ -298,6 +355,19 @@ def test_ingest_shows_a_progress_bar_only_on_a_terminal(run, tmp_path, articles,
     result = run("ingest", articles, "--index", tmp_path / "b")
     assert "Ingesting" in result.stderr
     assert summary(result)[:2] == (3, 3)
+    monkeypatch.setattr("click._termui_impl.isatty", lambda _: True)  # draw it in full
+    result = run("ingest", articles, "--index", tmp_path / "c")
+    drawn = re.findall(r"\]\s+(\d+)\s+[\d.]+ articles/s, (\d+) quotes", result.stderr)
+    assert drawn[-1] == ("3", "3"), result.stderr  # 3 articles, 3 quotes: no double count
+
+
+def test_reindex_progress_bar_says_reindexing_and_counts_right(run, ix, monkeypatch):
+    monkeypatch.setattr(cli, "_stderr_is_tty", lambda: True)
+    monkeypatch.setattr("click._termui_impl.isatty", lambda _: True)
+    result = run("reindex", "--index", ix)
+    assert "Reindexing" in result.stderr and "Ingesting" not in result.stderr
+    drawn = re.findall(r"\]\s+(\d+/\d+)\s+[\d.]+ articles/s, (\d+) quotes", result.stderr)
+    assert drawn[-1] == ("3/3", "3"), result.stderr
 
 
 def test_ingest_from_stdin(run, tmp_path):
@@ -570,8 +640,112 @@ def test_reindex_rebuilds_an_older_index_from_its_stored_articles(run, ix, tmp_p
 
 
 def test_reindex_without_stored_texts_says_what_to_do(run, tmp_path):
+    (tmp_path / "old").mkdir()
+    [message] = errors(run("reindex", "--index", tmp_path / "old", code=1))
+    assert message.startswith(f"the index at {tmp_path / 'old'} stores no article texts")
+
+
+def test_reindex_refuses_while_another_writer_holds_the_index(run, ix, tmp_path):
+    before = sorted_export(run, ix)
+    writer = whoosh_index.open_dir(str(ix)).writer()  # an ingest at work
+    try:
+        result = run("reindex", "--index", ix, code=1)
+    finally:
+        writer.cancel()
+    assert errors(result) == [f"index at {ix} is locked by another writer; try again when it finishes,"
+                              " or give --wait SECONDS"]
+    assert sorted(os.listdir(tmp_path)) == ["articles", "ix"]  # nothing built beside it
+    assert sorted_export(run, ix) == before
+
+
+def test_reindex_waits_for_the_writer_lock(run, ix):
+    writer = whoosh_index.open_dir(str(ix)).writer()
+    timer = threading.Timer(1.0, writer.cancel)
+    timer.start()
+    try:
+        result = run("reindex", "--wait", "30", "--index", ix)
+    finally:
+        timer.join()
+    assert result.stderr == "waiting up to 30 seconds for another writer to finish…\n"
+    assert result.stdout.startswith("Reindexed 3 articles, 3 quotes")
+
+
+def test_an_ingest_waits_for_a_reindex_and_then_writes_into_the_new_index(run, ix, tmp_path, monkeypatch):
+    """An ingest started while reindex works waits for it, then lands in the rebuilt index."""
+    extra = tmp_path / "extra.txt"
+    extra.write_text('"It will rain all week," Mary Major said.\n', encoding="utf-8")
+    real, beside = ingest_module.Ingest.run, []
+
+    def run_with_an_ingest_waiting(self, articles, watch=None):
+        env = {**os.environ, "PYTHONPATH": os.path.dirname(os.path.dirname(quotes.__file__))}
+        proc = subprocess.Popen([sys.executable, "-m", "quotes.cli", "ingest", str(extra), "--wait", "120",
+                                 "--jobs", "1", "--index", str(ix)], env=env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        beside.append(proc)
+        assert proc.stderr.readline().startswith("waiting up to 120 seconds")  # the lock is ours
+        return real(self, articles, watch)
+
+    monkeypatch.setattr(ingest_module.Ingest, "run", run_with_an_ingest_waiting)
+    run("reindex", "--index", ix)
+    monkeypatch.setattr(ingest_module.Ingest, "run", real)
+    out, err = beside[0].communicate(timeout=120)
+    assert beside[0].returncode == 0, err
+    assert out.startswith("Indexed 1 article, 1 quote")
+    names = {s["speaker"] for s in records(run("speakers", "--format", "json", "--index", ix))}
+    assert names == {"Jane Doe", "John Smith", "Ann Lee", "Mary Major"}
+
+
+def test_reindex_of_a_mount_point_rebuilds_in_place(run, ix, tmp_path, monkeypatch):
+    before = sorted_export(run, ix)
+    ArticleStore(str(ix)).set_meta(schema="1")  # as an older version left it
+    mounted = str(ix)
+    monkeypatch.setattr(os.path, "ismount", lambda p: str(p).rstrip("/") == mounted)
+    real_rename = os.rename
+
+    def rename(src, dst, *a, **k):
+        if str(src).rstrip("/") == mounted:
+            raise OSError(16, "Device or resource busy")
+        return real_rename(src, dst, *a, **k)
+
+    monkeypatch.setattr(os, "rename", rename)
+    result = run("reindex", "--index", ix)
+    assert result.stdout.startswith("Reindexed 3 articles, 3 quotes")
+    assert sorted(os.listdir(tmp_path)) == ["articles", "ix"]
+    assert not [n for n in os.listdir(ix) if n.startswith(".")]  # no .reindex left inside
+    assert sorted_export(run, ix) == before
+
+
+def test_reindex_that_cannot_rename_the_index_moves_the_new_one_in(run, ix, tmp_path, monkeypatch):
+    before = sorted_export(run, ix)
+    mounted, real_rename = str(ix), os.rename
+
+    def rename(src, dst, *a, **k):
+        if str(src).rstrip("/") == mounted:  # a mount point os.path.ismount does not see
+            raise OSError(16, "Device or resource busy")
+        return real_rename(src, dst, *a, **k)
+
+    monkeypatch.setattr(os, "rename", rename)
+    run("reindex", "--index", ix)
+    assert sorted(os.listdir(tmp_path)) == ["articles", "ix"]
+    assert sorted_export(run, ix) == before
+
+
+def test_reindex_of_a_read_only_index_refuses_in_one_line_and_leaves_nothing(run, ix, tmp_path, monkeypatch):
+    from whoosh.util import filelock
+
+    def read_only(self, blocking=False):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(filelock.FcntlLock, "acquire", read_only)
+    result = run("reindex", "--index", ix, code=1)
+    assert errors(result) == [f"cannot write the index at {ix}: read-only file system"]
+    assert sorted(os.listdir(tmp_path)) == ["articles", "ix"]
+
+
+def test_reindex_of_a_missing_index_says_there_is_none(run, tmp_path):
     [message] = errors(run("reindex", "--index", tmp_path / "none", code=1))
-    assert message.startswith(f"the index at {tmp_path / 'none'} stores no article texts")
+    assert message == f"no index at {tmp_path / 'none'}: nothing to reindex"
+    assert not (tmp_path / "none").exists()
 
 
 # --- export and ingest again --------------------------------------------------------------------
@@ -596,3 +770,125 @@ def test_a_bad_quote_record_is_a_one_line_error(run, tmp_path):
     bad.write_text('{"id": "q", "article_id": "a", "text": "x", "kind": "shouted"}\n', encoding="utf-8")
     [message] = errors(run("ingest", bad, "--index", tmp_path / "ix", code=1))
     assert message == f'{bad}:1: "kind" must be one of direct, mixed, indirect'
+
+
+# --- an index without dates or sources ----------------------------------------------------------
+
+
+def test_facets_and_sorts_on_an_index_without_dates_or_sources(run, tmp_path):
+    path, ix = tmp_path / "jane.txt", tmp_path / "ix"
+    path.write_text(JANE, encoding="utf-8")
+    run("ingest", path, "--index", ix)  # the quick start without --date or --source
+    for facet in ("year", "source", "speaker", "kind"):
+        for sort in ("relevance", "date", "-date"):
+            result = run("search", "--facet", facet, "--sort", sort, "--index", ix)
+            assert "Jane Doe" in result.stdout
+    body = json.loads(run("search", "won", "--facet", "year", "--facet", "source", "--format", "json",
+                          "--index", ix).stdout)
+    assert body["facets"]["year"] == [] and body["facets"]["source"] == [] and body["total"] == 1
+
+
+# --- export -> ingest, whatever the order of the records ----------------------------------------
+
+ROUND_TRIP = [  # undated articles, articles of one date, a quote republished by three outlets
+    {"id": "u1", "text": '"We will build the road," Ann Lee said. "It opens in May," she added.'},
+    {"id": "u2", "text": '"Taxes will not rise," John Smith said.'},
+    {"id": "d1", "date": "2020-03-01", "source": "Daily", "text": '"The vote was fair," Mary Major said.'
+                                                                  ' "We accept it," she said.'},
+    {"id": "d2", "date": "2020-03-01", "source": "Herald", "text": '"The count took a week," Jane Doe said.'},
+    {"id": "d3", "date": "2020-03-01", "source": "Post", "text": '"We lost the vote," Carl Roe said.'},
+    {"id": "r1", "date": "2019-05-02", "source": "Wire", "text": '"Peace is within reach," Omar Diaz said.'},
+    {"id": "r2", "date": "2019-05-03", "source": "Times", "text": 'Talks went on. "Peace is within reach,"'
+                                                                  ' Omar Diaz said. "We shall see," Ann Lee said.'},
+    {"id": "r3", "source": "Blog", "text": '"Peace is within reach," Omar Diaz said.'},
+]
+
+
+def sorted_export(run, ix):
+    return sorted(run("export", "--index", ix).stdout.splitlines())
+
+
+@pytest.fixture
+def round_trip_ix(run, tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps(line) + "\n" for line in ROUND_TRIP), encoding="utf-8")
+    ix = tmp_path / "a"
+    run("ingest", corpus, "--index", ix)
+    exported = sorted_export(run, ix)
+    assert len(exported) >= 10 and len({json.loads(r)["article_id"] for r in exported}) == len(ROUND_TRIP)
+    groups = [json.loads(r)["group"] for r in exported if "Peace" in r]
+    assert len(groups) == 3 and len(set(groups)) == 1  # republished: one group
+    return ix
+
+
+@pytest.mark.parametrize("order", ["as exported", "shuffled", "reversed"])
+@pytest.mark.parametrize("batch", ["512", "1"])
+def test_export_then_ingest_is_lossless_whatever_the_order(run, tmp_path, round_trip_ix, order, batch):
+    lines = run("export", "--index", round_trip_ix).stdout.splitlines()
+    if order == "shuffled":
+        import random
+
+        random.Random(7).shuffle(lines)
+    elif order == "reversed":
+        lines.reverse()
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = sorted_export(run, round_trip_ix)
+    result = run("ingest", dump, "--index", tmp_path / "b", "--batch-size", batch)
+    assert summary(result)[:2] == (len(ROUND_TRIP), len(before))
+    assert sorted_export(run, tmp_path / "b") == before  # record for record, groups included
+    run("ingest", dump, "--index", round_trip_ix, "--batch-size", batch)  # back into the index itself
+    assert sorted_export(run, round_trip_ix) == before
+    run("ingest", dump, "--index", tmp_path / "b", "--batch-size", batch)  # and again: nothing changes
+    assert sorted_export(run, tmp_path / "b") == before
+
+
+def test_ctrl_c_while_grouping_keeps_the_articles_grouped_so_far(run, tmp_path, articles, monkeypatch):
+    from quotes.backends import base
+
+    real, calls = base.Grouper.place, []
+
+    def place(self, quote):
+        calls.append(quote.id)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(self, quote)
+
+    monkeypatch.setattr(base.Grouper, "place", place)
+    path = tmp_path / "ix"
+    result = run("ingest", articles, "--index", path, code=130)  # one batch of three articles
+    assert result.stderr.strip() == "interrupted: 2 articles indexed"
+    monkeypatch.setattr(base.Grouper, "place", real)
+    assert len(records(run("search", "--format", "json", "--index", path))) == 2
+    resumed = run("ingest", articles, "--index", path).stdout
+    assert resumed.startswith("Indexed 1 article, 1 quote") and "(2 unchanged articles skipped)" in resumed
+
+
+# --- delete -------------------------------------------------------------------------------------
+
+
+def test_delete_removes_articles_by_id_and_by_source(run, ix, tmp_path):
+    result = run("delete", "jane.txt", "--index", ix)
+    assert result.stdout.strip() == f"Deleted 1 article, 1 quote from {ix}"
+    assert {h["speaker"] for h in records(run("search", "--format", "json", "--index", ix))} == {"John Smith", "Ann Lee"}
+    assert "Exact match" not in run("verify", "We won the election", "--index", ix, code=None).stdout
+    assert run("delete", "--source", "daily", "--index", ix).stdout.startswith("Deleted 1 article, 1 quote")
+    assert [h["speaker"] for h in records(run("search", "--format", "json", "--index", ix))] == ["John Smith"]
+    result = run("delete", "john.txt", "nope.txt", "--index", ix, code=1)
+    assert errors(result) == [f"no article with id 'nope.txt' in the index at {ix}"]
+    assert records(run("search", "--format", "json", "--index", ix)) == []
+    assert ArticleStore(str(ix)).count() == 0
+
+
+def test_a_deleted_article_comes_back_when_ingested_again(run, ix, articles):
+    run("delete", "jane.txt", "--index", ix)
+    again = run("ingest", articles, "--index", ix).stdout
+    assert again.startswith("Indexed 1 article, 1 quote")
+    assert len(records(run("search", "--format", "json", "--index", ix))) == 3
+
+
+def test_delete_needs_an_index_and_something_to_delete(run, tmp_path, ix):
+    [message] = errors(run("delete", "x", "--index", tmp_path / "none", code=1))
+    assert message.startswith("no index at")
+    assert not (tmp_path / "none").exists()
+    assert "ARTICLE_ID" in run("delete", "--index", ix, code=2).stderr
