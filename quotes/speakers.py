@@ -315,6 +315,24 @@ class SpeakerResolver:
                     names[lo] = Span(doc, lo, hi, label="PERSON")
         return [names[k] for k in sorted(names)]
 
+    def _shared_surname(self, span: Span) -> str | None:
+        """The family name a given name written alone shares: "Jack and Mia Tranter" (Jack
+        Tranter), "the boy's father, Greg," after "Mark Hinchcliffe's" (Greg Hinchcliffe)."""
+        doc = span.doc
+        i = span.end
+        if i + 2 < len(doc) and doc[i].lower_ == "and" and doc[i + 1].is_title:
+            j = i + 2
+            while j < len(doc) and doc[j].is_title and doc[j].pos_ == "PROPN":
+                j += 1
+            if j - i >= 3 and not (j < len(doc) and doc[j].tag_ == "POS"):
+                return doc[j - 1].text
+        root = span.root
+        if root.dep_ == "appos" and fold(root.head.text) in FAMILY_NOUNS:
+            for poss in root.head.children:
+                if poss.dep_ == "poss" and self.is_name(poss.i):
+                    return written([poss])
+        return None
+
     @staticmethod
     def _person_like(chain: Span) -> bool:
         doc = chain.doc
@@ -322,6 +340,12 @@ class SpeakerResolver:
         before = doc[chain.start - 1] if chain.start > 0 else None
         if before is not None and fold(before.text).rstrip(".") in HONORIFICS and before.is_title:
             return True
+        if len(chain) >= 2 and fold(chain[0].text).rstrip(".") in HONORIFICS and chain[0].is_title:
+            return True  # "Dr Aled Price" as one chain
+        after = doc[chain.end : chain.end + 3]
+        if len(chain) >= 2 and len(after) >= 2 and after[0].text == "," and (
+                after[1].lower_ == "who" or after[1].like_num and len(after) == 3 and after[2].text == ","):
+            return True  # "Nadia Farouk, 29," "Abi Crane, who left the company"
         if any(fold(t.text) in _ORG_WORDS for t in chain):
             return False
         if root.dep_ == "appos" and is_person_noun(root.head):
@@ -377,6 +401,9 @@ class SpeakerResolver:
         if not words:
             return None
         display = written(words)
+        surname = self._shared_surname(span) if len(words) == 1 else None
+        if surname and fold(surname) != fold(display):
+            display = f"{display} {surname}"  # "Jack and Mia Tranter", "Hinchcliffe's father, Greg,"
         folded = fold(display).split()
         if not folded or folded[0] in _PRONOUNS:
             return None
@@ -556,6 +583,11 @@ class SpeakerResolver:
                     if longer not in person.names:
                         person.names.append(longer)
                 return person.name, person, 0.9
+        if folded and len(words) == 1 and words[0].is_title and words[0].pos_ != "PROPN":
+            cands = self._candidates(folded, gender)  # "Per said", a name the tagger took for a word
+            if cands:
+                person = self._latest(cands, mention.start)
+                return person.name, person, 0.8
         if all(t.pos_ == "PROPN" for t in words) and folded:
             cands = self._candidates(folded, gender)
             if cands:

@@ -121,3 +121,36 @@ def test_an_unnamed_source_keeps_its_phrase_and_later_mentions_find_it(nlp):
     assert quote(text, nlp, "crews had").speaker == "A spokeswoman for the district council"
     assert quote(text, nlp, "We understand").speaker == "A spokeswoman for the district council"
     assert quote(text, nlp, "Crews will").speaker == "A spokeswoman for the district council"
+
+
+# -- 3. first names and surnames --------------------------------------------------------------
+
+
+def test_given_names_of_a_couple_share_the_family_name(nlp):
+    text = (
+        "Oskar and Lene Brattvik opened the bakery in 1990.\n\n"
+        "“We never took a holiday,” Oskar said.\n\n"
+        "Lene said the ovens had been lit every morning since."
+    )
+    assert quote(text, nlp, "We never").speaker == "Oskar Brattvik"
+    assert quote(text, nlp, "the ovens").speaker == "Lene Brattvik"
+
+
+def test_a_relative_named_by_given_name_takes_the_family_name(nlp):
+    text = (
+        "Tamsin Orrell scored the winning goal on Saturday.\n\n"
+        "Orrell's father, Derek, watched from the stand.\n\n"
+        "“I have never been so proud,” Derek said."
+    )
+    assert quote(text, nlp, "I have").speaker == "Derek Orrell"
+
+
+def test_names_the_small_ner_misses_are_found_by_age_relative_clause_or_title(nlp):
+    text = (
+        "Ishla Brannock, 52, is truing a wheel; Zofia Quarrender, 29, is arguing with the kettle.\n\n"
+        "“It was a very good skip,” Quarrender said.\n\n"
+        "Tobiah Venn, who left the company in 2022, was the first witness.\n\n"
+        "“They ignored my memo,” Venn replied."
+    )
+    assert quote(text, nlp, "It was").speaker == "Zofia Quarrender"
+    assert quote(text, nlp, "They ignored").speaker == "Tobiah Venn"
