@@ -106,6 +106,7 @@ class _Article(Layout, ReportedClauses):
     def quotes(self) -> list[DocQuote]:
         found: list[tuple[int, int, str, Attribution]] = []
         last: dict[int, Attribution] = {}  # paragraph -> attribution of its last quote
+        questions: set[int] = set()  # paragraphs whose last quote asks a question
         for pair, span in zip(self.pairs, self.spans):
             if span is None:
                 continue
@@ -115,12 +116,15 @@ class _Article(Layout, ReportedClauses):
             kind = self._kind(pair)
             att = self.linker.attribution(span)
             if att.cue is None and kind == "direct":
-                att = self.linker.inherited(pair, span, para, last) or att
+                att = self.linker.inherited(pair, span, para, last, questions) or att
             if att.subject is None and (kind == "mixed" or not self._speechlike(pair)):
                 continue
             found.append((pair.start, pair.end, kind, att))
             if att.subject is not None:
                 last[para] = att
+                questions.discard(para)
+                if self.text[pair.start : pair.end].rstrip()[-1:] == "?":
+                    questions.add(para)
         clauses = self._indirect(
             [(s, e) for s, e, kind, _ in found if kind == "direct"],
             [(s, e) for s, e, kind, _ in found if kind == "mixed"],

@@ -152,7 +152,9 @@ def is_person_noun(tok: Token) -> bool:
         word in ROLE_NOUNS or word in FAMILY_NOUNS or word in PEOPLE_NOUNS or word.endswith(_PERSON_ENDINGS))
 
 
-_PERSON_ENDINGS = ("keeper", "maker", "man", "woman", "person", "ist", "ian", "ologist", "holder", "owner")
+_PERSON_ENDINGS = ("keeper", "maker", "man", "woman", "person", "ist", "ian", "ologist", "holder", "owner",
+                   "or", "eer", "ant", "ent", "worker", "teacher", "farmer", "driver", "player", "singer",
+                   "writer", "member", "nurse", "captain", "skipper", "trader", "leader", "officer")
 
 
 def word_span(doc: Doc, i: int) -> tuple[int, int]:

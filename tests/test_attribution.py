@@ -154,3 +154,30 @@ def test_names_the_small_ner_misses_are_found_by_age_relative_clause_or_title(nl
     )
     assert quote(text, nlp, "It was").speaker == "Zofia Quarrender"
     assert quote(text, nlp, "They ignored").speaker == "Tobiah Venn"
+
+
+# -- 4. conversations ---------------------------------------------------------------------------
+
+
+def test_questions_and_answers_alternate_between_the_two_speakers(nlp):
+    text = (
+        "Questioned by Helen Marlow KC, prosecuting, Mrs Ottoline Brisk said the defendant brought "
+        "cheques to her home.\n\n"
+        "“Did you ever ask what the money was for?” Ms Marlow asked.\n\n"
+        "“Sometimes. He always had an answer.”\n\n"
+        "“Did you check any of those answers?”\n\n"
+        "“No. I am ashamed to say I did not.”"
+    )
+    assert quote(text, nlp, "Did you ever").speaker == "Helen Marlow"
+    assert quote(text, nlp, "Sometimes").speaker == "Ottoline Brisk"
+    assert quote(text, nlp, "Did you check").speaker == "Helen Marlow"
+    assert quote(text, nlp, "No. I am").speaker == "Ottoline Brisk"
+
+
+def test_a_quote_whose_speaker_the_next_paragraph_names(nlp):
+    text = (
+        "The new ferry timetable starts on Monday.\n\n"
+        "“Tell that to the families on the island who cannot get to work.”\n\n"
+        "Marguerite Vasseur, the island's councillor, was blunt about the cuts."
+    )
+    assert quote(text, nlp, "Tell that").speaker == "Marguerite Vasseur"
