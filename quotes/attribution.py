@@ -302,7 +302,7 @@ class Linker:
 
     def _own_subject(self, verb: Token) -> Token | None:
         for child in verb.children:
-            if child.dep_ in _SUBJECTS and not self.in_quote[child.i] and not child.is_punct:
+            if child.dep_ in _SUBJECTS and not self.in_quote[child.i] and not child.is_punct and not self._dateline(child):
                 if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
                     return verb.head  # "an architect who said ..."
                 return child
@@ -311,6 +311,16 @@ class Linker:
                     if obj.dep_ == "pobj":
                         return obj
         return None
+
+    def _dateline(self, tok: Token) -> bool:
+        """A place in capitals opening a paragraph before a dash ("SAN DIEGO — ..."): where
+        the story was filed, never who spoke."""
+        if not tok.is_upper or len(tok.text) < 2:
+            return False
+        j = tok.i + 1
+        while j < len(self.doc) and j - tok.i < 4 and (self.doc[j].is_upper or self.doc[j].text in "(),"):
+            j += 1
+        return j < len(self.doc) and self.doc[j].text in ("—", "–", "--", "-")
 
     def _mention(self, subject: Token) -> Span:
         """The noun phrase of a subject, without appositives, relative clauses or conjuncts;

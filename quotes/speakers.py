@@ -44,7 +44,7 @@ HONORIFICS = {
     "master": None, "captain": None, "commander": None, "major": None, "colonel": None,
     "lieutenant": None, "private": None, "corporal": None, "brigadier": None, "marshal": None,
     "magistrate": None, "coroner": None, "director": None, "executive": None, "manager": None,
-    "del": None, "rival": None, "crooked": None, "candidate": None, "nominee": None,
+    "cr": None, "haji": "m", "hajia": "f", "del": None, "rival": None, "crooked": None, "candidate": None, "nominee": None,
     "uncle": "m", "auntie": "f", "aunty": "f", "mama": None, "papa": None,
 }
 # Letters after a name, not part of it: "Ruth Abernethy KC", "Sir Peter Venning MP".
@@ -354,7 +354,9 @@ class SpeakerResolver:
             return True
         if any(c.dep_ == "appos" and is_person_noun(c) for c in root.children):
             return True
-        return root.dep_ == "nsubj" and root.ent_type_ == "" and lemma(root.head) in SPEECH_VERBS
+        if root.dep_ != "nsubj" or any(t.ent_type_ for t in chain) or not all(t.is_title for t in chain):
+            return False
+        return lemma(root.head) in SPEECH_VERBS or len(chain) >= 2  # "Varga said", "Ana Ní Bhriain scored"
 
     def _learn_genders(self) -> None:
         """Each he/she outside quotation marks votes for the one person named before it in its
@@ -369,7 +371,7 @@ class SpeakerResolver:
                 para += 1
         named: dict[int, list[tuple[int, int]]] = {}  # paragraph -> (token, person) outside quotes
         for m in self.mentions:
-            if not self.in_quote[m.start]:
+            if not self.in_quote[m.start] and not m.place:
                 named.setdefault(para_of[m.start], []).append((m.start, id(m.person)))
         for tok in self.doc:
             if tok.lower_ not in MALE and tok.lower_ not in FEMALE or self.in_quote[tok.i]:

@@ -181,3 +181,44 @@ def test_a_quote_whose_speaker_the_next_paragraph_names(nlp):
         "Marguerite Vasseur, the island's councillor, was blunt about the cuts."
     )
     assert quote(text, nlp, "Tell that").speaker == "Marguerite Vasseur"
+
+
+# -- issue 16 part 3: sentences read right -----------------------------------------------------
+
+
+def test_a_dateline_is_never_the_speaker(nlp):
+    text = (
+        "A scooter maker is on trial over battery fires.\n\n"
+        "PORT ELLIS — A former safety engineer at the company told jurors on Tuesday that she had "
+        "warned executives about the batteries."
+    )
+    q = quote(text, nlp, "she had")
+    assert q.speaker == "A former safety engineer at the company"
+
+
+def test_a_name_inside_the_quotation_marks_is_not_its_speaker(nlp):
+    text = (
+        "Mayor Ann Leckie met reporters at the town hall on Monday.\n\n"
+        "“Bob Jarrow is wrong about the budget,” she said.\n\n"
+        "“Governor Tom Harte has let us down,” she said."
+    )
+    assert quote(text, nlp, "Bob Jarrow").speaker == "Ann Leckie"
+    assert quote(text, nlp, "Governor Tom").speaker == "Ann Leckie"
+
+
+def test_places_numbers_and_common_nouns_are_not_speakers(nlp):
+    text = (
+        "Dr Imelda Vance studies brain cancer in North Korea and elsewhere.\n\n"
+        "“We see 63 percent more cases than a decade ago,” she said."
+    )
+    assert quote(text, nlp, "We see").speaker == "Imelda Vance"
+
+
+def test_the_title_paragraph_gives_no_quote(nlp):
+    text = (
+        "Harwick says rail plan 'absolutely wrong' for the valley.\n\n"
+        "Councillor Jan Harwick said on Monday that the new rail plan would cut the valley off.\n\n"
+        "“Nobody asked us,” she said."
+    )
+    found = extract(text, nlp=nlp)
+    assert found and all(q.paragraph > 0 for q in found), [(q.kind, q.text) for q in found]
