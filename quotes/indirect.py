@@ -225,7 +225,10 @@ class ReportedClauses:
             return None
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
         opens = self.pair_opens
-        for pair in self.pairs[bisect_left(opens, start) : bisect_left(opens, end)]:
-            if end < pair.close + 1 and pair.closed and pair.close - end <= 2:
+        k = bisect_left(opens, start)
+        if k > 0 and self.pairs[k - 1].close >= start and self.pairs[k - 1].closed:
+            start = self.pairs[k - 1].open  # a clause that holds part of a quotation holds all of it
+        for pair in self.pairs[k : bisect_left(opens, end)]:
+            if end < pair.close + 1 and pair.closed:
                 end = pair.close + 1
         return start, end

@@ -222,3 +222,13 @@ def test_the_title_paragraph_gives_no_quote(nlp):
     )
     found = extract(text, nlp=nlp)
     assert found and all(q.paragraph > 0 for q in found), [(q.kind, q.text) for q in found]
+
+
+def test_an_indirect_clause_never_ends_inside_a_quotation(nlp):
+    text = (
+        "Mr Orlov said that, if carried out, the withdrawal of the troops \"will be a positive step, "
+        "it will help stabilise the region\", and that talks would go on."
+    )
+    for q in extract(text, nlp=nlp):
+        if q.kind == "indirect":
+            assert q.text.count('"') % 2 == 0, q.text
