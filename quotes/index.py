@@ -4,12 +4,13 @@ backend its location names (`backend_for`): a folder is the embedded Whoosh inde
 search server (quotes/backends/sphinxql.py); with no location, $QUOTES_INDEX, else ./index."""
 from __future__ import annotations
 
+from .model import Article, Quote
 from .backends.base import DEFAULT_INDEX, FACETS, INDEX_ENV, SORTS, Group, Hit, QuoteIndex, Results, index_path
 from .backends.whoosh import _LARGEST_MERGE, SCHEMA_VERSION, WhooshIndex, _to_merge
 
 __all__ = [
     "DEFAULT_INDEX", "FACETS", "INDEX_ENV", "SCHEMA_VERSION", "SORTS", "Group", "Hit", "QuoteIndex",
-    "Results", "WhooshIndex", "_LARGEST_MERGE", "_to_merge", "backend_for", "index_path", "is_server",
+    "Results", "WhooshIndex", "_LARGEST_MERGE", "_to_merge", "backend_for", "copy", "index_path", "is_server",
 ]
 
 
@@ -20,6 +21,23 @@ def backend_for(location: str) -> type[QuoteIndex]:
 
         return SphinxQLIndex
     return WhooshIndex
+
+
+def copy(source: QuoteIndex, target: QuoteIndex, batch_size: int = 512) -> tuple[int, int]:
+    """Copy every stored article and its indexed quotes (ids and groups kept) from `source`
+    into `target`, `batch_size` articles per commit, as extracted by the extractor that last
+    added to `source` (so `ingest` into `target` skips them too). Returns (articles, quotes)."""
+    extractor = source.versions()["extractor"]
+    articles = quotes = 0
+    batch: list[tuple[Article, list[Quote]]] = []
+    for article in [*source.store.articles(), None]:
+        if article is not None:
+            batch.append((article, source.quotes_of(article.id)))
+        if batch and (article is None or len(batch) == batch_size):
+            added = target.add(batch, extractor=extractor)
+            articles, quotes = articles + added[0], quotes + added[1]
+            batch = []
+    return articles, quotes
 
 
 def is_server(location: str) -> bool:

@@ -148,7 +148,7 @@ def stop(cluster: Cluster) -> list[Status]:
         os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + _STOP_WAIT
     for shard, pid in running:
-        while _alive(pid):
+        while is_running(pid):
             if time.monotonic() > deadline:
                 raise QuotesError(f"searchd of shard {shard.number} (PID {pid}) did not stop")
             time.sleep(0.05)
@@ -172,19 +172,24 @@ def _pid(cluster: Cluster, shard: Shard) -> int | None:
             pid = int(handle.read().strip())
     except (OSError, ValueError):
         return None
-    return pid if _alive(pid) else None
+    return pid if is_running(pid) else None
 
 
-def _alive(pid: int) -> bool:
+def is_running(pid: int) -> bool:
+    """Whether the process runs: a killed daemon stays a zombie until its parent (often init,
+    in a container not at once) reaps it."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            return handle.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except FileNotFoundError:
         return False
-    except PermissionError:
-        return True
-    try:  # a child of ours that exited is a zombie until reaped
-        return os.waitpid(pid, os.WNOHANG) == (0, 0)
-    except ChildProcessError:
+    except OSError:  # no /proc: ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
         return True
 
 

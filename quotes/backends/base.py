@@ -169,6 +169,10 @@ class QuoteIndex(ABC):
         """The quote with this id, exactly as it was indexed, or None."""
 
     @abstractmethod
+    def quotes_of(self, article_id: str) -> list[Quote]:
+        """The indexed quotes of one article, in the order of the text."""
+
+    @abstractmethod
     def copies(self, quote: Quote) -> list[Quote]:
         """Every indexed copy of the quote (its group, itself included), oldest first."""
 

@@ -82,6 +82,10 @@ def shard_of(article_id: str, shards: int) -> int:
     return int.from_bytes(hashlib.blake2b(article_id.encode("utf-8"), digest_size=8).digest(), "big") % shards
 
 
+class Unreachable(QuotesError):
+    """A daemon that does not answer."""
+
+
 class _Daemon:
     """One searchd, through one pymysql connection made when first needed and made again
     after it failed."""
@@ -109,7 +113,7 @@ class _Daemon:
             self.close()
             if isinstance(exc, pymysql.err.OperationalError) and exc.args and exc.args[0] == 1064:
                 raise QuotesError(f"the search server refused a query: {_message(exc)}") from None
-            raise QuotesError(f"cannot reach {self.label} at {self.host}:{self.port}: {_message(exc)}") from None
+            raise Unreachable(f"cannot reach {self.label} at {self.host}:{self.port}: {_message(exc)}") from None
 
     def close(self) -> None:
         if self._conn is not None:
@@ -158,7 +162,10 @@ class SphinxQLIndex(QuoteIndex):
                     shards.append((remote, _Daemon(agent_host, int(agent_port) - 1, f"shard {len(shards)}")))
         for n, (index, daemon) in enumerate(shards):
             daemon.label = f"shard {n}"
-            columns = {row[0] for row in daemon.run(f"DESCRIBE {index}")[0]}
+            try:
+                columns = {row[0] for row in daemon.run(f"DESCRIBE {index}")[0]}
+            except Unreachable:  # searches say so; writes and complete reads fail on it
+                continue
             if not set(_COLUMNS) <= columns:
                 raise QuotesError(f"index {index} at {daemon.host}:{daemon.port} is not a quotes index"
                                   f" (it lacks {sorted(set(_COLUMNS) - columns)[0]!r}): write its"
@@ -241,6 +248,14 @@ class SphinxQLIndex(QuoteIndex):
         matching = [row for row in rows if row[1] == quote_id]
         return _quote(matching[0]) if matching else None
 
+    def quotes_of(self, article_id: str) -> list[Quote]:
+        """From the article's own shard."""
+        index, daemon = self._shards[shard_of(article_id, len(self._shards))]
+        rows = daemon.run(f"SELECT record FROM {index} WHERE article_key = %s AND article_id = %s"
+                          f" ORDER BY oldest ASC LIMIT {_FACET_MATCHES} OPTION max_matches={_FACET_MATCHES}",
+                          [_article_key(article_id), article_id])[0]
+        return [_quote(row) for row in rows]
+
     def copies(self, quote: Quote) -> list[Quote]:
         if not quote.group:
             return [quote]
@@ -289,9 +304,8 @@ class SphinxQLIndex(QuoteIndex):
         return articles, quotes
 
     def shard_counts(self) -> list[tuple[str, int]]:
-        """(shard, quotes) of each shard: what `quotes server status` shows."""
-        return [(f"{index} at {daemon.host}:{daemon.port}", int(daemon.run(f"SELECT COUNT(*) FROM {index}")[0][0][0]))
-                for index, daemon in self._shards]
+        """(shard index, quotes) of each shard: what `quotes server status` shows."""
+        return [(index, int(daemon.run(f"SELECT COUNT(*) FROM {index}")[0][0][0])) for index, daemon in self._shards]
 
     def close(self) -> None:
         for daemon in {id(d): d for d in [self._head, *(d for _, d in self._shards)]}.values():
