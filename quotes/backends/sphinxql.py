@@ -419,7 +419,7 @@ def _row(quote: Quote) -> tuple:
     names = " ".join(name for name in (quote.speaker, quote.speaker_mention) if name)
     return (
         doc_id(quote.id), quote.text, quote.title or "", names, quote.source or "",
-        quote.id, quote.article_id, _article_key(quote.article_id), quote.kind, quote.speaker or "",
+        quote.id, quote.article_id, _article_key(quote.article_id), quote.kind, " ".join((quote.speaker or "").split()),
         quote.source or "", when.year if when else 0, oldest, newest, group_key(quote.group or quote.id),
         json.dumps(quote.to_dict(), ensure_ascii=False),
     )

@@ -164,6 +164,9 @@ def _filters(filters: Filters, out: Translated, parts: list[str]) -> None:
                 raise QuotesError(f"bad {name} {value!r}: it has no words to search for")
             alternatives.append("(" + " ".join(f"={w}" for w in words) + ")")
         parts.append(f"(@{name} {' | '.join(alternatives)})")
+    names = sorted(filters.exact_speakers())
+    if names:  # exactly as the speaker facet counted them (stored with spaces normalised)
+        out.condition(f"speaker_name IN ({', '.join(['%s'] * len(names))})", *names)
     if filters.kinds:
         unknown = [k for k in filters.kinds if k not in KINDS]
         if unknown:
