@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -158,6 +159,41 @@ def stop(cluster: Cluster) -> list[Status]:
 def status(cluster: Cluster) -> list[Status]:
     """Each shard: its daemon's PID if it runs on this host, and whether its port answers."""
     return [Status(shard, _pid(cluster, shard), _answers(shard)) for shard in cluster.shards]
+
+
+def free_ports(count: int, host: str = "127.0.0.1") -> int:
+    """The first of `count` consecutive ports free on `host` now (for clusters of tests and
+    benchmarks)."""
+    rng = random.Random()
+    for _ in range(200):
+        first = rng.randrange(20000, 60000, 2)
+        sockets: list[socket.socket] = []
+        try:
+            for port in range(first, first + count):
+                sockets.append(socket.socket())
+                sockets[-1].bind((host, port))
+            return first
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+    raise QuotesError(f"no {count} consecutive free ports on {host}")
+
+
+def rss_mb(cluster: Cluster) -> tuple[float, float]:
+    """(resident, peak resident) MB of this host's running daemons, summed."""
+    now = peak = 0.0
+    for shard in _here(cluster):
+        pid = _pid(cluster, shard)
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+                fields = dict(line.split(":", 1) for line in handle if ":" in line)
+        except (OSError, TypeError):
+            continue
+        now += int(fields.get("VmRSS", "0 kB").split()[0]) / 1024
+        peak += int(fields.get("VmHWM", "0 kB").split()[0]) / 1024
+    return now, peak
 
 
 def _here(cluster: Cluster) -> list[Shard]:

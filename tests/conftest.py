@@ -44,34 +44,12 @@ def sphinx_cluster(tmp_path_factory):
     if shutil.which(searchd.SEARCHD) is None:
         pytest.skip("searchd is not installed (Debian package sphinxsearch): SphinxQL tests skipped")
     pytest.importorskip("pymysql", reason="pymysql is not installed: SphinxQL tests skipped")
-    cluster = searchd.init(str(tmp_path_factory.mktemp("sphinx") / "cluster"), 2, port=free_ports(4))
+    cluster = searchd.init(str(tmp_path_factory.mktemp("sphinx") / "cluster"), 2, port=searchd.free_ports(4))
     try:
         searchd.start(cluster)
         yield cluster
     finally:
         searchd.stop(cluster)
-
-
-def free_ports(count: int) -> int:
-    """The first of `count` consecutive loopback ports that are free now."""
-    import random
-    import socket
-
-    for _ in range(200):
-        first = random.randrange(20000, 60000, 2)
-        try:
-            sockets = []
-            for port in range(first, first + count):
-                sock = socket.socket()
-                sockets.append(sock)
-                sock.bind(("127.0.0.1", port))
-            return first
-        except OSError:
-            continue
-        finally:
-            for sock in sockets:
-                sock.close()
-    raise RuntimeError("no free loopback ports")
 
 
 @pytest.fixture(params=BACKENDS, scope="module")

@@ -23,7 +23,7 @@ from quotes.index import QuoteIndex
 from quotes.model import Article, Quote
 from quotes.query import Filters
 
-from conftest import empty_cluster, free_ports
+from conftest import empty_cluster
 
 SPEAKERS = ("Anna Smith", "Bob Jones", "Carla Díaz")
 
@@ -71,7 +71,7 @@ def own_cluster(tmp_path):
 
     if shutil.which(searchd.SEARCHD) is None:
         pytest.skip("searchd is not installed (Debian package sphinxsearch): SphinxQL tests skipped")
-    cluster = searchd.init(str(tmp_path / "cluster"), 2, port=free_ports(4))
+    cluster = searchd.init(str(tmp_path / "cluster"), 2, port=searchd.free_ports(4))
     try:
         searchd.start(cluster)
         yield cluster
@@ -108,7 +108,7 @@ def test_what_sphinx_cannot_search_is_a_clear_error(query, why):
 def test_bad_or_unreachable_server_is_a_one_line_error(tmp_path):
     message = run("search", "x", "--index", "sphinxql://127.0.0.1/", code=1).stderr
     assert message == "error: bad index location 'sphinxql://127.0.0.1/': use sphinxql://HOST:PORT/NAME\n"
-    port = free_ports(1)
+    port = searchd.free_ports(1)
     message = run("search", "x", "--index", f"sphinxql://127.0.0.1:{port}/quotes", code=1).stderr
     assert message.startswith(f"error: cannot reach the search server at 127.0.0.1:{port}:")
     assert len(message.splitlines()) == 1
@@ -121,7 +121,7 @@ def test_server_init_start_status_stop_by_pid(tmp_path):
     if not __import__("shutil").which(searchd.SEARCHD):
         pytest.skip("searchd is not installed (Debian package sphinxsearch)")
     folder = tmp_path / "cluster"
-    port = free_ports(6)
+    port = searchd.free_ports(6)
     out = run("server", "init", folder, "--shards", "3", "--port", port).stdout
     assert f"use --index sphinxql://127.0.0.1:{port}/quotes" in out
     assert "already" not in run("server", "init", folder, "--shards", "1", code=1).stderr
