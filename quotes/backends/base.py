@@ -76,6 +76,9 @@ class Batch(ABC):
     def replace(self, article_id: str, quotes: list[Quote]) -> None:
         """Put these quotes (with their groups) in place of the article's indexed ones."""
 
+    def prefetch(self, quote_ids: set[str]) -> None:
+        """Get ready to be asked for these indexed quotes (a server reads them at once)."""
+
 
 class QuoteIndex(ABC):
     """An index of quotes, on whichever backend its location names (see `quotes.index`).
@@ -128,6 +131,7 @@ class QuoteIndex(ABC):
             for article, found in items:
                 seen.setdefault(article.id, (article, found))
             grouper = Grouper(batch.indexed, self.store, [q for _, found in seen.values() for q in found])
+            batch.prefetch(grouper.candidates())
             for article, found in seen.values():
                 batch.replace(article.id, [grouper.place(quote) for quote in found])
                 quotes += len(found)
@@ -239,6 +243,10 @@ class Grouper:
         self._batch: tuple[dict, dict] = ({}, {})  # the same, for the batch so far
         self._texts: dict[str, list[str] | None] = {}
         self.rows: list[KeyRow] = []  # for ArticleStore.put
+
+    def candidates(self) -> set[str]:
+        """The indexed quotes `place` may compare the batch's quotes with."""
+        return {qid for stored in self._stored for found in stored.values() for qid, _ in found}
 
     def place(self, quote: Quote) -> Quote:
         """The quote with its group."""

@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterator, Sequence
 from urllib.parse import parse_qs, urlsplit
 
 import pymysql
+from pymysql.constants import CLIENT
 
 from ..errors import QuotesError
 from ..model import Quote
@@ -46,7 +47,7 @@ SCHEME = "sphinxql://"
 # The layout of the RT indexes and of the article store beside them.
 SCHEMA_VERSION = 1
 MAX_RESULTS = 1000  # Sphinx's default max_matches: the deepest result a page can show
-_FACET_MATCHES = 20_000  # max_matches of facet queries: counts are exact up to so many values
+_FACET_MATCHES = 10_000  # max_matches of facet queries: counts are exact up to so many values
 _ROWS = 1000  # rows per REPLACE and per page of a scan
 _COLUMNS = ("id", *FIELDS, *(name for name, _ in ATTRIBUTES))
 # `similar`, as in the Whoosh backend: the rarest words of a claim, skipping common ones.
@@ -100,7 +101,7 @@ class _Daemon:
             if self._conn is None:
                 self._conn = pymysql.connect(host=self.host, port=self.port, autocommit=True,
                                              connect_timeout=5, read_timeout=120, write_timeout=120,
-                                             charset="utf8")
+                                             charset="utf8", client_flag=CLIENT.MULTI_STATEMENTS)
             with self._conn.cursor() as cursor:
                 cursor.execute(sql, tuple(args) if args else None)
                 sets = [list(cursor.fetchall())]
@@ -218,9 +219,8 @@ class SphinxQLIndex(QuoteIndex):
         where, args = _where(found)
         sql = (f"SELECT record, {select} FROM {self.name}{where} GROUP BY group_key {order}"
                f" LIMIT {(page - 1) * limit}, {limit} OPTION max_matches={MAX_RESULTS}, ranker=bm25")
-        sets, partial = self._search(sql, args)
-        meta = dict(self._head.run("SHOW META")[0])
-        total = int(meta.get("total_found", 0))
+        sets, partial = self._search(sql, args, meta=True)
+        total = int(dict(sets.pop())["total_found"])
         hits = [_hit(row[0], row[1] if select.startswith("MAX") else 0.0, found) for row in sets[0]]
         counted: dict[str, list[tuple[str, int]]] = {}
         if facets:  # (a FACET beside WEIGHT() fails on a distributed index: a query of their own)
@@ -311,11 +311,11 @@ class SphinxQLIndex(QuoteIndex):
         for daemon in {id(d): d for d in [self._head, *(d for _, d in self._shards)]}.values():
             daemon.close()
 
-    def _search(self, sql: str, args: Sequence[object]) -> tuple[list[list[tuple]], list[str]]:
-        """The result sets of a search through the distributed index, and the shards that did
-        not answer (from SHOW WARNINGS)."""
-        sets = self._head.run(sql, args)
-        warnings = self._head.run("SHOW WARNINGS")[0]
+    def _search(self, sql: str, args: Sequence[object], meta: bool = False) -> tuple[list[list[tuple]], list[str]]:
+        """The result sets of a search through the distributed index (then SHOW META's, with
+        `meta`), and the shards that did not answer (from SHOW WARNINGS), in one round trip."""
+        sets = self._head.run(sql + ("; SHOW META" if meta else "") + "; SHOW WARNINGS", args)
+        warnings = sets.pop()
         return sets, [self._shard_named(str(row[2])) for row in warnings if "agent" in str(row[2])]
 
     def _complete(self, sql: str, args: Sequence[object], what: str) -> list[tuple]:
@@ -381,9 +381,23 @@ class _SphinxBatch(Batch):
     def __init__(self, ix: SphinxQLIndex) -> None:
         self._ix = ix
         self._articles: list[dict[str, list[Quote]]] = [{} for _ in ix._shards]
+        self._read: dict[str, Quote | None] = {}
+
+    def prefetch(self, quote_ids: set[str]) -> None:
+        """The quotes, `_ROWS` ids per query."""
+        wanted = sorted(quote_ids - set(self._read))
+        self._read.update((qid, None) for qid in wanted)
+        for n in range(0, len(wanted), _ROWS):
+            ids = [doc_id(qid) for qid in wanted[n : n + _ROWS]]
+            rows = self._ix._complete(f"SELECT record, quote_id FROM {self._ix.name} WHERE id IN"
+                                      f" ({', '.join(map(str, ids))}) LIMIT {_ROWS} OPTION max_matches={_ROWS}",
+                                      [], "the quotes to group with")
+            self._read.update((row[1], _quote(row)) for row in rows if row[1] in self._read)
 
     def indexed(self, quote_id: str) -> Quote | None:
-        return self._ix.get(quote_id)
+        if quote_id not in self._read:
+            self._read[quote_id] = self._ix.get(quote_id)
+        return self._read[quote_id]
 
     def replace(self, article_id: str, quotes: list[Quote]) -> None:
         self._articles[shard_of(article_id, len(self._articles))][article_id] = quotes
