@@ -243,6 +243,11 @@ class WhooshIndex(QuoteIndex):
             stored = searcher.document(id=quote_id)
         return None if stored is None else stored_quote(stored)
 
+    def quotes_of(self, article_id: str) -> list[Quote]:
+        with self._reading() as searcher:
+            results = searcher.search(wq.Term("article_id", article_id), limit=None, sortedby=OLDEST)
+            return [stored_quote(hit.fields()) for hit in results]
+
     def copies(self, quote: Quote) -> list[Quote]:
         """Every indexed copy of the quote (its group, itself included), oldest first."""
         if not quote.group:
