@@ -1,4 +1,4 @@
-"""Ingest: articles -> extraction -> index, in committed batches; and `reindex`, which builds an
+"""Ingest: articles -> extraction -> people -> index, in committed batches; and `reindex`, which builds an
 index again from the article texts it stores.
 
     >>> with QuoteIndex.open("index", create=True) as ix:             # doctest: +SKIP
@@ -16,6 +16,8 @@ from .errors import QuotesError
 from .extract import extract_articles, extractor_version
 from .index import QuoteIndex
 from .model import Article, Quote
+from .people_store import FILENAME as PEOPLE_FILE
+from .people_store import PeopleStore, relink
 from .store import ArticleStore
 
 DEFAULT_BATCH = 512
@@ -43,11 +45,15 @@ class Ingest:
         pairs: Pairs = extract_articles(self._changed(articles), self.nlp, jobs=self.jobs)
         if watch is not None:
             pairs = watch(pairs)
+        people = PeopleStore(self.ix.store.folder)
         for batch in _batches(pairs, self.batch_size):
+            people.assign(batch)  # article -> quotes -> people -> index
             added, quotes = self.ix.add(batch, extractor=self.extractor)
+            people.indexed(a.id for a, _ in batch)
+            relink(self.ix)  # earlier quotes whose people the batch resolved
             self.articles += added
             self.quotes += quotes
-            self.speakers.update(q.speaker for _, found in batch for q in found if q.speaker)
+            self.speakers.update(q.person for _, found in batch for q in found if q.person)
         return self
 
     def _changed(self, articles: Iterable[Article]) -> Iterator[Article]:
@@ -72,6 +78,8 @@ def reindex(path: str, nlp: Any, *, jobs: int = 1, batch_size: int = DEFAULT_BAT
     shutil.rmtree(building, ignore_errors=True)  # what an interrupted reindex left
     try:
         with QuoteIndex.open(building, create=True) as ix:
+            if os.path.isfile(os.path.join(path, PEOPLE_FILE)):  # the user's decisions and the ids
+                shutil.copy2(os.path.join(path, PEOPLE_FILE), os.path.join(building, PEOPLE_FILE))
             job = Ingest(ix, nlp, jobs=jobs, batch_size=batch_size, force=True).run(old.articles(), watch)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)

@@ -23,6 +23,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from .cues import is_speech_form
 from .model import Article, Quote, stable_hash
 from .speakers import FEMALE, HONORIFICS, MALE, fold
@@ -203,13 +205,17 @@ def mentions(article: Article, found: Iterable[Quote]) -> dict[str, Mention]:
 
 
 def _full_names(text: str, mention: Mention) -> list[str]:
-    """Keys of the full names written in the article that end in the mention's surname."""
+    """The full names written in the article that end in the mention's surname, as written
+    (titles and sentence-opening words dropped): "Tomasz Kowalczyk, the city treasurer"."""
     found = set()
     for written in {w for n in mention.names for w in _WORD.findall(n)[-1:]}:
         for match in re.finditer(_CAPITALISED + re.escape(written) + r"\b", text or ""):
-            name = read_name(match.group(0))
+            run = match.group(0).split()
+            while len(run) > 1 and (run[0].lower() in STOP_WORDS or run[0].lower() in _DETERMINERS):
+                run = run[1:]
+            name = read_name(" ".join(run))
             if name is not None and name.kind == PERSON and len(name.tokens) > 1:
-                found.add(name.key)
+                found.add(name.display)
     return sorted(found)[:8]
 
 
@@ -276,7 +282,8 @@ def _anchors(free: Sequence[Mention], pins: Sequence[Pin], pinned: Mapping[str, 
         for m in ms:
             if len(m.tokens) > 1:
                 fixed.setdefault(m.key, person)
-    every = {m.key for m in free if len(m.tokens) > 1} | set(fixed)
+    every = {m.key for m in free if len(m.tokens) > 1} | set(fixed) | {
+        e for m in free for e in _evidence(m)}
 
     def extended(key: str) -> bool:
         tokens = key.split()
@@ -285,6 +292,11 @@ def _anchors(free: Sequence[Mention], pins: Sequence[Pin], pinned: Mapping[str, 
 
     anchors = {k for k in every if not extended(k)}
     return anchors, {k: p for k, p in fixed.items() if k in anchors}
+
+
+def _evidence(m: Mention) -> list[str]:
+    """The keys of the full names a bare surname's article writes (see `_full_names`)."""
+    return [name.key for e in m.evidence if (name := read_name(e)) and name.surname == m.tokens[-1]]
 
 
 def _candidates(m: Mention, anchors: set[str]) -> list[str]:
@@ -299,7 +311,7 @@ def _fit(m: Mention, anchors: set[str], gender: Mapping[str, str | None],
     options = _candidates(m, anchors)
     if len(m.tokens) == 1 and m.evidence:  # a bare surname: its article decides first
         told = [a for a in options if any(fits(e.split()[:-1], a.split()[:-1]) or
-                                          fits(a.split()[:-1], e.split()[:-1]) for e in m.evidence)]
+                                          fits(a.split()[:-1], e.split()[:-1]) for e in _evidence(m))]
         options = told or options
     if m.gender and len(options) > 1:
         options = [a for a in options if gender.get(a) in (m.gender, None)] or options
@@ -366,6 +378,10 @@ def person_id(block: str, key: str, ambiguous: bool = False) -> str:
 def display_name(ms: Sequence[Mention]) -> str:
     """The fullest writing, accents kept ("Recep Tayyip Erdoğan" over "Recep Tayyip
     Erdogan"), then the most quoted."""
+    if ms and all(len(m.tokens) == 1 for m in ms):  # known by surname: named by its articles
+        common = set.intersection(*(set(m.evidence) for m in ms))
+        if len(common) == 1:
+            return common.pop()
     weight: Counter = Counter()
     for m in ms:
         weight[m.display] += m.quotes

@@ -102,7 +102,9 @@ class PeopleStore:
     def assign(self, batch: Sequence[tuple[Article, list[Quote]]]) -> None:
         """Record the batch's mentions (replacing its articles' earlier ones), resolve the
         blocks they touch, and set `person` and `person_name` on the batch's quotes."""
-        found = {article.id: mentions(article, quotes) for article, quotes in batch}
+        found: dict[str, dict[str, Mention]] = {}
+        for article, quotes in batch:  # an article repeated in a batch counts as first seen
+            found.setdefault(article.id, mentions(article, quotes))
         with self._db() as db:
             blocks: set[str] = set()
             for article_id, ms in found.items():
@@ -148,6 +150,17 @@ class PeopleStore:
         with self._db(write=False) as db:
             pid = self._person_of(db, article_id, name.key) if db else None
             return pid, (self._names(db, {pid}).get(pid) if pid else None)
+
+    def persons_of(self, article_ids: Sequence[str]) -> dict[tuple[str, str], tuple[str, str]]:
+        """(article id, name key) -> (person id, display name) of the articles' mentions."""
+        out = {}
+        with self._db(write=False) as db:
+            for article_id in article_ids if db else ():
+                for key, pid, name in db.execute(
+                        "SELECT m.key, m.person, p.name FROM mentions m LEFT JOIN persons p ON p.id = m.person"
+                        " WHERE m.article_id = ?", (article_id,)):
+                    out[(article_id, key)] = (pid, name)
+        return out
 
     def forget(self, article_ids: Iterable[str]) -> None:
         """Drop the mentions of articles gone from the index."""
@@ -248,7 +261,7 @@ class PeopleStore:
 
     def merge(self, into: str, other: str) -> Person:
         """Make `other` part of `into` (ids or names), for good."""
-        a, b = self._one(into), self._one(other)
+        a, b = self.one(into), self.one(other)
         if a.id == b.id:
             raise QuotesError(f"{into!r} and {other!r} are the same person ({a.id})")
         with self._db() as db:
@@ -260,7 +273,7 @@ class PeopleStore:
             db.execute("UPDATE pins SET person = ? WHERE person = ?", (a.id, b.id))
             blocks = self._curate(db, a) | {r[2] for r in rows}
             self._resolve(db, blocks)
-        return self._one(a.id)
+        return self.one(a.id)
 
     def split(self, name: str, articles: Sequence[str]) -> Person:
         """Make the mentions of `name` in `articles` a person of their own, for good."""
@@ -283,19 +296,19 @@ class PeopleStore:
             db.execute("INSERT OR IGNORE INTO curated VALUES (?, ?, ?, NULL, NULL)",
                        (pid, rows[0][3], _kind_of(rows[0][2])))
             self._resolve(db, {r[2] for r in rows})
-        return self._one(pid)
+        return self.one(pid)
 
     def rename(self, person_id: str, name: str) -> Person:
         """Give a person the display name `name`, for good."""
         if not name.strip():
             raise QuotesError("the new name is empty")
-        person = self._one(person_id)
+        person = self.one(person_id)
         with self._db() as db:
             blocks = self._curate(db, person)
             db.execute("UPDATE curated SET name = ? WHERE id = ?", (name.strip(), person.id))
             self._resolve(db, blocks)
             self._refresh(db, {person.id})
-        return self._one(person.id)
+        return self.one(person.id)
 
     def export(self, out: TextIO) -> int:
         """Write every person as CSV (EXPORT_FIELDS; aliases joined by "|")."""
@@ -421,7 +434,7 @@ class PeopleStore:
         return Person(pid, name, kind, quotes, articles, first, last, json.loads(names), json.loads(sources),
                       bool(ambiguous), *(curated or (None, None)))
 
-    def _one(self, name: str) -> Person:
+    def one(self, name: str) -> Person:
         """The one person an id or name means, or a clear error."""
         found = self.find(name)
         if not found:
@@ -453,6 +466,34 @@ class PeopleStore:
             raise QuotesError(f"cannot use the people of the index at {self.folder}: {exc}") from None
         finally:
             db.close()
+
+
+def relink(ix: Any, batch: int = 256) -> int:
+    """Write again the quotes of every article whose people changed since they were indexed
+    (see the module docstring), through the index's own `add`; returns how many articles.
+    Their fingerprints are kept: the articles themselves did not change."""
+    people = PeopleStore(ix.store.folder)
+    done = 0
+    while stale := people.stale(batch):
+        pairs, kept, absent = [], [], []
+        persons = people.persons_of(stale)
+        for article_id in stale:
+            article = ix.article(article_id)
+            found = list(ix.export(f"article_id:{article_id}")) if article else []
+            if not found:  # not in the index (yet): it gets its people when it is added
+                absent.append(article_id)
+                continue
+            for q in found:
+                name = read_name(q.speaker)
+                q.person, q.person_name = persons.get((article_id, name.key), (None, None)) if name else (None, None)
+            pairs.append((article, found))
+            kept.append((article_id, ix.store.fingerprint(article_id)))
+        if pairs:
+            ix.add(pairs)
+            ix.store.mark((i, f) for i, f in kept if f)
+        people.indexed(stale)
+        done += len(pairs)
+    return done
 
 
 def _row(m: Mention) -> tuple:
