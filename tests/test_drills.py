@@ -230,8 +230,8 @@ def ingest_peak(corpus: Path, index: Path) -> int:
     `_LARGEST_MERGE` (500,000) by default, so that a corpus of 6,000 quotes passes that bound
     as an index of millions does; below it, the largest merge, and its memory, grow with the
     index."""
-    body = ("import quotes.index\n"
-            "quotes.index._LARGEST_MERGE = 2000\n"
+    body = ("import quotes.backends.whoosh\n"
+            "quotes.backends.whoosh._LARGEST_MERGE = 2000\n"
             "from quotes.cli import main\n"
             "main(sys.argv[1:], standalone_mode=False)")
     return run_measured(body, args=["ingest", str(corpus), "--index", str(index), "--jobs", "1",

@@ -15,16 +15,16 @@ with warnings.catch_warnings():
     from whoosh import analysis, columns, fields, sorting
     from whoosh.support.charset import accent_map
 
-from .errors import QuotesError
-from .model import Quote
+from ..errors import QuotesError
+from ..model import Quote
 
 # Stop words are kept so phrases like "we will not resign" match exactly.
 TEXT_ANALYZER = analysis.StemmingAnalyzer(stoplist=None, minsize=1) | analysis.CharsetFilter(accent_map)
 NAME_ANALYZER = analysis.RegexTokenizer() | analysis.LowercaseFilter() | analysis.CharsetFilter(accent_map)
 
 
-# Facet name -> the sortable column it counts.
-FACETS = {"speaker": "speaker_name", "source": "source_name", "year": "year", "kind": "kind"}
+# Facet name (`base.FACETS`) -> the sortable column it counts.
+FACET_COLUMNS = {"speaker": "speaker_name", "source": "source_name", "year": "year", "kind": "kind"}
 # "By date then position", undated quotes last either way. Each a single packed number (see
 # `_order_keys`): Whoosh sorts one column far faster than several.
 OLDEST = sorting.FieldFacet("oldest")
