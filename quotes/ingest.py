@@ -17,7 +17,6 @@ from .extract import extract_articles, extractor_version
 from .index import QuoteIndex
 from .model import Article, Quote
 from .people_store import FILENAME as PEOPLE_FILE
-from .people_store import PeopleStore, relink
 from .store import ArticleStore
 
 DEFAULT_BATCH = 512
@@ -45,12 +44,8 @@ class Ingest:
         pairs: Pairs = extract_articles(self._changed(articles), self.nlp, jobs=self.jobs)
         if watch is not None:
             pairs = watch(pairs)
-        people = PeopleStore(self.ix.store.folder)
         for batch in _batches(pairs, self.batch_size):
-            people.assign(batch)  # article -> quotes -> people -> index
-            added, quotes = self.ix.add(batch, extractor=self.extractor)
-            people.indexed(a.id for a, _ in batch)
-            relink(self.ix)  # earlier quotes whose people the batch resolved
+            added, quotes = self.ix.add(batch, extractor=self.extractor)  # people on the way
             self.articles += added
             self.quotes += quotes
             self.speakers.update(q.person for _, found in batch for q in found if q.person)

@@ -86,6 +86,8 @@ def read_name(text: str | None) -> Name | None:
         words = words[:-1]
     if not words:
         return None
+    if len(words) > 1 and words[0] in ("the", "The") and words[1][0].isupper():  # "the Ministry of ..."
+        words = words[1:]
     folded = ["".join(fold(w.replace(".", "")).split()) or w for w in words]
     if not words[0][0].isupper():
         return Name(" ".join(words), tuple(folded), UNNAMED)

@@ -489,7 +489,7 @@ def relink(ix: Any, batch: int = 256) -> int:
             pairs.append((article, found))
             kept.append((article_id, ix.store.fingerprint(article_id)))
         if pairs:
-            ix.add(pairs)
+            ix.add(pairs, people=False)
             ix.store.mark((i, f) for i, f in kept if f)
         people.indexed(stale)
         done += len(pairs)

@@ -74,7 +74,8 @@ def test_a_name_is_read_without_case_accents_titles_or_a_headline_verb():
     assert read_name("Lindqvist Says").key == "lindqvist"
     assert read_name("Sen. Marian Kowalczyk").titles == {"sen"}
     assert read_name("a spokeswoman for the trust").kind == UNNAMED
-    assert read_name("the Ministry of Transport").kind == UNNAMED  # "the" + description words
+    assert read_name("the Ministry of Transport").key == "ministry of transport"
+    assert read_name("the President").kind == UNNAMED
     assert read_name("Ministry of Transport").kind == ORGANISATION
     assert read_name("Tomasz Kowalczyk Jr.").key != read_name("Tomasz Kowalczyk").key
 
@@ -94,9 +95,9 @@ def test_variant_spellings_and_accents_are_one_person_with_the_fullest_name(ix):
     assert erdogan.quotes == 2 and erdogan.articles == 2
     assert {"Recep Tayyip Erdoğan", "Tayyip Erdogan"} <= set(erdogan.names)
     assert [p.name for p in people_of(ix) if "erdogan" in read_name(p.name).key] == ["Recep Tayyip Erdoğan"]
-    assert ix.search("tolls OR harbour", Filters(speakers=("Erdoğan",))).total == 2
+    assert ix.search("harbour OR road", Filters(speakers=("Erdoğan",))).total == 2
     # the hit carries the person and, apart, the name its article gave
-    [hit] = ix.search("tolls", Filters(speakers=("recep erdogan",))).hits
+    [hit] = ix.search("road", Filters(speakers=("recep erdogan",))).hits
     assert (hit.quote.person, hit.quote.person_name, hit.quote.speaker) == (
         erdogan.id, "Recep Tayyip Erdoğan", "Tayyip Erdogan")
 
@@ -138,21 +139,22 @@ def test_the_person_page_counts_kinds_months_sources_words_and_people_quoted_bes
     assert dict(page.profile.sources) == {"Harbour Gazette": 1, "Valley Times": 1}
     assert ("harbour", 1) in page.words and all(w not in dict(page.words) for w in ("the", "will", "we"))
     assert [h.quote.date for h in page.results.hits] == ["2021-04-11", "2021-03-02"]  # newest first
-    assert person_page(ix, named(ix, "Recep Tayyip Erdoğan").id, "tolls").results.total == 1
+    assert person_page(ix, named(ix, "Recep Tayyip Erdoğan").id, "road").results.total == 1
     assert sparkline([0, 1, 4]) == " ▂█"
 
 
 def test_cli_people_and_person(ix):
     listed = cli(ix, "people").stdout
     assert listed.splitlines()[0].split()[:3] == ["ID", "QUOTES", "NAME"]
-    assert listed.count("Recep Tayyip Erdoğan") == 1 and "Tayyip Erdogan" in listed
+    assert [line for line in listed.splitlines() if "Erdo" in line][0].count("Tayyip") == 3  # name, 2 used
+    assert sum("Erdo" in line for line in listed.splitlines()) == 1
     rows = json.loads(cli(ix, "people", "lindqvist", "--format", "json").stdout)
     assert [r["name"] for r in rows] == ["Annika Lindqvist"]
     shown = cli(ix, "person", "Erdogan").stdout
     assert "Recep Tayyip Erdoğan" in shown and "kinds: direct 2" in shown and "2021-03 ██ 2021-04" in shown
     assert "[as Tayyip Erdogan]" in shown
     assert cli(ix, "person", "Nobody Atall", code=1).stderr.startswith("error: no person")
-    assert "names 3 people" in cli(ix, "person", "Kowalczyk", code=1).stderr
+    assert "names 2 people" in cli(ix, "person", "Kowalczyk", code=1).stderr
 
 
 # --- the user decides -----------------------------------------------------------------------------
