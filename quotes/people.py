@@ -25,7 +25,7 @@ from typing import Iterable, Mapping, Sequence
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .cues import is_speech_form
+from .cues import PEOPLE_NOUNS, is_speech_form
 from .model import Article, Quote, stable_hash
 from .speakers import FEMALE, HONORIFICS, MALE, fold
 
@@ -47,6 +47,8 @@ _SUFFIXES = frozenset("jr sr ii iii iv phd md esq".split())
 # Lower-case words that belong in names ("Ursula von der Leyen", "Bashar al-Assad").
 _PARTICLES = frozenset("de da di du del della der den van von la le al el bin ibn ben dos das st".split())
 _DETERMINERS = frozenset("a an the".split())
+# A pronoun is never a name: its quote is unattributed (the attribution could not resolve it).
+_PRONOUNS = MALE | FEMALE | frozenset("i me we us they them it you one".split())
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 # Capitalised runs of up to three words before a word: candidate full names in an article.
 _MONTH = re.compile(r"\d{4}-\d{2}")
@@ -84,7 +86,7 @@ def read_name(text: str | None) -> Name | None:
     words = [w for w in words if w.strip(".")]
     if len(words) > 1 and is_speech_form(words[-1]):  # a headline's "Obama Says"
         words = words[:-1]
-    if not words:
+    if not words or (len(words) == 1 and fold(words[0]) in _PRONOUNS):
         return None
     if len(words) > 1 and words[0] in ("the", "The") and words[1][0].isupper():  # "the Ministry of ..."
         words = words[1:]
@@ -93,6 +95,8 @@ def read_name(text: str | None) -> Name | None:
         return Name(" ".join(words), tuple(folded), UNNAMED)
     if any(f in ORG_WORDS for f in folded) or (len(words) == 1 and _acronym(words[0])):
         return Name(" ".join(words), tuple(folded), ORGANISATION)
+    if folded[-1].endswith("s") and folded[-1][:-1] in PEOPLE_NOUNS:  # "Republicans", "Officials"
+        return Name(" ".join(words), tuple(folded), UNNAMED)
     titles: set[str] = set()
     gender = None
     while len(words) > 1 and (folded[0] in HONORIFICS or folded[0] in _TITLE_GLUE):
@@ -170,7 +174,7 @@ class Mention:
 
 
 def mentions(article: Article, found: Iterable[Quote]) -> dict[str, Mention]:
-    """The article's mentions by key, from its attributed quotes."""
+    """The article's mentions by key, from its attributed quotes and the article's text."""
     out: dict[str, Mention] = {}
     genders: dict[str, Counter] = {}
     for quote in found:
@@ -192,33 +196,61 @@ def mentions(article: Article, found: Iterable[Quote]) -> dict[str, Mention]:
         m.kinds[quote.kind] = m.kinds.get(quote.kind, 0) + 1
         if quote.date and _MONTH.match(quote.date):
             m.months[quote.date[:7]] = m.months.get(quote.date[:7], 0) + 1
-        m.titles = sorted(set(m.titles) | name.titles)
-        said = fold(quote.speaker_mention or "").split()
-        pronoun = "m" if said and said[0] in MALE else "f" if said and said[0] in FEMALE else None
-        for hint in (name.gender, pronoun, HONORIFICS.get(said[0]) if said else None):
-            if hint:
-                genders[name.key][hint] += 1
+        said = read_name(quote.speaker_mention)
+        # Titles of the mention as written: of this very name, or any for a bare surname (a
+        # full name's quote written "Mr. Obama" may be anyone's of that surname).
+        titles = name.titles | (said.titles if said and said.kind == PERSON and (
+            said.key == name.key or len(name.tokens) == 1 and said.surname == name.surname) else frozenset())
+        m.titles = sorted(set(m.titles) | titles)
+        words = fold(quote.speaker_mention or "").split()
+        if words and words[0] in MALE | FEMALE:
+            genders[name.key]["m" if words[0] in MALE else "f"] += 1
+        for title in titles:  # an honorific says more than a pronoun the attribution chose
+            if HONORIFICS.get(title):
+                genders[name.key][HONORIFICS[title]] += 3
     for key, m in out.items():
+        if m.kind == PERSON:
+            fuller, titles = _context(article.text, m)
+            m.titles = sorted(set(m.titles) | titles)
+            for title in titles:
+                if HONORIFICS.get(title):
+                    genders[key][HONORIFICS[title]] += 3
+            if len(m.tokens) == 1:
+                m.evidence = fuller
         if genders[key]:
             m.gender = genders[key].most_common(1)[0][0]
-        if m.kind == PERSON and len(m.tokens) == 1:
-            m.evidence = _full_names(article.text, m)
     return out
 
 
-def _full_names(text: str, mention: Mention) -> list[str]:
-    """The full names written in the article that end in the mention's surname, as written
-    (titles and sentence-opening words dropped): "Tomasz Kowalczyk, the city treasurer"."""
-    found = set()
+def _context(text: str, mention: Mention) -> tuple[list[str], set[str]]:
+    """What the article writes around the mention's name: the full names that end in its
+    surname ("Tomasz Kowalczyk, the city treasurer"), as written, and the titles it puts
+    before the name itself ("President", "Mrs.")."""
+    fuller: set[str] = set()
+    titles: set[str] = set()
     for written in {w for n in mention.names for w in _WORD.findall(n)[-1:]}:
         for match in re.finditer(_CAPITALISED + re.escape(written) + r"\b", text or ""):
             run = match.group(0).split()
+            ends = [i for i, w in enumerate(run[:-1]) if _ends_sentence(w)]
+            run = run[ends[-1] + 1:] if ends else run
+            titled = [i for i, w in enumerate(run[:-1]) if fold(w) in HONORIFICS]
+            run = run[titled[0]:] if titled else run  # "Like President Obama"
             while len(run) > 1 and (run[0].lower() in STOP_WORDS or run[0].lower() in _DETERMINERS):
                 run = run[1:]
             name = read_name(" ".join(run))
-            if name is not None and name.kind == PERSON and len(name.tokens) > 1:
-                found.add(name.display)
-    return sorted(found)[:8]
+            if name is None or name.kind != PERSON:
+                continue
+            if len(name.tokens) > 1 and len(mention.tokens) == 1:
+                fuller.add(name.display)
+            if name.key == mention.key:
+                titles |= name.titles
+    return sorted(fuller)[:8], titles
+
+
+def _ends_sentence(word: str) -> bool:
+    """A word with a full stop that is not an initial or an abbreviated title ("China.")."""
+    bare = word.rstrip(".")
+    return word.endswith((".", "!", "?", ":", ";")) and len(bare) > 1 and fold(bare) not in HONORIFICS
 
 
 @dataclass(frozen=True)
@@ -297,7 +329,7 @@ def _anchors(free: Sequence[Mention], pins: Sequence[Pin], pinned: Mapping[str, 
 
 
 def _evidence(m: Mention) -> list[str]:
-    """The keys of the full names a bare surname's article writes (see `_full_names`)."""
+    """The keys of the full names a bare surname's article writes (see `_context`)."""
     return [name.key for e in m.evidence if (name := read_name(e)) and name.surname == m.tokens[-1]]
 
 
@@ -315,11 +347,12 @@ def _fit(m: Mention, anchors: set[str], gender: Mapping[str, str | None],
         told = [a for a in options if any(fits(e.split()[:-1], a.split()[:-1]) or
                                           fits(a.split()[:-1], e.split()[:-1]) for e in _evidence(m))]
         options = told or options
+    role = {t for t in m.titles if not HONORIFICS.get(t)}
+    if role and len(options) > 1:
+        options = [a for a in options if roles.get(a, set()) & role] or options
     if m.gender and len(options) > 1:
         options = [a for a in options if gender.get(a) in (m.gender, None)] or options
         options = [a for a in options if gender.get(a) == m.gender] or options
-    if m.titles and len(options) > 1:
-        options = [a for a in options if roles.get(a, set()) & set(m.titles)] or options
     return options[0] if len(options) == 1 else None
 
 
