@@ -76,7 +76,7 @@ def _label(p: Person) -> str:
 
 
 def _seen(p: Person) -> str:
-    return f"{(p.first or '?')[:10]}..{(p.last or '?')[:10]}"
+    return f"{(p.first or '?')[:10]}..{(p.last or '?')[:10]}" if p.first or p.last else "undated"
 
 
 def _names(p: Person) -> list[str]:

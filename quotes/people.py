@@ -157,7 +157,7 @@ class Mention:
     block: str
     kind: str
     display: str  # the fullest writing of the name in the article
-    names: list[str]  # every speaker string the article used for it
+    names: list[str]  # every writing of the name in the article (`Name.display`)
     quotes: int
     kinds: dict[str, int]  # quote kind -> quotes
     months: dict[str, int]  # "2019-01" -> quotes
@@ -188,8 +188,8 @@ def mentions(article: Article, found: Iterable[Quote]) -> dict[str, Mention]:
                 0, {}, {}, article.date or quote.date, article.source or quote.source, None,
                 [], [])
             genders[name.key] = Counter()
-        if quote.speaker not in m.names:
-            m.names.append(quote.speaker or "")
+        if name.display not in m.names:  # as written, titles and a headline's verb aside
+            m.names.append(name.display)
         if _richness(name.display.split()) > _richness(m.display.split()):
             m.display = name.display
         m.quotes += 1

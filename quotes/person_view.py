@@ -20,7 +20,10 @@ from .wording import words
 WORD_SAMPLE = 500
 TOP_WORDS = 20
 _BARS = "▁▂▃▄▅▆▇█"
-_STOP = frozenset(w.replace("'", "").replace("’", "") for w in STOP_WORDS) | {"s", "t", "nt", "ll", "ve", "re", "d", "m"}
+# Function words, also as `wording.words` reads them (apostrophes dropped: "don't" -> "dont").
+_STOP = frozenset(w.replace("'", "").replace("’", "") for w in STOP_WORDS) | frozenset(
+    "dont doesnt didnt isnt wasnt arent werent cant couldnt wouldnt shouldnt wont im ive youre"
+    " theyre weve thats theres lets hes shes its".split())
 
 
 @dataclass

@@ -210,3 +210,28 @@ def test_a_failed_decision_changes_nothing_and_a_crash_before_relinking_is_repai
     with ingest(nlp, tmp_path, "p09") as ix:  # the next write repairs it
         assert PeopleStore(ix.path).stale() == []
         assert {h.quote.person_name for h in ix.search("passengers").hits} == {"Per Lindqvist"}
+
+
+# --- the web pages --------------------------------------------------------------------------------
+
+
+def test_person_pages_and_api(ix):
+    from fastapi.testclient import TestClient
+
+    from quotes.server import create_app
+
+    client = TestClient(create_app(ix.path))
+    erdogan = named(ix, "Recep Tayyip Erdoğan")
+    listed = client.get("/api/people", params={"q": "erdogan"}).json()
+    assert [p["name"] for p in listed] == ["Recep Tayyip Erdoğan"]
+    one = client.get(f"/api/people/{erdogan.id}", params={"q": "road"}).json()
+    assert one["kinds"] == {"direct": 2} and one["results"]["total"] == 1
+    assert one["months"] == {"2021-03": 1, "2021-04": 1}
+    html = client.get(f"/people/{erdogan.id}").text
+    assert html.count("<rect ") == 2 and "Tayyip Erdogan" in html and "Harbour Gazette (1)" in html
+    assert "http" not in html.split("<svg")[1].split("</svg>")[0].replace("http://www.w3.org", "")
+    assert client.get("/people/nobody").status_code == 404
+    assert client.get("/api/people", params={"kind": "planet"}).status_code == 400
+    search = client.get("/", params={"q": "road"}).text
+    assert f'href="/people/{erdogan.id}">Recep Tayyip Erdoğan</a>' in search and "as “Tayyip Erdogan”" in search
+    assert "Kowalczyk" in client.get("/people").text
