@@ -50,6 +50,7 @@ _TABLES = (
     " notes TEXT)",
 )
 _CHUNK = 500
+_PERSONS = "SELECT p.*, c.wikidata, c.notes FROM persons p LEFT JOIN curated c ON c.id = p.id"
 
 
 @dataclass
@@ -162,20 +163,6 @@ class PeopleStore:
                     out[(article_id, key)] = (pid, name)
         return out
 
-    def forget(self, article_ids: Iterable[str]) -> None:
-        """Drop the mentions of articles gone from the index."""
-        ids = list(article_ids)
-        with self._db() as db:
-            blocks = {r[0] for i in ids for r in db.execute("SELECT block FROM mentions WHERE article_id = ?", (i,))}
-            db.executemany("DELETE FROM mentions WHERE article_id = ?", [(i,) for i in ids])
-            self._resolve(db, blocks)
-
-    def reset_mentions(self) -> None:
-        """Forget every mention but keep the decisions and the ids (for `reindex`, which
-        adds every article again)."""
-        with self._db() as db:
-            db.execute("UPDATE mentions SET indexed = NULL")
-
     # ------------------------------------------------------------------ reading
 
     def people(self, query: str | None = None, kinds: Sequence[str] = (PERSON, ORGANISATION),
@@ -185,16 +172,16 @@ class PeopleStore:
             if db is None:
                 return []
             marks = ",".join("?" * len(kinds))
-            sql = f"SELECT * FROM persons WHERE kind IN ({marks}) AND quotes > 0"
+            sql = f"{_PERSONS} WHERE p.kind IN ({marks}) AND p.quotes > 0"
             args: tuple = tuple(kinds)
             wanted = read_name(query) if query else None
             if query and wanted is None:
                 return []
             if wanted is not None:  # candidates: the people with its surname (or last word)
-                sql += " AND id IN (SELECT person FROM words WHERE word = ?)"
+                sql += " AND p.id IN (SELECT person FROM words WHERE word = ?)"
                 args += (wanted.tokens[-1],)
             out = []
-            for row in db.execute(sql + " ORDER BY quotes DESC, name", args):
+            for row in db.execute(sql + " ORDER BY p.quotes DESC, p.name", args):
                 person = self._person(db, row)
                 if query and not _matches(query, person):
                     continue
@@ -205,7 +192,7 @@ class PeopleStore:
 
     def get(self, person_id: str) -> Person | None:
         with self._db(write=False) as db:
-            row = db.execute("SELECT * FROM persons WHERE id = ?", (person_id,)).fetchone() if db else None
+            row = db.execute(f"{_PERSONS} WHERE p.id = ?", (person_id,)).fetchone() if db else None
             return self._person(db, row) if row else None
 
     def find(self, name: str) -> list[Person]:
@@ -252,7 +239,7 @@ class PeopleStore:
                 " other ON other.article_id = me.article_id AND other.person != me.person JOIN persons p"
                 " ON p.id = other.person WHERE me.person = ? AND p.kind != ? GROUP BY other.person"
                 " ORDER BY n DESC, other.person LIMIT ?", (person_id, UNNAMED, co_quoted)).fetchall()
-            beside = [(self._person(db, db.execute("SELECT * FROM persons WHERE id = ?", (pid,)).fetchone()), n)
+            beside = [(self._person(db, db.execute(f"{_PERSONS} WHERE p.id = ?", (pid,)).fetchone()), n)
                       for pid, n in rows]
         return Profile(person, kinds, _every_month(months),
                        sorted(sources.items(), key=lambda x: (-x[1], x[0]))[:10], beside)
@@ -373,35 +360,39 @@ class PeopleStore:
         self._refresh(db, touched, ambiguous)
 
     def _refresh(self, db: sqlite3.Connection, ids: Iterable[str], ambiguous: dict[str, bool] | None = None) -> None:
-        """Recount the people `ids` from their mentions; drop those left with none."""
+        """Recount the people `ids` from their mentions (in SQL: a person of many articles
+        costs an index scan, not their rows in Python); drop those left with none."""
         for pid in ids:
-            rows = [_mention(r) for r in db.execute(
-                f"SELECT {', '.join(_MENTION_FIELDS)} FROM mentions WHERE person = ?", (pid,))]
+            quotes, articles, first, last, kind, bare = db.execute(
+                "SELECT SUM(quotes), COUNT(DISTINCT article_id), MIN(first), MAX(first), MIN(kind),"
+                " MAX(instr(key, ' ')) = 0 FROM mentions WHERE person = ?", (pid,)).fetchone()
             curated = db.execute("SELECT name, kind FROM curated WHERE id = ?", (pid,)).fetchone()
             db.execute("DELETE FROM words WHERE person = ?", (pid,))
-            if not rows:
+            if not quotes:
                 db.execute("DELETE FROM persons WHERE id = ?", (pid,))
                 continue
-            names: dict[str, int] = {}
-            sources: dict[str, int] = {}
-            for m in rows:
-                for n in m.names:
-                    names[n] = names.get(n, 0) + m.quotes
-                if m.source:
-                    sources[m.source] = sources.get(m.source, 0) + m.quotes
-            dates = sorted(m.first for m in rows if m.first)
+            names = [n for n, _ in db.execute(
+                "SELECT j.value, SUM(m.quotes) AS n FROM mentions m, json_each(m.names) j WHERE m.person = ?"
+                " GROUP BY j.value ORDER BY n DESC, j.value", (pid,))]
+            sources = [s for s, _ in db.execute(
+                "SELECT source, SUM(quotes) AS n FROM mentions WHERE person = ? AND source IS NOT NULL"
+                " GROUP BY source ORDER BY n DESC, source", (pid,))]
+            if bare:  # known by surname only: their articles' text may name them (`display_name`)
+                shown = [_mention(r) for r in db.execute(
+                    f"SELECT {', '.join(_MENTION_FIELDS)} FROM mentions WHERE person = ?", (pid,))]
+            else:
+                shown = [Mention("", k, "", kind, display, [], n, {}, {}, None, None, None, [], [])
+                         for k, display, n in db.execute(
+                             "SELECT MIN(key), display, SUM(quotes) FROM mentions WHERE person = ? GROUP BY display",
+                             (pid,))]
             was = db.execute("SELECT ambiguous, name FROM persons WHERE id = ?", (pid,)).fetchone()
             flag = (ambiguous or {}).get(pid, bool(was and was[0]))
-            name = (curated and curated[0]) or display_name(rows) or rows[0].key
+            name = (curated and curated[0]) or display_name(shown) or shown[0].key
             if was and was[1] != name:  # the index holds the old name: write them again
                 db.execute("UPDATE mentions SET indexed = NULL WHERE person = ?", (pid,))
             db.execute("INSERT OR REPLACE INTO persons VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
-                pid, name,
-                (curated and curated[1]) or rows[0].kind, int(flag and not curated),
-                sum(m.quotes for m in rows), len({m.article_id for m in rows}),
-                dates[0] if dates else None, dates[-1] if dates else None,
-                json.dumps(sorted(names, key=lambda n: (-names[n], n)), ensure_ascii=False),
-                json.dumps(sorted(sources, key=lambda s: (-sources[s], s)), ensure_ascii=False)))
+                pid, name, (curated and curated[1]) or kind, int(flag and not curated), quotes, articles,
+                first, last, json.dumps(names, ensure_ascii=False), json.dumps(sources, ensure_ascii=False)))
             words = {w for n in [*names, *(curated[:1] if curated and curated[0] else [])]
                      if (parsed := read_name(n)) for w in parsed.tokens}
             db.executemany("INSERT OR IGNORE INTO words VALUES (?, ?)", [(w, pid) for w in words])
@@ -429,10 +420,10 @@ class PeopleStore:
         return out
 
     def _person(self, db: sqlite3.Connection, row: tuple) -> Person:
-        pid, name, kind, ambiguous, quotes, articles, first, last, names, sources = row
-        curated = db.execute("SELECT wikidata, notes FROM curated WHERE id = ?", (pid,)).fetchone()
+        """A row of `_PERSONS`."""
+        pid, name, kind, ambiguous, quotes, articles, first, last, names, sources, wikidata, notes = row
         return Person(pid, name, kind, quotes, articles, first, last, json.loads(names), json.loads(sources),
-                      bool(ambiguous), *(curated or (None, None)))
+                      bool(ambiguous), wikidata, notes)
 
     def one(self, name: str) -> Person:
         """The one person an id or name means, or a clear error."""
