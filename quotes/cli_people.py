@@ -65,10 +65,10 @@ def list_people(query: tuple[str, ...], kinds: tuple[str, ...], limit: int | Non
         click.echo("No people found.", err=True)
         return
     width = max(len("QUOTES"), *(len(str(p.quotes)) for p in found))
-    click.echo(f"{'ID':<12}  {'QUOTES':>{width}}  {'NAME':<{_NAME_W}}  {'SEEN':<21}  NAMES USED; SOURCES")
+    click.echo(f"{'ID':<12}  {'QUOTES':>{width}}  {'NAME':<{_NAME_W}}  {'SEEN':<22}  NAMES USED; SOURCES")
     for p in found:
         click.echo(f"{p.id:<12}  {p.quotes:>{width}}  {shorten(_label(p), _NAME_W):<{_NAME_W}}  "
-                   f"{_seen(p):<21}  {'; '.join(_names(p))}")
+                   f"{_seen(p):<22}  {'; '.join(_names(p))}")
 
 
 def _label(p: Person) -> str:
@@ -94,7 +94,8 @@ def _decided(index_dir: str | None, decide: Any) -> Person:
 
 
 def _show(person: Person, verb: str) -> None:
-    click.echo(f"{verb} {person.name} ({person.id}): {person.quotes} quotes, names used: {', '.join(person.names)}")
+    quotes = f"{person.quotes} quote{'s' if person.quotes != 1 else ''}"
+    click.echo(f"{verb} {person.name} ({person.id}): {quotes}, names used: {', '.join(person.names)}")
 
 
 @people.command()
