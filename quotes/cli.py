@@ -7,7 +7,9 @@
 """
 from __future__ import annotations
 
-import dataclasses
+import collections
+import contextlib
+import itertools
 import json
 import os
 import sys
@@ -17,18 +19,19 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import click
 
 from . import __version__
+from .cluster import DEFAULT_PARTITION, Cluster, parts_folder
 from .errors import QuotesError
 from .evaluate import evaluate as run_evaluation
 from .evaluate import format_table, parse_kinds
-from .extract import extract_articles, load_nlp
+from .extract import extract_articles, extractor_version, load_nlp
 from .formats import RecordWriter, one_line, shorten
 from .index import QuoteIndex, index_path
 from .ingest import DEFAULT_BATCH, Ingest
 from .ingest import reindex as reindex_folder
-from .model import Quote
+from .model import RECORD_FIELDS, Quote
 from .readers import read_articles
 
-QUOTE_FIELDS = tuple(f.name for f in dataclasses.fields(Quote))
+QUOTE_FIELDS = RECORD_FIELDS
 RECORD_FORMATS = ("table", "json", "jsonl", "csv")
 INTERRUPTED = 130
 
@@ -48,13 +51,38 @@ class _UserError(click.ClickException):
         click.echo(f"error: {self.format_message()}", err=True)
 
 
+class _UsageError(click.UsageError):
+    """A bad option or argument, as one line `error: quotes CMD: <what, with the valid values>`,
+    exit code 2 (click's own is three lines: usage, a hint and the error)."""
+
+    def show(self, file: Any = None) -> None:
+        where = self.ctx.command_path if self.ctx is not None else "quotes"
+        click.echo(f"error: {where}: {self.format_message()} (see {where} --help)", err=True)
+
+
+def _one_line(exc: click.UsageError) -> _UsageError:
+    return _UsageError(" ".join(exc.format_message().split()), exc.ctx)
+
+
 class _Group(click.Group):
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             result = super().invoke(ctx)
             # Flush here, inside click's handling of EPIPE, so `| head` ends quietly.
             sys.stdout.flush()
             return result
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
         except QuotesError as exc:
             raise _UserError(str(exc)) from None
         except KeyboardInterrupt:
@@ -156,6 +184,19 @@ def _wait_option(f: Callable) -> Callable:
     )(f)
 
 
+def _dask_options(f: Callable) -> Callable:
+    f = click.option("--partition-size", type=click.IntRange(min=1), default=DEFAULT_PARTITION, metavar="N",
+                     show_default=True, help="With --dask: articles per task sent to a worker.")(f)
+    return click.option("--dask", "dask", metavar="ADDRESS", default=None,
+                        help="Extract on a Dask cluster: local (or local:N workers) started for this"
+                             " run, or a running scheduler's tcp://host:8786.")(f)
+
+
+def _cluster(address: str | None, model: str | None, partition_size: int) -> Any:
+    """The Dask cluster of --dask, stopped on leaving (or nothing to do without --dask)."""
+    return contextlib.nullcontext() if address is None else Cluster.open(address, model, partition_size)
+
+
 def _paths_argument(f: Callable) -> Callable:
     return click.argument("paths", metavar="PATH...", nargs=-1, required=True)(f)
 
@@ -198,6 +239,8 @@ def main() -> None:
     help="Articles per index commit; an interruption keeps the batches already committed.",
 )
 @_glob_option
+@click.option("--id", "article_id", metavar="ID", default=None,
+              help="The article id of the one file or stdin read (default: the file's name).")
 @_wait_option
 @click.option(
     "--optimize",
@@ -212,6 +255,7 @@ def main() -> None:
 @_index_option
 @_model_option
 @_jobs_option
+@_dask_options
 @click.pass_context
 def ingest(
     ctx: click.Context,
@@ -228,6 +272,9 @@ def ingest(
     force: bool,
     wait: float,
     optimize: bool,
+    dask: str | None,
+    partition_size: int,
+    article_id: str | None,
 ) -> None:
     """Extract the quotes of articles and add them to the index.
 
@@ -235,8 +282,9 @@ def ingest(
     per line: {"text": ..., "id"?, "title"?, "date"?, "source"?, "url"?}), an .html page, a
     .warc web archive (each may be gzipped), a folder of those, or - for stdin. An article
     already indexed, unchanged, by this version of quotes and its model is skipped, so an
-    interrupted run resumes; a changed one replaces its quotes. A bad article is reported as
-    `error: ...` and skipped; the exit code is then 1.
+    interrupted run resumes. A file is the article of its path inside the folder read (or of
+    its name, or of --id), so an edited file replaces its quotes; a JSON line is the article of
+    its "id". A bad article is reported as `error: ...` and skipped; the exit code is then 1.
 
     \b
     Example:
@@ -252,26 +300,34 @@ def ingest(
             click.echo("\r\x1b[K", nl=False, err=True)
         _report_error(exc)
 
-    articles = read_articles(
-        paths, title=title, date=date, source=source, url=url, on_error=on_error, glob=glob
-    )
-    nlp = load_nlp(model)
-    with _open_for_writing(index_dir, wait) as ix:
-        job = Ingest(ix, nlp, jobs=jobs, batch_size=batch_size, force=force)
-        try:
-            job.run(articles, watch=lambda pairs: _progress(pairs, show_bar))
-        except KeyboardInterrupt:
-            click.echo(f"interrupted: {_count(job.articles, 'article')} indexed", err=True)
-            ctx.exit(INTERRUPTED)
-        if optimize:
-            ix.optimize()
-        where = ix.path
+    skipped: collections.Counter[str] = collections.Counter()
+    articles = read_articles(paths, title=title, date=date, source=source, url=url, on_error=on_error,
+                             glob=glob, article_id=article_id, skipped=skipped)
+    first = next(articles, None)  # nothing readable: no index is made for it
+    counts, where = (0, 0, 0, 0), index_path(index_dir)
+    if first is not None:
+        nlp = load_nlp(model)
+        with _cluster(dask, model, partition_size) as cluster, _open_for_writing(index_dir, wait) as ix:
+            job = Ingest(ix, nlp, jobs=jobs, batch_size=batch_size, force=force, cluster=cluster)
+            try:
+                job.run(itertools.chain([first], articles),
+                        watch=lambda pairs: _progress(pairs, show_bar, "Ingesting"))
+            except KeyboardInterrupt:
+                click.echo(f"interrupted: {_count(job.articles, 'article')} indexed", err=True)
+                ctx.exit(INTERRUPTED)
+            if optimize:
+                ix.optimize()
+            counts, where = (job.articles, job.quotes, len(job.speakers), job.skipped), ix.path
     seconds = time.perf_counter() - started
+    n_articles, n_quotes, n_speakers, unchanged = counts
+    notes = [f"{_count(unchanged, 'unchanged article')} skipped"] if unchanged else []
+    if skipped:
+        kinds = ", ".join(f"{n} {suffix}" for suffix, n in sorted(skipped.items(), key=lambda i: (-i[1], i[0])))
+        notes.append(f"{_count(sum(skipped.values()), 'file')} not articles skipped: {kinds}")
     click.echo(
-        f"Indexed {_count(job.articles, 'article')}, {_count(job.quotes, 'quote')},"
-        f" {_count(len(job.speakers), 'speaker')}"
-        f" in {seconds:.1f} seconds into {where}"
-        + (f" ({_count(job.skipped, 'unchanged article')} skipped)" if job.skipped else "")
+        f"Indexed {_count(n_articles, 'article')}, {_count(n_quotes, 'quote')},"
+        f" {_count(n_speakers, 'speaker')}"
+        f" in {seconds:.1f} seconds into {where}" + "".join(f" ({note})" for note in notes)
     )
     if bad:
         ctx.exit(1)
@@ -303,7 +359,7 @@ def reindex(index_dir: str | None, model: str | None, jobs: int, batch_size: int
     started = time.perf_counter()
     path = index_path(index_dir)
     job = reindex_folder(path, load_nlp(model), jobs=jobs, batch_size=batch_size,
-                         watch=lambda pairs: _progress(pairs, _stderr_is_tty()))
+                         watch=lambda pairs, total: _progress(pairs, _stderr_is_tty(), "Reindexing", total))
     click.echo(
         f"Reindexed {_count(job.articles, 'article')}, {_count(job.quotes, 'quote')}"
         f" in {time.perf_counter() - started:.1f} seconds into {path}"
@@ -314,22 +370,25 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _progress(pairs: Iterable[Any], show: bool) -> Iterator[Any]:
-    """The pairs, with a progress bar on stderr when it is a terminal: articles done, articles
-    per second and quotes found so far."""
+def _progress(pairs: Iterable[Any], show: bool, label: str, length: int | None = None) -> Iterator[Any]:
+    """The pairs, with a progress bar on stderr when it is a terminal: articles done (of
+    `length`, when known), articles per second and quotes found so far."""
     if not show:
         yield from pairs
         return
-    started, found = time.perf_counter(), [0]
+    started, done, found = time.perf_counter(), [0], [0]
 
-    def status(pair: Any) -> str | None:
-        if pair is None:
-            return None
-        found[0] += len(pair[1])
-        rate = bar.pos / max(time.perf_counter() - started, 1e-6)
-        return f"{rate:.1f} articles/s, {found[0]} quotes"
+    def status(_: Any) -> str | None:  # (click calls it at every redraw, not once per pair)
+        rate = done[0] / max(time.perf_counter() - started, 1e-6)
+        return f"{rate:.1f} articles/s, {found[0]} quotes" if done[0] else None
 
-    with click.progressbar(pairs, label="Ingesting", show_pos=True, file=sys.stderr,
+    def counted() -> Iterator[Any]:
+        for pair in pairs:
+            done[0] += 1
+            found[0] += len(pair[1])
+            yield pair
+
+    with click.progressbar(counted(), length=length, label=label, show_pos=True, file=sys.stderr,
                            item_show_func=status) as bar:
         yield from bar
 
@@ -344,6 +403,10 @@ def _progress(pairs: Iterable[Any], show: bool) -> Iterator[Any]:
 @_glob_option
 @_model_option
 @_jobs_option
+@_dask_options
+@click.option("--output", metavar="DIR", default=None,
+              help="With --dask: the workers write the records (as --format jsonl) to DIR, one"
+                   " part file per partition, for a later `quotes ingest DIR`.")
 @click.pass_context
 def extract(
     ctx: click.Context,
@@ -356,6 +419,9 @@ def extract(
     model: str | None,
     jobs: int,
     glob: str | None,
+    dask: str | None,
+    partition_size: int,
+    output: str | None,
 ) -> None:
     """Print the quotes of articles, without indexing them.
 
@@ -366,7 +432,12 @@ def extract(
       quotes extract data/000_dde437028c99873a.txt
       quotes extract data/ --format jsonl > quotes.jsonl
       echo '"We won," Jane Doe said.' | quotes extract - --format json
+      quotes extract crawl/ --dask tcp://scheduler:8786 --output /shared/quotes/
     """
+    if output is not None and dask is None:
+        raise QuotesError("--output needs --dask (on one machine: --format jsonl > FILE)")
+    if output is not None:
+        parts_folder(output)
     bad: list[QuotesError] = []
 
     def on_error(exc: QuotesError) -> None:
@@ -377,7 +448,18 @@ def extract(
         paths, title=title, date=date, source=source, url=url, on_error=on_error, glob=glob
     )
     nlp = load_nlp(model)
-    pairs = extract_articles(articles, nlp, jobs=jobs)
+    with _cluster(dask, model, partition_size) as cluster:
+        if output is not None:
+            done, found, parts = cluster.write_parts(articles, output, extractor_version(nlp))
+            click.echo(f"Wrote {_count(found, 'quote')} of {_count(done, 'article')}"
+                       f" in {_count(parts, 'part file')} to {output}")
+        else:
+            _print_quotes(extract_articles(articles, nlp, jobs=jobs, cluster=cluster), fmt)
+    if bad:
+        ctx.exit(1)
+
+
+def _print_quotes(pairs: Iterable[tuple[Any, list[Quote]]], fmt: str) -> None:
     if fmt == "table":
         for n, (article, found) in enumerate(pairs):
             if n:
@@ -389,8 +471,6 @@ def extract(
             for quote in found:
                 writer.write(quote.to_dict())
         writer.finish()
-    if bad:
-        ctx.exit(1)
 
 
 def _print_article_table(article: Any, found: list[Quote]) -> None:
@@ -433,7 +513,9 @@ def _print_article_table(article: Any, found: list[Quote]) -> None:
 )
 @_model_option
 @_jobs_option
-def evaluate(gold: str, kinds: str, fmt: str, errors: int, model: str | None, jobs: int) -> None:
+@_dask_options
+def evaluate(gold: str, kinds: str, fmt: str, errors: int, model: str | None, jobs: int, dask: str | None,
+             partition_size: int) -> None:
     """Score the extractor against a gold file of annotated articles.
 
     Each line of GOLD.jsonl is {"id", "text", "quotes": [{"start", "end", "kind",
@@ -446,7 +528,9 @@ def evaluate(gold: str, kinds: str, fmt: str, errors: int, model: str | None, jo
       quotes evaluate gold.jsonl --format json > scores.json
     """
     selected = parse_kinds(kinds)
-    report = run_evaluation(gold, kinds=selected, errors=errors, nlp=load_nlp(model), jobs=jobs)
+    with _cluster(dask, model, partition_size) as cluster:
+        report = run_evaluation(gold, kinds=selected, errors=errors, nlp=load_nlp(model), jobs=jobs,
+                                cluster=cluster)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

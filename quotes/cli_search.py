@@ -10,13 +10,14 @@ from typing import Any, Callable, Sequence
 
 import click
 
-from .cite import STYLES, cite
+from .cite import REPORTED, STYLES, cite
 from .cli import QUOTE_FIELDS, _format_option, _index_option, _stdout_is_tty, main
 from .errors import QuotesError
-from .formats import RecordWriter, highlighted, hit_record, one_line, shorten
+from .formats import RecordWriter, framed, highlighted, hit_record, kind_label, one_line, shorten, speaker_name
 from .index import FACETS, SORTS, Hit, QuoteIndex, Results
 from .model import KINDS, Quote
 from .query import Filters
+from .verify import left_out, verdict_line
 from .verify import verify as run_verify
 
 HIT_FIELDS = QUOTE_FIELDS + ("score", "matches", "sources", "first_seen")
@@ -24,11 +25,15 @@ SPEAKER_FIELDS = ("speaker", "quotes")
 
 
 def _filter_options(f: Callable) -> Callable:
-    """--speaker, --from, --to, --source and --kind, the filters every listing command takes."""
+    """--speaker, --speaker-name, --from, --to, --source and --kind, the filters every listing
+    command takes."""
     options = [
         click.option("--speaker", "speakers", metavar="NAME", multiple=True,
                      help="Said by NAME (every word in the name or its mention, case and "
                           "accents ignored); repeat for any of several."),
+        click.option("--speaker-name", "speaker_names", metavar="NAME", multiple=True,
+                     help="Said by exactly this resolved name, as `quotes speakers` and the speaker"
+                          " facet list it; repeat for any of several."),
         click.option("--from", "since", metavar="DATE",
                      help="On or after DATE: 2019, 2019-01 or 2019-01-23."),
         click.option("--to", "until", metavar="DATE", help="On or before DATE (its whole period)."),
@@ -44,7 +49,7 @@ def _filter_options(f: Callable) -> Callable:
 
 def _filters(options: dict[str, Any]) -> Filters:
     return Filters(
-        speakers=options.pop("speakers"), sources=options.pop("sources"),
+        speakers=options.pop("speakers"), speaker_names=options.pop("speaker_names"), sources=options.pop("sources"),
         kinds=options.pop("kinds"), since=options.pop("since"), until=options.pop("until"),
     )
 
@@ -128,11 +133,11 @@ def _print_results(results: Results, color: bool) -> None:
 
 def _print_hit(hit: Hit, color: bool) -> None:
     q = hit.quote
-    speaker = q.speaker or "(unknown speaker)"
+    speaker = speaker_name(q)
     head = click.style(speaker, bold=True) if color else speaker
     about = ", ".join(p for p in (q.date, q.source) if p)
-    click.echo(f"{head} ({q.kind})" + (f" — {about}" if about else ""))
-    click.echo(f"  “{highlighted(q.text.strip(), _shift(q.text, hit.matches), color)}”")
+    click.echo(f"{head} ({kind_label(q)})" + (f" — {about}" if about else ""))
+    click.echo("  " + framed(q, highlighted(q.text.strip(), _shift(q.text, hit.matches), color)))
     line = f"  id {q.id}" + (f" · {shorten(q.title, 70)}" if q.title else "")
     if hit.group and hit.group.sources > 1:
         first = hit.group.first
@@ -205,7 +210,7 @@ def show(quote_id: str, fmt: str, index_dir: str | None) -> None:
     """
     with QuoteIndex.open(index_dir) as ix:
         quote = _get(ix, quote_id)
-        copies = ix.copies(quote)
+        copies = ix.sources(quote)
     citation = cite(quote)
     sources = [_source(c) for c in copies]
     record = quote.to_dict()
@@ -214,6 +219,9 @@ def show(quote_id: str, fmt: str, index_dir: str | None) -> None:
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
         return
     sentence = record.pop("sentence")
+    record["verbatim"] = "yes" if quote.verbatim else f"no ({REPORTED}: the article's words, not the speaker's)"
+    if quote.speaker:
+        record["speaker"] = speaker_name(quote)
     width = max(len(name) for name in record)
     for name, value in record.items():
         click.echo(f"{name + ':':<{width + 1}} {'-' if value in (None, '') else one_line(str(value))}")
@@ -285,7 +293,9 @@ def verify_command(claim: str, speaker: str | None, limit: int, fmt: str, index_
     in [0, 1] and the word-level differences, then a verdict.
 
     In the differences, [-words-] are in the real quote but not the claim, {+words+} are
-    claimed but were not said.
+    claimed but were not said. Verdicts: exact match, exact excerpt (part of a quote: the
+    rest is shown), close match, reported, not verbatim (only an indirect quote, the
+    article's own words, matches), no match found, too short to verify.
 
     \b
     Examples:
@@ -300,15 +310,14 @@ def verify_command(claim: str, speaker: str | None, limit: int, fmt: str, index_
     color = _stdout_is_tty()
     for n, match in enumerate(result.matches, 1):
         q = match.quote
-        about = ", ".join(p for p in (q.speaker or "(unknown speaker)", q.date, q.source) if p)
+        about = ", ".join(p for p in (f"{speaker_name(q)} ({kind_label(q)})", q.date, q.source) if p)
         click.echo(f"{n}. {match.score:.2f}  {about} · id {q.id}")
-        click.echo(f"   “{one_line(q.text).strip()}”")
+        click.echo(f"   {framed(q, one_line(q.text).strip())}")
         click.echo(f"   differences: {_diff_text(match.diff, color)}")
+        for line in left_out(match):
+            click.echo(f"   {line}")
         click.echo()
-    verdict = result.verdict.capitalize()
-    if result.verdict == "close match":
-        verdict += " (differences shown above)"
-    click.echo(f"Verdict: {verdict}.")
+    click.echo(f"Verdict: {verdict_line(result)}")
     if result.said_by_other:
         click.echo(f"The closest quote was said by {result.said_by_other}, not {speaker}.")
 

@@ -539,16 +539,19 @@ def score(
 
 
 def evaluate(
-    path: str, kinds: str | Sequence[str] = KINDS, errors: int = 0, nlp=None, jobs: int = 1
+    path: str, kinds: str | Sequence[str] = KINDS, errors: int = 0, nlp=None, jobs: int = 1,
+    cluster=None,
 ) -> Report:
-    """Load the gold file, run the extractor over each gold article's text, and score it."""
+    """Load the gold file, run the extractor over each gold article's text (on the Dask
+    `cluster` if given, see quotes.cluster), and score it."""
     kinds = parse_kinds(kinds)
     gold = load_gold(path)
     from .extract import extract_articles
     from .model import Article
 
     articles = [Article(text=g.text, id=g.id, title=g.title, date=g.date) for g in gold]
-    predicted = {article.id: quotes for article, quotes in extract_articles(articles, nlp=nlp, jobs=jobs)}
+    pairs = extract_articles(articles, nlp=nlp, jobs=jobs, cluster=cluster)
+    predicted = {article.id: quotes for article, quotes in pairs}
     return score(gold, predicted, kinds=kinds, errors=errors)
 
 

@@ -115,15 +115,19 @@ def _records(article: Article, doc, shift: int = 0, paragraph: int = 0) -> list[
 
 
 def extract_articles(
-    articles: Iterable[Article], nlp=None, batch_size: int = 16, jobs: int = 1
+    articles: Iterable[Article], nlp=None, batch_size: int = 16, jobs: int = 1, cluster=None
 ) -> Iterator[tuple[Article, list[Quote]]]:
     """Yield each article with its quotes, in input order, through `nlp.pipe` batches.
 
     With `jobs` > 1 the batches go to that many worker processes (forked, so the pipeline is
     loaded once); at most two batches per worker are in flight, so memory stays bounded
-    whatever the number of articles.
+    whatever the number of articles. With a `quotes.cluster.Cluster`, they go to its Dask
+    workers instead (`jobs` is then theirs), which must run the extractor of `nlp`.
     """
     nlp = nlp or load_nlp()
+    if cluster is not None:
+        yield from cluster.extract(articles, batch_size, extractor_version(nlp))
+        return
     if jobs <= 1 or "fork" not in mp.get_all_start_methods():
         yield from _extract_batch(articles, nlp, batch_size)
         return

@@ -9,6 +9,8 @@ from typing import Any, Iterable, Sequence
 
 import click
 
+from .cite import REPORTED, speaker_label
+
 
 def cell(value: Any) -> Any:
     if value is None:
@@ -61,6 +63,21 @@ def hit_record(hit: Any) -> dict[str, Any]:
     first = group.first if group else hit.quote
     record["first_seen"] = {k: getattr(first, k) for k in ("id", "date", "source", "url")}
     return record
+
+
+def kind_label(quote: Any) -> str:
+    """The kind as shown beside a quote: an indirect one says it is reported, not verbatim."""
+    return quote.kind if quote.verbatim else f"{quote.kind}; {REPORTED}"
+
+
+def framed(quote: Any, text: str) -> str:
+    """The quote's (display) text in quotation marks if verbatim, else labelled as a report."""
+    return f"“{text}”" if quote.verbatim else f"reported: {text}"
+
+
+def speaker_name(quote: Any) -> str:
+    """The speaker as shown: "(attribution uncertain)" below 0.5, "(unknown speaker)" if none."""
+    return speaker_label(quote) or "(unknown speaker)"
 
 
 def one_line(text: str | None) -> str:

@@ -30,10 +30,11 @@ class Ingest:
     `run` is interrupted."""
 
     def __init__(self, ix: QuoteIndex, nlp: Any, *, jobs: int = 1, batch_size: int = DEFAULT_BATCH,
-                 force: bool = False) -> None:
+                 force: bool = False, cluster: Any = None) -> None:
         if batch_size < 1:
             raise QuotesError(f"the batch size must be 1 or more, not {batch_size}")
         self.ix, self.nlp, self.jobs, self.batch_size, self.force = ix, nlp, jobs, batch_size, force
+        self.cluster = cluster  # a quotes.cluster.Cluster: extraction on its Dask workers
         self.extractor = extractor_version(nlp)
         self.articles = self.quotes = self.skipped = 0
         self.speakers: set[str] = set()
@@ -41,7 +42,7 @@ class Ingest:
     def run(self, articles: Iterable[Article], watch: Callable[[Pairs], Pairs] | None = None) -> "Ingest":
         """Ingest `articles`; `watch` may wrap the stream of (article, quotes) pairs on its way
         to the index (the CLI's progress bar)."""
-        pairs: Pairs = extract_articles(self._changed(articles), self.nlp, jobs=self.jobs)
+        pairs: Pairs = extract_articles(self._changed(articles), self.nlp, jobs=self.jobs, cluster=self.cluster)
         if watch is not None:
             pairs = watch(pairs)
         for batch in _batches(pairs, self.batch_size):
@@ -60,10 +61,13 @@ class Ingest:
 
 
 def reindex(path: str, nlp: Any, *, jobs: int = 1, batch_size: int = DEFAULT_BATCH,
-            watch: Callable[[Pairs], Pairs] | None = None) -> Ingest:
+            watch: Callable[[Pairs, int], Pairs] | None = None, cluster: Any = None) -> Ingest:
     """Build the index at `path` again from its stored articles, with this version's schema and
-    extractor, then put it in place of the old one (kept until the new one is complete)."""
+    extractor, then put it in place of the old one (kept until the new one is complete).
+    `watch` wraps the (article, quotes) pairs as for `Ingest.run`, told how many articles."""
     old = ArticleStore(path)
+    if not os.path.isdir(path):
+        raise QuotesError(f"no index at {path}: nothing to reindex")
     if not old.exists() or not _has_texts(old):
         raise QuotesError(
             f"the index at {path} stores no article texts (it predates them): ingest the"
@@ -75,7 +79,9 @@ def reindex(path: str, nlp: Any, *, jobs: int = 1, batch_size: int = DEFAULT_BAT
         with QuoteIndex.open(building, create=True) as ix:
             if os.path.isfile(os.path.join(path, PEOPLE_FILE)):  # the user's decisions and the ids
                 shutil.copy2(os.path.join(path, PEOPLE_FILE), os.path.join(building, PEOPLE_FILE))
-            job = Ingest(ix, nlp, jobs=jobs, batch_size=batch_size, force=True).run(old.articles(), watch)
+            total = old.count()
+            job = Ingest(ix, nlp, jobs=jobs, batch_size=batch_size, force=True, cluster=cluster).run(
+                old.articles(), None if watch is None else lambda pairs: watch(pairs, total))
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise

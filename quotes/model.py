@@ -10,6 +10,9 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 KINDS = ("direct", "mixed", "indirect")
+# Kinds whose `text` is the speaker's own words (in quotation marks in the article); an
+# indirect quote is the article's report of what was said, in the writer's words.
+VERBATIM_KINDS = ("direct", "mixed")
 
 
 def stable_hash(*parts: object, length: int = 16) -> str:
@@ -79,9 +82,18 @@ class Quote:
     def make_id(article_id: str, start: int, end: int, kind: str) -> str:
         return stable_hash(article_id, start, end, kind)
 
+    @property
+    def verbatim(self) -> bool:
+        """Whether `text` is the speaker's words as said (direct, mixed), not reported speech."""
+        return self.kind in VERBATIM_KINDS
+
     def to_dict(self) -> dict[str, Any]:
+        """The fields, plus `verbatim` (derived from `kind`, ignored by `from_dict`): every
+        output record says whether its text may be shown in quotation marks."""
         # Every field is a plain value: `dataclasses.asdict`'s deep copies took 5% of indexing.
-        return {name: getattr(self, name) for name in _QUOTE_FIELDS}
+        record = {name: getattr(self, name) for name in _QUOTE_FIELDS}
+        record["verbatim"] = self.verbatim
+        return record
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Quote":
@@ -90,3 +102,5 @@ class Quote:
 
 
 _QUOTE_FIELDS = tuple(f.name for f in fields(Quote))
+# The keys of `Quote.to_dict()`, in order: the columns of CSV output.
+RECORD_FIELDS = _QUOTE_FIELDS + ("verbatim",)

@@ -33,8 +33,11 @@ class Filters:
     """What to keep of the matches: each list is "any of", the lists together "all of".
 
     `speakers` and `sources` match when every word of the name is in the indexed name (case
-    and accents ignored; a speaker also matches its mention as written). `since` and `until`
-    are inclusive ISO dates, "2019", "2019-01" or "2019-01-23", each covering its whole period.
+    and accents ignored; a speaker also matches its mention as written). `speaker_names` are
+    resolved names exactly as the speaker facet and `QuoteIndex.speakers` give them: a facet's
+    link keeps exactly the quotes it counted ("Obama" is not "Michelle Obama"). `since` and
+    `until` are inclusive ISO dates, "2019", "2019-01" or "2019-01-23", each covering its
+    whole period.
     """
 
     speakers: Sequence[str] = ()
@@ -47,9 +50,12 @@ class Filters:
     # speaker filter keeps whatever name their article gave.
     persons: Sequence[str] = ()
     speaker_people: Sequence[str] = ()
+    speaker_names: Sequence[str] = ()
 
     def query(self, schema: fields.Schema) -> wq.Query | None:
-        """The filters as one Whoosh query, or None when nothing is filtered."""
+        """The filters as one Whoosh query, or None when nothing is filtered. For
+        `speaker_names` it keeps a superset (every word of the name): the backend keeps the
+        exact names of those (`Filters.exact_speakers`)."""
         parts = []
         if self.speakers:
             said = _names(schema, "speaker", self.speakers)
@@ -57,6 +63,8 @@ class Filters:
                          if self.speaker_people else said)
         if self.persons:
             parts.append(wq.Or([wq.Term("person", p) for p in self.persons]))
+        if self.speaker_names:  # each name's words: a superset of its quotes
+            parts.append(_names(schema, "speaker", self.speaker_names))
         if self.sources:
             parts.append(_names(schema, "source", self.sources))
         if self.kinds:
@@ -73,6 +81,10 @@ class Filters:
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else wq.And(parts)
+
+    def exact_speakers(self) -> frozenset[str]:
+        """The resolved names a quote's speaker must be one of, exactly (empty: any)."""
+        return frozenset(" ".join(name.split()) for name in self.speaker_names)
 
 
 def day_bounds(text: str) -> tuple[datetime, datetime]:

@@ -5,6 +5,7 @@ CLI can report it and, when asked, carry on with the next article instead of sto
 """
 from __future__ import annotations
 
+import collections
 import dataclasses
 import fnmatch
 import gzip
@@ -19,7 +20,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence, TextIO
 
 from . import web
 from .errors import QuotesError
-from .model import KINDS, Article, Quote
+from .model import KINDS, Article, Quote, stable_hash
 
 STDIN = "-"
 TEXT_SUFFIX = ".txt"
@@ -29,6 +30,9 @@ WARC_SUFFIX = ".warc"
 GZIP_SUFFIX = ".gz"  # article.txt.gz, articles.jsonl.gz: read as the file inside
 # What a folder scan takes (a file named explicitly of another kind is read as text).
 FOLDER_SUFFIXES = (TEXT_SUFFIX, JSONL_SUFFIX, *HTML_SUFFIXES, WARC_SUFFIX)
+# Files that are data, not an article: read as text, they would be indexed as junk.
+NOT_ARTICLES = {".json": "one JSON object per line in a .jsonl file", ".csv": "a .jsonl file",
+                ".tsv": "a .jsonl file"}
 _BOM = "\ufeff"
 # Lone surrogates only appear when a stream decoded invalid UTF-8 with `surrogateescape`.
 _NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
@@ -46,9 +50,17 @@ def read_articles(
     on_error: ErrorHandler | None = None,
     stdin: TextIO | None = None,
     glob: str | None = None,
+    article_id: str | None = None,
+    skipped: collections.Counter[str] | None = None,
 ) -> Iterator[Article]:
     """Yield the articles of `paths` (.txt, .jsonl, .html or .warc files, gzipped or not,
     folders of them, or "-" for stdin) in order.
+
+    A file's article id is its path inside the folder read (its name when named itself), so an
+    edited file replaces its article; `article_id` names the one article of a file or stdin
+    instead. JSON lines keep their "id" (else the hash of their text). An id met twice is an
+    error at its second place. Text is read with its line endings made "\n". The files of
+    folders that are not articles are counted in `skipped`, by extension.
 
     `glob` (e.g. "*.html" or "2019/*.jsonl.gz") keeps only the matching files of folders,
     matched against the path inside the folder or the file name; files named explicitly are
@@ -58,9 +70,11 @@ def read_articles(
     """
     if date is not None:
         _check_date(date, "date")
-    given = {"title": title, "date": date, "source": source, "url": url}
+    if article_id is not None and (len(paths) != 1 or os.path.isdir(paths[0]) or not article_id.strip()):
+        raise QuotesError("an article id names one article: give it with one file or - (stdin)")
+    given = {"title": title, "date": date, "source": source, "url": url, "id": article_id}
     overrides = {name: value for name, value in given.items() if value is not None}
-    return _read_all(paths, overrides, on_error, stdin, glob)
+    return _read_all(paths, overrides, on_error, stdin, glob, skipped)
 
 
 def _read_all(
@@ -69,35 +83,60 @@ def _read_all(
     on_error: ErrorHandler | None,
     stdin: TextIO | None,
     glob: str | None,
+    skipped: collections.Counter[str] | None,
 ) -> Iterator[Article]:
+    seen: dict[str, str] = {}  # article id -> where it was first read
     for path in paths:
-        for item in _guarded(path, stdin, glob):
+        for item in _guarded(path, stdin, glob, skipped=skipped):
+            if isinstance(item, Article):
+                item = dataclasses.replace(item, **overrides) if overrides else item
+                item = _duplicate(item, seen)
             if isinstance(item, QuotesError):
                 if on_error is None:
                     raise item
                 on_error(item)
             else:
-                yield dataclasses.replace(item, **overrides) if overrides else item
+                yield item
 
 
-def _guarded(path: str, stdin: TextIO | None, glob: str | None = None) -> Iterator[Article | QuotesError]:
-    """The items of one path; an error that ends the path is yielded as its last item."""
+def _duplicate(article: Article, seen: dict[str, str]) -> Article | QuotesError:
+    """The article, or an error if its id was read before in this run (its text would replace
+    the first one's). The records of one exported article may come in several runs; an id that
+    is the hash of the text is the same text again (and is not kept: memory stays constant)."""
+    if article.quotes is not None or article.id == stable_hash(article.text):
+        return article
+    origin = article.origin or "<input>"
+    first = seen.get(article.id)
+    if first is None:
+        seen[article.id] = origin
+        return article
+    here, _, _ = origin.rpartition(":")
+    there, _, line = first.rpartition(":")
+    where = f"line {line}" if here and here == there else first
+    return QuotesError(f'{origin}: id "{article.id}" already used at {where}')
+
+
+def _guarded(path: str, stdin: TextIO | None, glob: str | None = None, name: str | None = None,
+             skipped: collections.Counter[str] | None = None) -> Iterator[Article | QuotesError]:
+    """The items of one path; an error that ends the path is yielded as its last item. `name`
+    is the file's article id (by default its file name)."""
     try:
         if path == STDIN:
             yield from _read_stdin(sys.stdin if stdin is None else stdin)
         elif os.path.isdir(path):
-            yield from _read_folder(path, glob)
+            yield from _read_folder(path, glob, skipped)
         else:
-            yield from _read_file(path)
+            yield from _read_file(path, name or os.path.basename(path))
     except QuotesError as exc:
         yield exc
     except OSError as exc:
         yield _os_error(path, exc)
 
 
-def _read_folder(folder: str, glob: str | None) -> Iterator[Article | QuotesError]:
+def _read_folder(folder: str, glob: str | None,
+                 skipped: collections.Counter[str] | None) -> Iterator[Article | QuotesError]:
     found = False
-    for item in _folder_files(folder):
+    for item in _folder_files(folder, collections.Counter() if skipped is None else skipped):
         if isinstance(item, QuotesError):
             yield item
             continue
@@ -105,15 +144,15 @@ def _read_folder(folder: str, glob: str | None) -> Iterator[Article | QuotesErro
         if glob and not (fnmatch.fnmatch(inside, glob) or fnmatch.fnmatch(os.path.basename(item), glob)):
             continue
         found = True
-        yield from _guarded(item, None)
+        yield from _guarded(item, None, name=inside)
     if not found:
         wanted = f"files matching {glob!r}" if glob else f"{', '.join(FOLDER_SUFFIXES)} files"
         raise QuotesError(f"{folder}: no {wanted} in this folder")
 
 
-def _folder_files(folder: str) -> Iterator[str | QuotesError]:
+def _folder_files(folder: str, skipped: collections.Counter[str]) -> Iterator[str | QuotesError]:
     """The article files (FOLDER_SUFFIXES, also gzipped) under `folder`, sorted by path,
-    skipping hidden entries.
+    skipping hidden entries; the other files are counted in `skipped` by extension.
 
     An unreadable subfolder is yielded as an error so the rest of the folder is still read.
     Symlinked folders are not followed (as with os.walk), so a link loop cannot hang a run.
@@ -126,26 +165,33 @@ def _folder_files(folder: str) -> Iterator[str | QuotesError]:
         return
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
-            yield from _folder_files(entry.path)
+            yield from _folder_files(entry.path, skipped)
         elif _suffix(entry.name) in FOLDER_SUFFIXES and entry.is_file():
             yield entry.path
+        elif entry.is_file():
+            skipped[_suffix(entry.name) or "(none)"] += 1
 
 
-def _read_file(path: str) -> Iterator[Article | QuotesError]:
-    """A file named explicitly: .jsonl as JSON lines, .html as a web page, .warc as a web
-    archive, anything else as one text article; any of them may be gzip-compressed."""
+def _read_file(path: str, name: str) -> Iterator[Article | QuotesError]:
+    """A file: .jsonl as JSON lines, .html as a web page, .warc as a web archive, a data file
+    (NOT_ARTICLES) as an error, anything else as one text article with the id `name`; any of
+    them may be gzip-compressed."""
     compressed = path.lower().endswith(GZIP_SUFFIX)
     suffix = _suffix(path)
+    if suffix in NOT_ARTICLES:
+        raise QuotesError(f"{path}: a {suffix} file holds no article; give articles as"
+                          f" {NOT_ARTICLES[suffix]} (as `quotes export --format jsonl` writes)")
     try:
-        with (gzip.open if compressed else open)(path, "rb") as handle:
+        # warcio reads gzipped archives itself, record by record (and so past a cut-off end).
+        with (gzip.open if compressed and suffix != WARC_SUFFIX else open)(path, "rb") as handle:
             if suffix == JSONL_SUFFIX:
                 yield from _jsonl_articles(_decoded_lines(handle, path), path)
             elif suffix in HTML_SUFFIXES:
-                yield web.html_article(handle.read(), path)
+                yield dataclasses.replace(web.html_article(handle.read(), path), id=name)
             elif suffix == WARC_SUFFIX:
                 yield from web.warc_articles(handle, path)
             else:
-                yield _text_article(_decode(handle.read(), path), path)
+                yield _text_article(_decode(handle.read(), path), path, name)
     except (gzip.BadGzipFile, EOFError, zlib.error):
         raise QuotesError(f"{path}: not a complete gzip file") from None
 
@@ -171,13 +217,19 @@ def _read_stdin(stream: TextIO) -> Iterator[Article | QuotesError]:
         raise _not_text(name) from None
 
 
-def _text_article(text: str, origin: str) -> Article:
-    """The whole text, exactly as read (quote offsets index into it); title = first line."""
-    text = text.removeprefix(_BOM)
+def _text_article(text: str, origin: str, article_id: str = "") -> Article:
+    """The whole text as read, with "\n" line ends (quote offsets index into it); title =
+    first line."""
+    text = _newlines(text.removeprefix(_BOM))
     if not text.strip():
         raise QuotesError(f"{origin}: empty file")
     title = next(line.strip() for line in text.splitlines() if line.strip())
-    return Article(text=text, title=title, origin=origin)
+    return Article(text=text, id=article_id, title=title, origin=origin)
+
+
+def _newlines(text: str) -> str:
+    """Windows ("\r\n") and old Mac ("\r") line ends as "\n": the paragraph rules see lines."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _jsonl_articles(lines: Iterable[str], name: str) -> Iterator[Article | QuotesError]:
@@ -265,7 +317,7 @@ def _json_article(line: str, origin: str) -> Article | Quote:
     meta = {key: _optional_str(record, key, origin) for key in keys}
     if meta["date"] is not None:
         _check_date(meta["date"], origin)
-    return Article(text=text, id="" if raw_id is None else str(raw_id), origin=origin, **meta)
+    return Article(text=_newlines(text), id="" if raw_id is None else str(raw_id), origin=origin, **meta)
 
 
 def _optional_str(record: dict[str, Any], name: str, origin: str) -> str | None:

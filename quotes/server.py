@@ -33,12 +33,13 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from . import __version__
 from .cite import STYLES, cite
 from .errors import QuotesError
-from .formats import cut, hit_record, one_line
+from .formats import cut, hit_record, one_line, speaker_name
 from .index import FACETS, SORTS, QuoteIndex, index_path
 from .marks import paragraphs
 from .model import KINDS, Article, Quote
 from .query import Filters
 from .server_people import add_people_routes
+from .verify import left_out, verdict_line
 from .verify import verify as run_verify
 from .wording import words
 
@@ -62,6 +63,19 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",  # searches are nobody else's business
     "X-Frame-Options": "DENY",
 }
+# What the OpenAPI schema says of the parameters that FastAPI sees as plain strings (they are
+# checked by the library, whose messages the API answers with).
+DATE_PATTERN = "^[0-9]{4}(-[0-9]{1,2}(-[0-9]{1,2})?)?$"  # query.day_bounds: 2019, 2019-01, 2019-01-23
+PARAMETER_SCHEMAS = {
+    "sort": {"type": "string", "enum": list(SORTS), "default": "relevance"},
+    "kind": {"type": "array", "items": {"type": "string", "enum": list(KINDS)}, "default": []},
+    "facet": {"type": "array", "items": {"type": "string", "enum": list(FACETS)}, "default": []},
+    "from": {"type": "string", "pattern": DATE_PATTERN},
+    "to": {"type": "string", "pattern": DATE_PATTERN},
+    "accessed": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+}
+ERROR_SCHEMA = {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
+ERRORS = {400: "A bad parameter or query", 404: "No quote with this id", 503: "The index cannot be read"}
 SORT_LABELS = {"relevance": "Relevance", "date": "Oldest first", "-date": "Newest first"}
 STYLE_LABELS = {"plain": "Plain", "markdown": "Markdown", "apa": "APA", "mla": "MLA", "chicago": "Chicago"}
 
@@ -87,6 +101,7 @@ class SearchParams:
 
     q: str | None = None
     speakers: tuple[str, ...] = ()
+    speaker_names: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     since: str | None = None
@@ -97,14 +112,15 @@ class SearchParams:
 
     @property
     def filters(self) -> Filters:
-        return Filters(speakers=self.speakers, sources=self.sources, kinds=self.kinds,
-                       since=self.since, until=self.until)
+        return Filters(speakers=self.speakers, speaker_names=self.speaker_names, sources=self.sources,
+                       kinds=self.kinds, since=self.since, until=self.until)
 
     def pairs(self, **changes: Any) -> list[tuple[str, str]]:
         """The query-string pairs of this search with `changes`, defaults left out."""
         p = replace(self, **changes)
         out: list[tuple[str, str]] = [("q", p.q)] if p.q else []
-        out += [("speaker", s) for s in p.speakers] + [("source", s) for s in p.sources]
+        out += [("speaker", s) for s in p.speakers] + [("speaker_name", s) for s in p.speaker_names]
+        out += [("source", s) for s in p.sources]
         out += [("kind", k) for k in p.kinds]
         out += [(name, value) for name, value in (("from", p.since), ("to", p.until)) if value]
         if p.sort != "relevance":
@@ -135,6 +151,8 @@ def filter_params(
                           " OR, NOT, wildcards, term~, fields such as speaker:, kind:, date:)."),
     speaker: list[str] = Query([], description="Said by NAME: every word in the name or mention;"
                                " repeat for any of several."),
+    speaker_name: list[str] = Query([], description="Said by exactly this resolved name, as /api/speakers"
+                                    " and the speaker facet give it; repeatable."),
     source: list[str] = Query([], description="From source NAME (every word); repeatable."),
     kind: list[str] = Query([], description=f"One of {', '.join(KINDS)}; repeatable."),
     since: str | None = Query(None, alias="from", description="On or after: 2019, 2019-01 or 2019-01-23."),
@@ -145,7 +163,8 @@ def filter_params(
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         raise ApiError(400, f"unknown kind {unknown[0]!r} (kinds: {', '.join(KINDS)})")
-    return SearchParams(q=_text(q, "q"), speakers=_texts(speaker, "speaker"), sources=_texts(source, "source"),
+    return SearchParams(q=_text(q, "q"), speakers=_texts(speaker, "speaker"),
+                        speaker_names=_texts(speaker_name, "speaker_name"), sources=_texts(source, "source"),
                         kinds=kinds, since=_text(since, "from"), until=_text(until, "to"))
 
 
@@ -252,8 +271,8 @@ def in_paragraph(quote: Quote, article: Article | None) -> list[tuple[str, bool]
 def facet_url(params: SearchParams, name: str, value: str) -> str:
     """The search narrowed to one facet value (page 1): the clicked value replaces the
     filter of its kind, whose values the current results already satisfy."""
-    if name == "speaker":
-        return params.url(speakers=(value,), page=1)
+    if name == "speaker":  # exactly the name counted, not every name with its words
+        return params.url(speaker_names=(value,), page=1)
     if name == "source":
         return params.url(sources=(value,), page=1)
     if name == "kind":
@@ -267,7 +286,8 @@ def facet_url(params: SearchParams, name: str, value: str) -> str:
 def active_filters(params: SearchParams) -> list[tuple[str, str]]:
     """(label, URL without it) for each filter in force: the removable chips above results."""
     chips = []
-    for field, label in (("speakers", "speaker"), ("sources", "source"), ("kinds", "kind")):
+    for field, label in (("speakers", "speaker"), ("speaker_names", "speaker"), ("sources", "source"),
+                         ("kinds", "kind")):
         values = getattr(params, field)
         for value in values:
             chips.append((f"{label}: {value}", params.url(**{field: tuple(v for v in values if v != value)}, page=1)))
@@ -285,7 +305,8 @@ def _templates() -> Environment:
     env.filters.update(safe_url=safe_url, one_line=one_line)
     env.globals.update(version=__version__, STYLES=STYLES, STYLE_LABELS=STYLE_LABELS, KINDS=KINDS,
                        SORT_LABELS=SORT_LABELS, segments=segments, in_sentence=in_sentence,
-                       citations=citations)
+                       citations=citations, speaker_name=speaker_name, verdict_line=verdict_line,
+                       left_out=left_out)
     return env
 
 
@@ -364,7 +385,9 @@ def create_app(index_dir: str | None = None, allowed_hosts: Sequence[str] | None
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = "no such page" if exc.status_code == 404 else str(exc.detail)
-        return error(request, exc.status_code, message)
+        response = error(request, exc.status_code, message)
+        response.headers.update(exc.headers or {})  # a 405's Allow
+        return response
 
     @app.exception_handler(Exception)
     async def on_bug(request: Request, exc: Exception) -> Response:  # pragma: no cover
@@ -470,14 +493,46 @@ def create_app(index_dir: str | None = None, allowed_hosts: Sequence[str] | None
         articles, quotes = use(lambda ix: ix.count())
         return JSONResponse({"status": "ok", "articles": articles, "quotes": quotes})
 
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema, made to say what the API does: errors are 400 (never 422), 404 (a
+    quote) and 503 as `{"error": message}`, and the parameters the library checks have their
+    enums and date patterns."""
+    if app.openapi_schema is not None:
+        return app.openapi_schema
+    from fastapi.openapi.utils import get_openapi
+
+    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    for path, operations in schema["paths"].items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            responses.pop("422", None)
+            for status, what in ERRORS.items():
+                if status != 404 or "{quote_id}" in path:
+                    responses[str(status)] = {"description": what,
+                                              "content": {"application/json": {"schema": ERROR_SCHEMA}}}
+            for parameter in operation.get("parameters", ()):
+                if parameter["name"] in PARAMETER_SCHEMAS:
+                    parameter["schema"] = {**PARAMETER_SCHEMAS[parameter["name"]],
+                                           **({"description": parameter["schema"]["description"]}
+                                              if "description" in parameter.get("schema", {}) else {})}
+    components = schema.get("components", {}).get("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        components.pop(name, None)
+    if "components" in schema and not components:
+        del schema["components"]
+    app.openapi_schema = schema
+    return schema
 
 
 def _quote_and_copies(ix: QuoteIndex, quote_id: str) -> tuple[Quote, list[Quote]]:
     quote = ix.get(quote_id)
     if quote is None:
         raise ApiError(404, f"no quote with id {quote_id!r} in the index")
-    return quote, ix.copies(quote)
+    return quote, ix.sources(quote)
 
 
 def _day(text: str | None) -> date | None:

@@ -41,33 +41,51 @@ def html_article(html: bytes | str, origin: str, url: str | None = None, date: s
 
 
 def warc_articles(handle: BinaryIO, name: str) -> Iterator[Article | QuotesError]:
-    """One article per HTML response record (plain or gzipped WARC); a page without article
-    text is yielded as an error and reading goes on."""
+    """One article per HTML response record (plain or gzipped WARC: warcio reads both, so
+    `handle` is the file as stored); a page without article text is yielded as an error and
+    reading goes on. An archive cut off (a download that stopped) gives its complete records,
+    then an error saying where it was cut."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    found = False
+    found = complete = 0  # HTML pages read; records read whole
+    records = ArchiveIterator(handle)
     try:
-        for n, record in enumerate(ArchiveIterator(handle), 1):
-            if record.rec_type != "response" or record.http_headers is None:
+        for record in records:
+            kind = (record.http_headers.get_header("Content-Type") or "") if record.http_headers else ""
+            html = record.rec_type == "response" and "html" in kind.lower()
+            stream = record.content_stream()
+            body = stream.read() if html else b""
+            while not html and stream.read(1 << 16):  # read through, never held
+                pass
+            if record.raw_stream.limit:  # fewer bytes than the record's Content-Length
+                break
+            complete += 1
+            if not html:
                 continue
-            kind = record.http_headers.get_header("Content-Type") or ""
-            if "html" not in kind.lower():
-                continue
-            found = True
+            found += 1
             uri = record.rec_headers.get_header("WARC-Target-URI")
-            origin = f"{name}:{uri or f'record {n}'}"
+            origin = f"{name}:{uri or f'record {complete}'}"
             try:
                 yield html_article(
-                    record.content_stream().read(), origin, url=uri,
-                    date=_iso_date(record.rec_headers.get_header("WARC-Date")),
+                    body, origin, url=uri, date=_iso_date(record.rec_headers.get_header("WARC-Date")),
                 )
             except QuotesError as exc:
                 yield exc
+        else:
+            if complete and records.offset >= handle.tell():  # every byte read: whole records
+                if not found:
+                    raise QuotesError(f"{name}: no HTML pages in this archive")
+                return
     except ArchiveLoadFailed as exc:
-        raise QuotesError(f"{name}: not a WARC archive ({str(exc).splitlines()[0][:80]})") from None
-    if not found:
-        raise QuotesError(f"{name}: no HTML pages in this archive")
+        if not complete:
+            raise QuotesError(f"{name}: not a WARC archive ({str(exc).splitlines()[0][:80]})") from None
+    except (EOFError, OSError, ValueError, AttributeError):  # warcio, on a record cut in its headers
+        pass
+    if not complete:
+        raise QuotesError(f"{name}: no complete WARC record (not a web archive, or cut off in its first record)")
+    pages = "1 HTML page" if found == 1 else f"{found} HTML pages"
+    raise QuotesError(f"{name}: the archive is cut off after record {complete}: read the {pages} before the cut")
 
 
 def _iso_date(value: str | None) -> str | None:

@@ -111,6 +111,20 @@ class Comparison:
     score: float
     diff: list[tuple[str, str]]
     exact: bool
+    # The quote's words before and after the part the claim covers, as written: what an
+    # excerpt leaves out.
+    before: str = ""
+    after: str = ""
+
+    @property
+    def excerpt(self) -> bool:
+        """An exact claim that leaves words of the quote out."""
+        return self.exact and bool(self.before or self.after)
+
+
+def content_words(text: str) -> list[str]:
+    """The words of `text` that are not function words: what identifies a quote."""
+    return [w for w in words(text) if w not in _LIGHT]
 
 
 def similarity(claim: str, quote: str) -> Comparison:
@@ -150,7 +164,14 @@ def similarity(claim: str, quote: str) -> Comparison:
     exact = len(blocks) == 1 and blocks[0].size == len(said) and all(
         said[i].norm == real[lo + i].norm for i in range(len(said))
     )
-    return Comparison(1.0 if exact else min(score, 0.99), _diff(said, real, lo, hi, real_norms), exact)
+    # Claimed words before the first or after the last shared word stand for as many of the
+    # quote's words there: the diff shows both sides of a word changed at either end.
+    lo = max(0, lo - blocks[0].a)
+    hi = min(len(real), hi + len(said) - (blocks[-1].a + blocks[-1].size))
+    before = quote[:real[lo].start].strip().rstrip(",;:—–-").rstrip() if lo else ""
+    after = quote[real[hi - 1].end:].lstrip(" \t\n,;:—–-").rstrip(" \t\n,;:") if hi < len(real) else ""
+    return Comparison(1.0 if exact else min(score, 0.99), _diff(said, real, lo, hi, real_norms), exact,
+                      " ".join(before.split()), " ".join(after.split()))
 
 
 def _weight(word: str) -> float:

@@ -21,7 +21,7 @@ from quotes.cli import main
 from quotes.model import Quote
 from quotes.store import ArticleStore
 
-QUOTE_FIELDS = list(Quote.__dataclass_fields__)
+QUOTE_FIELDS = list(Quote.__dataclass_fields__) + ["verbatim"]  # every record says if its text is verbatim
 HIT_FIELDS = QUOTE_FIELDS + ["score", "matches", "sources", "first_seen"]
 SUMMARY = re.compile(
     r"^Indexed (\d+) articles?, (\d+) quotes?, (\d+) speakers? in \d+\.\d seconds into (.+)$"
@@ -113,11 +113,20 @@ def test_options_are_on_the_commands_that_use_them(run):
     assert "$QUOTES_INDEX" in run("ingest", "--help").stdout
 
 
-def test_usage_errors_are_clicks(run):
-    result = run("search", "--limit", "0", code=2)
-    assert "Usage:" in result.stderr
-    run("ingest", code=2)  # PATH is required
-    run("show", "x", "--format", "csv", code=2)
+@pytest.mark.parametrize("args, says", [
+    (["search", "--limit", "0"], "main search: Invalid value for '--limit': 0 is not in the range 1<=x<=1000."),
+    (["search", "--sort", "bogus"], "'bogus' is not one of 'relevance', 'date', '-date'."),
+    (["cite", "x", "--style", "harvard"], "'harvard' is not one of 'plain', 'markdown', 'apa', 'mla', 'chicago'."),
+    (["show", "x", "--format", "csv"], "'csv' is not one of"),
+    (["ingest"], "main ingest: Missing argument 'PATH...'."),
+    (["search", "--nope"], "No such option '--nope'"),
+    (["bogus"], "No such command 'bogus'."),
+])
+def test_usage_errors_are_one_error_line_with_the_valid_values(run, args, says):
+    result = run(*args, code=2)
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: main") and says in line and line.endswith("--help)")
+    assert "Usage:" not in result.stderr and result.stdout == ""
 
 
 # --- ingest -------------------------------------------------------------------------------------
@@ -195,6 +204,54 @@ def test_ingest_only_bad_input(run, tmp_path):
     result = run("ingest", tmp_path / "nope.txt", "--index", tmp_path / "ix", code=1)
     assert summary(result)[:3] == (0, 0, 0)
     assert errors(result) == [f"{tmp_path / 'nope.txt'}: no such file or directory"]
+    assert not (tmp_path / "ix").exists()  # no empty index made for nothing
+
+
+@pytest.mark.parametrize("name, content", [("dump.json", '[{"text": "\\"We won,\\" Jane Doe said."}]'),
+                                           ("dump.csv", 'id,text\n1,"We won, Jane Doe said."\n')])
+def test_ingest_of_a_json_or_csv_file_is_an_error_not_a_junk_article(run, tmp_path, name, content):
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    result = run("ingest", tmp_path / name, "--index", tmp_path / "ix", code=1)
+    [message] = errors(result)
+    assert "holds no article" in message and ".jsonl" in message
+    assert not (tmp_path / "ix").exists()
+
+
+def test_ingest_says_how_many_files_of_other_kinds_it_skipped(run, tmp_path, articles):
+    (articles / "notes.md").write_text("x", encoding="utf-8")
+    (articles / "todo.md").write_text("x", encoding="utf-8")
+    (articles / "photo.jpg").write_bytes(b"\xff\xd8")
+    result = run("ingest", articles, "--index", tmp_path / "ix")
+    assert result.stdout.rstrip().endswith("(3 files not articles skipped: 2 .md, 1 .jpg)")
+
+
+def test_duplicate_ids_in_one_input_are_errors_and_the_rest_is_indexed(run, tmp_path):
+    lines = [{"id": f"a{n}", "text": f'"We will build road {n}," Jane Doe said.'} for n in range(7)]
+    lines.insert(4, {"id": "a2", "text": '"We lost," John Roe said.'})
+    path = tmp_path / "eight.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = run("ingest", path, "--index", tmp_path / "ix", code=1)
+    assert errors(result) == [f'{path}:5: id "a2" already used at line 3']
+    assert summary(result)[:2] == (7, 7)
+
+
+def test_an_edited_file_replaces_its_article(run, tmp_path):
+    folder, ix = tmp_path / "news", tmp_path / "ix"
+    folder.mkdir()
+    (folder / "a.txt").write_text('"We will win the vote," Jane Doe said.\n', encoding="utf-8")
+    (folder / "b.txt").write_text('"The bridge opens in May," John Smith said.\n', encoding="utf-8")
+    run("ingest", folder, "--index", ix)
+    (folder / "a.txt").write_text('"We have lost the vote," Jane Doe said.\n', encoding="utf-8")
+    assert summary(run("ingest", folder, "--index", ix))[:2] == (1, 1)
+    hits = records(run("search", "--format", "json", "--index", ix))
+    assert sorted(h["text"] for h in hits) == ["The bridge opens in May,", "We have lost the vote,"]
+    assert all(h["sources"] == 1 for h in hits)
+    assert "Exact match" not in run("verify", "We will win the vote", "--index", ix, code=None).stdout
+    # the same file named by itself, or given an id, is the same article
+    assert summary(run("ingest", folder / "a.txt", "--index", ix))[:2] == (0, 0)
+    run("ingest", "-", "--id", "a.txt", "--index", ix, input='"We tied," Jane Doe said.\n')
+    assert sorted(h["text"] for h in records(run("search", "--format", "json", "--index", ix))) == [
+        "The bridge opens in May,", "We tied,"]
 
 
 def test_ingest_bad_date_is_an_error_before_anything_is_read(run, tmp_path, articles):
@@ -232,8 +289,8 @@ def test_ingest_commits_one_batch_at_a_time(run, tmp_path, articles, monkeypatch
 def test_ingest_interrupted_keeps_committed_batches(run, tmp_path, articles, monkeypatch):
     real = ingest_module.extract_articles
 
-    def interrupted(items, nlp=None, jobs=1):
-        for n, pair in enumerate(real(items, nlp, jobs=jobs)):
+    def interrupted(items, nlp=None, jobs=1, cluster=None):
+        for n, pair in enumerate(real(items, nlp, jobs=jobs, cluster=cluster)):
             if n == 2:
                 raise KeyboardInterrupt
             yield pair
@@ -298,6 +355,19 @@ def test_ingest_shows_a_progress_bar_only_on_a_terminal(run, tmp_path, articles,
     result = run("ingest", articles, "--index", tmp_path / "b")
     assert "Ingesting" in result.stderr
     assert summary(result)[:2] == (3, 3)
+    monkeypatch.setattr("click._termui_impl.isatty", lambda _: True)  # draw it in full
+    result = run("ingest", articles, "--index", tmp_path / "c")
+    drawn = re.findall(r"\]\s+(\d+)\s+[\d.]+ articles/s, (\d+) quotes", result.stderr)
+    assert drawn[-1] == ("3", "3"), result.stderr  # 3 articles, 3 quotes: no double count
+
+
+def test_reindex_progress_bar_says_reindexing_and_counts_right(run, ix, monkeypatch):
+    monkeypatch.setattr(cli, "_stderr_is_tty", lambda: True)
+    monkeypatch.setattr("click._termui_impl.isatty", lambda _: True)
+    result = run("reindex", "--index", ix)
+    assert "Reindexing" in result.stderr and "Ingesting" not in result.stderr
+    drawn = re.findall(r"\]\s+(\d+/\d+)\s+[\d.]+ articles/s, (\d+) quotes", result.stderr)
+    assert drawn[-1] == ("3/3", "3"), result.stderr
 
 
 def test_ingest_from_stdin(run, tmp_path):
@@ -570,8 +640,15 @@ def test_reindex_rebuilds_an_older_index_from_its_stored_articles(run, ix, tmp_p
 
 
 def test_reindex_without_stored_texts_says_what_to_do(run, tmp_path):
+    (tmp_path / "old").mkdir()
+    [message] = errors(run("reindex", "--index", tmp_path / "old", code=1))
+    assert message.startswith(f"the index at {tmp_path / 'old'} stores no article texts")
+
+
+def test_reindex_of_a_missing_index_says_there_is_none(run, tmp_path):
     [message] = errors(run("reindex", "--index", tmp_path / "none", code=1))
-    assert message.startswith(f"the index at {tmp_path / 'none'} stores no article texts")
+    assert message == f"no index at {tmp_path / 'none'}: nothing to reindex"
+    assert not (tmp_path / "none").exists()
 
 
 # --- export and ingest again --------------------------------------------------------------------
@@ -596,3 +673,19 @@ def test_a_bad_quote_record_is_a_one_line_error(run, tmp_path):
     bad.write_text('{"id": "q", "article_id": "a", "text": "x", "kind": "shouted"}\n', encoding="utf-8")
     [message] = errors(run("ingest", bad, "--index", tmp_path / "ix", code=1))
     assert message == f'{bad}:1: "kind" must be one of direct, mixed, indirect'
+
+
+# --- an index without dates or sources ----------------------------------------------------------
+
+
+def test_facets_and_sorts_on_an_index_without_dates_or_sources(run, tmp_path):
+    path, ix = tmp_path / "jane.txt", tmp_path / "ix"
+    path.write_text(JANE, encoding="utf-8")
+    run("ingest", path, "--index", ix)  # the quick start without --date or --source
+    for facet in ("year", "source", "speaker", "kind"):
+        for sort in ("relevance", "date", "-date"):
+            result = run("search", "--facet", facet, "--sort", sort, "--index", ix)
+            assert "Jane Doe" in result.stdout
+    body = json.loads(run("search", "won", "--facet", "year", "--facet", "source", "--format", "json",
+                          "--index", ix).stdout)
+    assert body["facets"]["year"] == [] and body["facets"]["source"] == [] and body["total"] == 1

@@ -449,3 +449,50 @@ def test_a_reader_sees_each_new_commit_and_closes_cleanly(tmp_path):
             writer_side.add([(extra, [quote(extra, 1, f"The talks of {extra.id} went well.")])])
             assert len(reader.search("talks").hits) == n
         reader.close()
+
+
+# --- indexes that lack optional fields ---------------------------------------------------------
+
+PLAIN = Article("(a text with no metadata)", id="plain")  # no date, source, URL or title
+Q_PLAIN = quote(PLAIN, 1, "We will win the vote.", "Jane Doe", "Jane Doe")
+Q_UNSAID = quote(PLAIN, 2, "Nobody said who said it.")
+
+
+def shapes():
+    """(name, batches): indexes with one quote, quotes without speakers, none at all, and
+    dated and undated articles in separate segments (either first)."""
+    return {
+        "one undated quote": [[(PLAIN, [Q_PLAIN])]],
+        "one unattributed quote": [[(PLAIN, [Q_UNSAID])]],
+        "an article without quotes": [[(PLAIN, [])]],
+        "undated then dated": [[(PLAIN, [Q_PLAIN, Q_UNSAID])], [(MOSCOW, [Q_TALKS])]],
+        "dated then undated": [[(MOSCOW, [Q_TALKS])], [(PLAIN, [Q_PLAIN])]],
+    }
+
+
+@pytest.mark.parametrize("shape", list(shapes()))
+def test_every_facet_sort_and_filter_works_on_an_index_lacking_optional_fields(tmp_path, shape):
+    from quotes.index import FACETS, SORTS
+
+    with QuoteIndex.open(str(tmp_path / "ix"), create=True) as ix:
+        for batch in shapes()[shape]:
+            ix.add(batch)
+        quotes = sum(len(found) for batch in shapes()[shape] for _, found in batch)
+        dated = sum(len(found) for batch in shapes()[shape] for a, found in batch if a.date)
+        for query in (None, "vote OR productive OR said"):
+            for sort in SORTS:
+                results = ix.search(query, sort=sort, facets=FACETS)
+                assert results.total == quotes
+                assert sum(n for _, n in results.facets["year"]) == dated
+                assert sum(n for _, n in results.facets["kind"]) == quotes
+        for filters in (Filters(since="2019"), Filters(until="2019-01-23"), Filters(sources=("National",)),
+                        Filters(speakers=("Jane",)), Filters(kinds=("indirect",))):
+            for sort in SORTS:
+                ix.search(None, filters, sort=sort, facets=FACETS)
+                ix.search("vote", filters, sort=sort, facets=FACETS)
+            ix.speakers(None, filters)
+            list(ix.export(None, filters))
+        assert ix.search(None, Filters(since="2019"), facets=FACETS).total == dated
+        assert len(list(ix.export())) == quotes
+        assert ix.count()[1] == quotes
+        ix.similar("we will win the vote")

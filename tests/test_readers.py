@@ -1,3 +1,5 @@
+import collections
+import gzip
 import io
 import json
 
@@ -36,20 +38,95 @@ def errors_of(paths, **kwargs):
 # --- .txt ---------------------------------------------------------------------------------------
 
 
-def test_txt_keeps_text_exactly_and_takes_title_from_first_line(tmp_path):
+UNIX = ARTICLE.replace("\r\n", "\n")
+
+
+def test_txt_keeps_text_but_line_ends_and_takes_title_from_first_line(tmp_path):
     path = write(tmp_path / "a.txt", "\n\n  " + ARTICLE)
     [article] = read([path])
-    assert article.text == "\n\n  " + ARTICLE  # no newline normalisation, no stripping
+    assert article.text == "\n\n  " + UNIX  # no stripping
     assert article.title == "Talks in Moscow"
     assert article.origin == path
-    assert article.id == stable_hash(article.text)
+    assert article.id == "a.txt"  # a file is its name
     assert article.date is None and article.source is None and article.url is None
+
+
+@pytest.mark.parametrize("ending", ["\r", "\r\n"])
+def test_old_mac_and_windows_line_ends_are_read_as_newlines(tmp_path, ending):
+    text = f'Talks in Moscow{ending}{ending}"We agreed," Putin said.{ending}Then he left.{ending}'
+    txt = write(tmp_path / "a.txt", text)
+    lines = write(tmp_path / "b.jsonl", jsonl({"text": text}))
+    stdin = read(["-"], stdin=io.StringIO(text))
+    for article in read([txt]) + read([lines]) + stdin:
+        assert article.text == 'Talks in Moscow\n\n"We agreed," Putin said.\nThen he left.\n'
+    assert read([txt])[0].title == "Talks in Moscow"
+
+
+def test_an_old_mac_file_keeps_its_title_out_of_the_quotes(tmp_path, nlp):
+    from quotes.extract import extract
+
+    text = 'Putin says talks went well\r\r"We agreed on everything," Putin said.\r'
+    [article] = read([write(tmp_path / "mac.txt", text)])
+    found = extract(article, nlp=nlp)
+    assert [q.text for q in found] == ["We agreed on everything,"]
+    assert all(article.text[q.start:q.end] == q.text for q in found)
+
+
+def test_a_files_id_is_its_path_in_the_folder_or_the_id_given(tmp_path):
+    write(tmp_path / "news" / "a.txt", "Old words.")
+    write(tmp_path / "news" / "2019" / "b.txt", "Other words.")
+    assert [a.id for a in read([str(tmp_path / "news")])] == ["2019/b.txt", "a.txt"]
+    write(tmp_path / "news" / "a.txt", "New words.")  # edited: still the same article
+    assert read([str(tmp_path / "news")])[1].id == "a.txt"
+    assert read([str(tmp_path / "news" / "a.txt")])[0].id == "a.txt"
+    assert read([str(tmp_path / "news" / "a.txt")], article_id="story-7")[0].id == "story-7"
+    assert read(["-"], stdin=io.StringIO("Typed."), article_id="typed")[0].id == "typed"
+    with pytest.raises(QuotesError, match="one article"):
+        read([str(tmp_path / "news")], article_id="x")
+
+
+def test_duplicate_ids_are_errors_at_the_second_line_and_reading_goes_on(tmp_path):
+    path = write(tmp_path / "a.jsonl", jsonl(
+        {"id": "one", "text": "A."}, {"id": "dup", "text": "B."}, {"id": "two", "text": "C."},
+        {"id": "dup", "text": "D."}, {"id": "three", "text": "E."}))
+    articles, errors = errors_of([path])
+    assert [a.text for a in articles] == ["A.", "B.", "C.", "E."]
+    assert errors == [f'{path}:4: id "dup" already used at line 2']
+    other = write(tmp_path / "b.jsonl", jsonl({"id": "one", "text": "F."}))
+    _, errors = errors_of([path, other])
+    assert errors[-1] == f'{other}:1: id "one" already used at {path}:1'
+
+
+def test_the_same_text_twice_without_ids_is_no_error(tmp_path):
+    path = write(tmp_path / "a.jsonl", jsonl({"text": "A."}, {"text": "A."}))
+    assert errors_of([path])[1] == []
+
+
+@pytest.mark.parametrize("name", ["dump.json", "dump.csv", "dump.json.gz"])
+def test_data_files_named_explicitly_are_errors_not_articles(tmp_path, name):
+    content = '[{"text": "A."}]' if ".json" in name else "id,text\n1,A.\n"
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(content.encode()) if name.endswith(".gz") else content.encode())
+    with pytest.raises(QuotesError, match=r"holds no article.*\.jsonl"):
+        read([str(path)])
+
+
+def test_files_of_folders_that_are_not_articles_are_counted_by_extension(tmp_path):
+    write(tmp_path / "a.txt", "A")
+    write(tmp_path / "notes.md", "x")
+    write(tmp_path / "more" / "todo.md", "x")
+    write(tmp_path / "data.csv", "x")
+    write(tmp_path / "README", "x")
+    write(tmp_path / ".hidden", "x")
+    skipped = collections.Counter()
+    assert [a.text for a in read([str(tmp_path)], skipped=skipped)] == ["A"]
+    assert skipped == {".md": 2, ".csv": 1, "(none)": 1}
 
 
 def test_txt_drops_a_byte_order_mark(tmp_path):
     path = write(tmp_path / "a.txt", b"\xef\xbb\xbf" + ARTICLE.encode("utf-8"))
     [article] = read([path])
-    assert article.text == ARTICLE
+    assert article.text == UNIX
 
 
 def test_rereading_gives_the_same_ids(tmp_path):
@@ -60,7 +137,7 @@ def test_rereading_gives_the_same_ids(tmp_path):
 def test_explicit_file_with_other_extension_is_read_as_text(tmp_path):
     path = write(tmp_path / "story.md", ARTICLE)
     [article] = read([path])
-    assert article.text == ARTICLE
+    assert article.text == UNIX
 
 
 # --- .jsonl -------------------------------------------------------------------------------------
@@ -278,3 +355,48 @@ def test_glob_chooses_the_files_of_folders(tmp_path):
     assert [a.text for a in read_articles([str(tmp_path)], glob="2020/*")] == ["B 2020", "C 2020"]
     with pytest.raises(QuotesError, match="no files matching '\\*.html'"):
         list(read_articles([str(tmp_path)], glob="*.html"))
+
+
+# --- truncated web archives ---------------------------------------------------------------------
+
+PAGE = """<html><head><title>{title}</title></head><body><article><h1>{title}</h1>
+<p>"The bridge will open in May, and it will be paid for by the state," Ann Lee said to the crowd.</p>
+<p>Residents said they had waited for a new bridge for more than ten years and welcomed it.</p>
+</article></body></html>"""
+
+
+def warc(titles, gzipped=True):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=gzipped)
+    for n, title in enumerate(titles):
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        body = PAGE.format(title=title).encode("utf-8")
+        writer.write_record(writer.create_warc_record(
+            f"https://daily.example/{n}", "response", payload=io.BytesIO(body), http_headers=headers))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("gzipped, cut", [(True, 30), (True, 200), (True, 400), (False, 8), (False, 400), (False, 700)])
+def test_a_cut_off_archive_gives_its_complete_records_and_says_where_it_was_cut(tmp_path, gzipped, cut):
+    data = warc(["Mayor promises a new bridge", "Second story about the tunnel"], gzipped)
+    path = tmp_path / ("crawl.warc.gz" if gzipped else "crawl.warc")
+    path.write_bytes(data[:-cut])
+    articles, errors = errors_of([str(path)])
+    assert [a.title for a in articles] == ["Mayor promises a new bridge"]
+    assert errors == [f"{path}: the archive is cut off after record 1: read the 1 HTML page before the cut"]
+
+
+def test_an_archive_cut_in_its_first_record_says_so(tmp_path):
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(warc(["Mayor promises a new bridge", "Second story about the tunnel"])[:300])
+    assert errors_of([str(path)]) == ([], [f"{path}: no complete WARC record (not a web archive, or cut off in its first record)"])
+
+
+def test_a_whole_archive_reads_every_page(tmp_path):
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(warc(["Mayor promises a new bridge", "Second story about the tunnel"]))
+    articles, errors = errors_of([str(path)])
+    assert len(articles) == 2 and errors == []

@@ -22,7 +22,7 @@ from quotes.extract import extract_articles
 from quotes.index import QuoteIndex
 from quotes.query import Filters
 from quotes.readers import read_articles
-from quotes.verify import CLOSE, EXACT, NONE, verify
+from quotes.verify import CLOSE, EXACT, EXCERPT, NONE, verify
 
 CORPUS = Path(__file__).parent / "data" / "republished.jsonl"
 CONVICTION = ("We have a shared conviction that the situation in Idlib must be resolved, and we will"
@@ -212,7 +212,9 @@ def test_verify_finds_misquotes(ix, claim, what):
 def test_verify_exact_and_shortened(ix):
     result = verify(ix, CONVICTION.upper())
     assert result.verdict == EXACT and result.matches[0].score == 1.0
-    assert verify(ix, "the situation in Idlib must be resolved").verdict == EXACT  # an excerpt
+    excerpt = verify(ix, "the situation in Idlib must be resolved")
+    assert excerpt.verdict == EXCERPT and excerpt.matches[0].score == 1.0
+    assert excerpt.matches[0].after == "and we will work together to achieve that"
 
 
 def test_verify_says_no_match_for_a_fabricated_quote(ix):
@@ -224,7 +226,7 @@ def test_verify_says_no_match_for_a_fabricated_quote(ix):
 
 def test_verify_names_who_really_said_it(ix):
     result = verify(ix, "The talks on Syria will continue in Sochi", speaker="Erdogan")
-    assert result.verdict == EXACT and result.said_by_other == "Vladimir Putin"
+    assert result.verdict == EXCERPT and result.said_by_other == "Vladimir Putin"
     assert verify(ix, "The talks on Syria will continue in Sochi", speaker="Putin").said_by_other is None
 
 
@@ -232,10 +234,10 @@ def test_verify_command(ix):
     out = cli(ix, "verify", "We have a common conviction that the situation in Idlib must be resolved",
               "--speaker", "Merkel").stdout
     assert "[-shared-] {+common+}" in out
-    assert out.count("Vladimir Putin, 2019-01-10, Reuters") == 1  # one quote, listed once
+    assert out.count("Vladimir Putin (direct), 2019-01-10, Reuters") == 1  # one quote, listed once
     assert "Verdict: Close match (differences shown above)." in out
     assert "The closest quote was said by Vladimir Putin, not Merkel." in out
-    data = json.loads(cli(ix, "verify", "Bananas are fine", "--format", "json").stdout)
+    data = json.loads(cli(ix, "verify", "Bananas are the finest fruit", "--format", "json").stdout)
     assert data["verdict"] == "no match found"
     assert cli(ix, "verify", "!!!", code=1).stderr.startswith("error: the claimed quote has no words")
 

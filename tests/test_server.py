@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import quote as urlquote
 
 import pytest
+from hypothesis import given
 
 pytest.importorskip("fastapi", reason="the web extra is not installed: pip install -e '.[web]'")
 with warnings.catch_warnings():
@@ -191,7 +192,113 @@ def test_openapi_schema_documents_the_api(client):
     assert {"q", "speaker", "source", "kind", "from", "to", "sort", "limit", "page", "facet"} <= params
     assert "/" not in schema["paths"]  # pages are not API
     params = [p["name"] for p in schema["paths"]["/api/speakers"]["get"]["parameters"]]
-    assert sorted(params) == sorted(["q", "speaker", "source", "kind", "from", "to", "prefix", "limit"])
+    assert sorted(params) == sorted(["q", "speaker", "speaker_name", "source", "kind", "from", "to", "prefix", "limit"])
+
+
+def test_openapi_schema_says_which_errors_the_api_answers(client):
+    schema = ok(client, "/openapi.json").json()
+    api = {path: op["get"] for path, op in schema["paths"].items() if path.startswith("/api/")}
+    assert api
+    for path, operation in api.items():
+        codes = set(operation["responses"])
+        assert "422" not in codes  # never sent: a bad parameter is a 400
+        assert {"200", "400", "503"} <= codes, path
+        assert ("404" in codes) == ("{quote_id}" in path), path
+        error = operation["responses"]["400"]["content"]["application/json"]["schema"]
+        assert error["properties"] == {"error": {"type": "string"}}
+    assert "HTTPValidationError" not in json.dumps(schema)
+    params = {p["name"]: p["schema"] for p in api["/api/search"]["parameters"]}
+    assert params["sort"]["enum"] == ["relevance", "date", "-date"]
+    assert params["kind"]["items"]["enum"] == ["direct", "mixed", "indirect"]
+    assert params["facet"]["items"]["enum"] == ["speaker", "source", "year", "kind"]
+    for name, good, bad in (("from", ["2019", "2019-01", "2019-01-23"], ["yesterday", "19-01"]),
+                            ("to", ["2020-12"], ["2020/12"])):
+        assert all(re.fullmatch(params[name]["pattern"].strip("^$"), g) for g in good)
+        assert not any(re.fullmatch(params[name]["pattern"].strip("^$"), b) for b in bad)
+    accessed = {p["name"]: p["schema"] for p in api["/api/quotes/{quote_id}"]["parameters"]}["accessed"]
+    assert re.fullmatch(accessed["pattern"].strip("^$"), "2026-11-24")
+
+
+def test_a_wrong_method_is_405_with_allow(client):
+    for url in ("/api/search", "/api/quotes/x", "/"):
+        response = client.post(url)
+        assert response.status_code == 405 and response.headers["allow"] == "GET", url
+
+
+@pytest.fixture(scope="module")
+def undated_index(nlp, tmp_path_factory) -> str:
+    """An index of articles with no date, source or URL (the quick start without options)."""
+    path = str(tmp_path_factory.mktemp("undated") / "ix")
+    articles = [Article(text='"We will win the vote," Jane Doe said.', id="a"),
+                Article(text='"The bridge opens in May," John Smith said.', id="b")]
+    with QuoteIndex.open(path, create=True) as ix:
+        ix.add(extract_articles(articles, nlp))
+    return path
+
+
+def plain_index(folder, quotes_said: list[str]) -> str:
+    """An index of one article with no date, source, URL or title, quoting `quotes_said`."""
+    text = " ".join(f'"{said}" Jane Doe said.' for said in quotes_said) or "Nothing was said."
+    article = Article(text=text, id="plain")
+    found = []
+    for said in quotes_said:
+        start = text.index(said)
+        found.append(Quote(id=Quote.make_id("plain", start, start + len(said), "direct"), article_id="plain",
+                           text=said, start=start, end=start + len(said), kind="direct", speaker="Jane Doe",
+                           speaker_mention="Jane Doe", cue="said", sentence=text))
+    path = str(folder / "ix")
+    with QuoteIndex.open(path, create=True) as ix:
+        ix.add([(article, found)])
+    return path
+
+
+@pytest.mark.parametrize("said", [[], ["We will win the vote,"], ["We will win the vote,", "We lost,"]])
+def test_every_page_and_endpoint_answers_on_an_index_lacking_optional_fields(tmp_path, said):
+    local = TestClient(create_app(plain_index(tmp_path, said)))
+    urls = ["/", "/?q=vote", "/?q=vote&sort=date", "/?sort=-date", "/?from=2019", "/?source=Daily",
+            "/?kind=direct", "/?speaker=jane", "/verify", "/verify?claim=we+will+win+the+vote", "/healthz",
+            "/api/speakers", "/api/speakers?prefix=ja", "/api/verify?claim=we+will+win+the+vote"]
+    urls += [f"/api/search?facet={facet}&sort={sort}" for facet in ("year", "source", "speaker", "kind")
+             for sort in ("relevance", "date", "-date")]
+    urls += ["/api/search?q=vote&facet=year&facet=source&from=2019&to=2020", "/api/search?source=x&facet=source"]
+    for url in urls:
+        ok(local, url)
+    body = ok(local, "/api/search?facet=year&facet=source&facet=speaker&facet=kind").json()
+    assert body["total"] == len(said)
+    assert body["facets"]["year"] == [] and body["facets"]["source"] == []
+    for hit in body["hits"]:
+        ok(local, f"/quotes/{hit['id']}")
+        ok(local, f"/api/quotes/{hit['id']}")
+    assert ok(local, "/healthz").json()["quotes"] == len(said)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("which", ["dated", "undated"])
+def test_the_api_keeps_to_its_openapi_schema(request, which):
+    """Schemathesis generates requests from /openapi.json (valid ones and not) and checks each
+    answer against it: documented status codes, content types and headers, no 5xx, bad data
+    refused. (A schema-valid request may still be a 400: the query language and the calendar,
+    "2019-02-30", are beyond what JSON Schema says.)"""
+    schemathesis = pytest.importorskip("schemathesis")
+    from hypothesis import HealthCheck, settings
+    from schemathesis.checks import positive_data_acceptance
+
+    folder = request.getfixturevalue("index_dir" if which == "dated" else "undated_index")
+    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(folder))
+    for path in ("/api/search", "/api/quotes/{quote_id}", "/api/verify", "/api/speakers"):
+        strategy = schema[path]["GET"].as_strategy()
+
+        @settings(max_examples=60, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(case=strategy)
+        def check(case):
+            case.call_and_validate(excluded_checks=[positive_data_acceptance])
+
+        check()
+    # facet=year among the cases, explicitly, on both indexes
+    with TestClient(create_app(folder)) as local:
+        body = ok(local, "/api/search?facet=year&facet=source&facet=speaker&facet=kind").json()
+        assert body["total"] >= 1
 
 
 # --- the pages ----------------------------------------------------------------------------------
@@ -293,7 +400,7 @@ def test_article_text_is_escaped_everywhere(client):
     [hit] = ok(client, "/api/search?q=pwned").json()["hits"]
     assert SCRIPT in hit["text"]  # the API gives the data as it is, as JSON
     pages = [ok(client, "/?q=pwned").text, ok(client, f"/quotes/{hit['id']}").text,
-             ok(client, "/verify?claim=" + urlquote("alert pwned is not what we said")).text,
+             ok(client, "/verify?claim=" + urlquote("alert pwned is not what we said in the town hall")).text,
              ok(client, "/?source=evil").text]
     for html in pages:
         assert "<script>alert" not in html and "<img src=x" not in html and "<b>not</b>" not in html

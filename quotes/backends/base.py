@@ -197,6 +197,16 @@ class QuoteIndex(ABC):
     def copies(self, quote: Quote) -> list[Quote]:
         """Every indexed copy of the quote (its group, itself included), oldest first."""
 
+    def sources(self, quote: Quote) -> list[Quote]:
+        """The articles that carried the quote, oldest first, each once, as its copy there
+        (the quote itself in its own article): an indirect clause and the quoted fragment
+        inside it are one quote in one article, not two sources."""
+        kept: dict[str, Quote] = {}
+        for copy in self.copies(quote):
+            if copy.article_id not in kept or copy.id == quote.id:
+                kept[copy.article_id] = copy
+        return list(kept.values())
+
     @abstractmethod
     def similar(self, text: str, limit: int = 50) -> list[Quote]:
         """The quotes sharing the most telling words with `text` (for `verify`), best first."""

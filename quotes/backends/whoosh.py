@@ -205,7 +205,12 @@ class WhooshIndex(QuoteIndex):
         """(query text, parsed query, the quotes the filters keep or None). Without a query, the
         filters are the query: Whoosh would otherwise visit every quote to test it against them."""
         text = (query or "").strip()
-        only = (self.with_people(filters) or Filters()).query(self._ix.schema)
+        filters = self.with_people(filters) or Filters()
+        only = filters.query(self._ix.schema)
+        names = filters.exact_speakers()
+        if only is not None and names:  # the names' words found the candidates: keep the exact names
+            kept = _named(searcher, _docs(searcher, only), names)
+            return text, parse(text, self._ix.schema) if text else only, kept
         if not text:
             return text, only or wq.Every(), None
         return text, parse(text, self._ix.schema), None if only is None else _docs(searcher, only)
@@ -410,6 +415,16 @@ def _docs(searcher: Searcher, q: wq.Query) -> set[int]:
     return set(searcher.docs_for_query(q))
 
 
+def _named(searcher: Searcher, docs: set[int], names: frozenset[str]) -> set[int]:
+    """The quotes of `docs` whose resolved speaker is one of `names`, read from the column the
+    speaker facet counts: what a facet counted, its link keeps."""
+    reader = searcher.reader()
+    if not reader.has_column("speaker_name"):
+        return set()
+    column = reader.column_reader("speaker_name")
+    return {d for d in docs if " ".join(column[d].decode("utf-8").split()) in names}
+
+
 def _text_terms(parsed: wq.Query, searcher: Searcher) -> set[str]:
     """The quote-text terms a query looks for (wildcards and fuzzy terms expanded to the
     indexed words they match), except those it excludes: what a hit highlights."""
@@ -465,15 +480,21 @@ def _add_groups(searcher: Searcher, hits: list[Hit]) -> None:
 def _facet_counts(
     searcher: Searcher, parsed: wq.Query, only: set[int] | None, names: Sequence[str]
 ) -> dict[str, list[tuple[str, int]]]:
-    """(value, quotes) per facet over every match, most first, then by value."""
-    facets = {name: sorting.FieldFacet(FACET_COLUMNS[name]) for name in names}
+    """(value, quotes) per facet over every match, most first, then by value. A facet of a
+    field no quote has (no article dated, or none with a source) counts nothing: Whoosh keeps
+    no column for it, and would look for terms that are not there."""
+    reader = searcher.reader()
+    facets = {name: sorting.FieldFacet(FACET_COLUMNS[name]) for name in names
+              if reader.has_column(FACET_COLUMNS[name])}
+    if not facets:
+        return {name: [] for name in names}
     results = searcher.search(parsed, filter=only, groupedby=facets, maptype=sorting.Count, limit=1,
                               scored=False)
     return {
         name: sorted(
             ((_name(value), n) for value, n in results.groups(name).items() if value),
             key=lambda item: (-item[1], item[0].casefold(), item[0]),
-        )
+        ) if name in facets else []
         for name in names
     }
 

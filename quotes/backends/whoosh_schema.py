@@ -54,7 +54,7 @@ def make_schema() -> fields.Schema:
         text=fields.TEXT(analyzer=TEXT_ANALYZER, multitoken_query="phrase", spelling=True),
         title=fields.TEXT(analyzer=TEXT_ANALYZER, multitoken_query="phrase"),
         speaker=fields.TEXT(analyzer=NAME_ANALYZER, multitoken_query="phrase"),  # name and mention
-        speaker_name=fields.COLUMN(columns.VarBytesColumn()),  # the resolved name
+        speaker_name=fields.COLUMN(columns.VarBytesColumn()),  # the person's name (else the resolved one)
         person=_Key(sortable=True),  # Quote.person: filters, and the speaker facet (by person)
         kind=_Key(sortable=True),
         source=fields.TEXT(analyzer=NAME_ANALYZER, multitoken_query="phrase"),
@@ -81,7 +81,7 @@ def document(quote: Quote) -> dict[str, object]:
     names = " ".join(name for name in (quote.speaker, quote.speaker_mention, quote.person_name) if name)
     optional = {
         "speaker": names,
-        "speaker_name": quote.speaker.encode("utf-8") if quote.speaker else None,
+        "speaker_name": (quote.person_name or quote.speaker or "").encode("utf-8") or None,
         "title": quote.title,
         "source": quote.source,
         "source_name": quote.source.encode("utf-8") if quote.source else None,
