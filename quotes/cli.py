@@ -599,6 +599,7 @@ def evaluate(gold: str, kinds: str, fmt: str, errors: int, model: str | None, jo
 from . import cli_search  # noqa: E402,F401
 from . import cli_serve  # noqa: E402,F401  (quotes serve)
 from . import cli_server  # noqa: E402,F401  (quotes server)
+from . import cli_people  # noqa: E402,F401  (quotes people, quotes person)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -38,6 +38,7 @@ from .index import FACETS, SORTS, QuoteIndex, index_path, is_server
 from .marks import paragraphs
 from .model import KINDS, Article, Quote
 from .query import Filters
+from .server_people import add_people_routes
 from .verify import left_out, verdict_line
 from .verify import verify as run_verify
 from .wording import words
@@ -490,6 +491,8 @@ def create_app(index_dir: str | None = None, allowed_hosts: Sequence[str] | None
                 problem, status = exc.message, 400
         return page(request, "verify.html", status, claim=text or "", speaker=who or "", result=result,
                     problem=problem)
+
+    add_people_routes(app, use, page, search_params, ApiError)  # /people, /api/people (server_people.py)
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> JSONResponse:

@@ -14,6 +14,7 @@ from typing import Callable, ContextManager, Iterable, Iterator, Sequence
 from ..errors import QuotesError
 from ..model import Article, Quote
 from ..query import Filters
+from ..people_store import PeopleStore, relink
 from ..store import ArticleStore, KeyRow
 from ..wording import group_keys, same_quote, words
 
@@ -135,7 +136,13 @@ class QuoteIndex(ABC):
         """The article as it was indexed (text and metadata), or None."""
         return self.store.get(article_id)
 
-    def add(self, items: Iterable[tuple[Article, list[Quote]]], extractor: str | None = None) -> tuple[int, int]:
+    @property
+    def people(self) -> PeopleStore:
+        """The people of the index (quotes/people_store.py), beside the article store."""
+        return PeopleStore(self.store.folder)
+
+    def add(self, items: Iterable[tuple[Article, list[Quote]]], extractor: str | None = None, *,
+            people: bool = True) -> tuple[int, int]:
         """Write each (article, quotes) pair, replacing the article's earlier quotes.
 
         One writer and one commit for the whole batch: if anything fails (including the
@@ -146,6 +153,10 @@ class QuoteIndex(ABC):
         (`wording.same_quote`). The articles are stored (see `store`); with `extractor` (see
         `extract.extractor_version`), each one's fingerprint is recorded for `is_current`.
         Returns (articles, quotes) written.
+
+        On the way, the people stage gives each quote its person (`PeopleStore.assign`), and
+        after the commit the quotes of earlier articles whose people the batch changed are
+        written again (`people_store.relink`); `people=False` writes the quotes as they are.
         """
         quotes = 0
         seen: dict[str, tuple[Article, list[Quote]]] = {}
@@ -154,6 +165,8 @@ class QuoteIndex(ABC):
         with self._writing() as batch:
             for article, found in items:
                 seen.setdefault(article.id, (article, found))
+            if people:
+                self.people.assign(list(seen.values()))
             grouper = Grouper(batch.indexed, self.store, [q for _, found in seen.values() for q in found])
             batch.prefetch(grouper.candidates())
             for article, found in seen.values():
@@ -170,6 +183,10 @@ class QuoteIndex(ABC):
         if extractor is not None and done:
             self.store.mark((a.id, a.fingerprint(extractor)) for a in done)
             self.store.set_meta(extractor=extractor)
+        if people and done:
+            self.people.indexed(a.id for a in done)
+            if not stopped:
+                relink(self)
         if stopped:
             raise Interrupted([a.id for a in done])
         return len(done), quotes
@@ -188,6 +205,20 @@ class QuoteIndex(ABC):
                 batch.replace(article_id, [])
             self.store.delete(found)
         return found, before - self.count()[1]
+
+    def with_people(self, filters: Filters | None) -> Filters | None:
+        """The filters with the people their speakers name (`Filters.speaker_people`): a
+        backend's speaker filter keeps their quotes whatever name their article gave."""
+        if filters is None or not filters.speakers:
+            return filters
+        return replace(filters, speaker_people=tuple(self.people.ids_for(filters.speakers)))
+
+    def named_people(self, counts: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+        """Counts by person id as counts by the people's names, most first, then by name."""
+        counts = list(counts)
+        names = self.people.names_of(pid for pid, _ in counts)
+        named = [(names[pid], n) for pid, n in counts if pid in names]
+        return sorted(named, key=lambda item: (-item[1], item[0].casefold(), item[0]))
 
     @abstractmethod
     def _writing(self) -> ContextManager[Batch]:
