@@ -148,7 +148,7 @@ def test_records_offsets_metadata_and_stable_ids(tmp_path, nlp):
     assert [q.start for q in quotes] == sorted(q.start for q in quotes)
     ids = [q.id for q in quotes]
     assert len(set(ids)) == len(ids)
-    again = extract(Article(TXT), nlp=nlp)  # a second run over the same text, no metadata
+    again = extract(Article(TXT, id=article.id), nlp=nlp)  # the same article again, no metadata
     assert [q.id for q in again] == ids
 
 
