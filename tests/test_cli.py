@@ -289,8 +289,8 @@ def test_ingest_commits_one_batch_at_a_time(run, tmp_path, articles, monkeypatch
 def test_ingest_interrupted_keeps_committed_batches(run, tmp_path, articles, monkeypatch):
     real = ingest_module.extract_articles
 
-    def interrupted(items, nlp=None, jobs=1):
-        for n, pair in enumerate(real(items, nlp, jobs=jobs)):
+    def interrupted(items, nlp=None, jobs=1, cluster=None):
+        for n, pair in enumerate(real(items, nlp, jobs=jobs, cluster=cluster)):
             if n == 2:
                 raise KeyboardInterrupt
             yield pair

@@ -148,7 +148,8 @@ def test_records_offsets_metadata_and_stable_ids(tmp_path, nlp):
     assert [q.start for q in quotes] == sorted(q.start for q in quotes)
     ids = [q.id for q in quotes]
     assert len(set(ids)) == len(ids)
-    again = extract(Article(TXT), nlp=nlp)  # a second run over the same text, no metadata
+    # A second run over the same file, without the metadata: its article id is the file's path.
+    again = extract(next(read_articles([str(path)])), nlp=nlp)
     assert [q.id for q in again] == ids
 
 
