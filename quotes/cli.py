@@ -347,16 +347,12 @@ def _open_for_writing(index_dir: str | None, wait: float) -> QuoteIndex:
 @_jobs_option
 @click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH, metavar="N",
               show_default=True, help="Articles per index commit.")
-<<<<<<< HEAD
+@_dask_options
 @click.option("--to", "target", metavar="LOCATION", default=None,
               help="Copy the index as it is (ids and groups kept) into this folder or search"
                    " server instead: to move between backends.")
-def reindex(index_dir: str | None, model: str | None, jobs: int, batch_size: int, target: str | None) -> None:
-=======
-@_dask_options
 def reindex(index_dir: str | None, model: str | None, jobs: int, batch_size: int, dask: str | None,
-            partition_size: int) -> None:
->>>>>>> main
+            partition_size: int, target: str | None) -> None:
     """Rebuild the index from the article texts it stores, with this version of quotes: after
     an upgrade changed the index layout, or to extract everything with new rules or a new model.
     With --to, copy it into another index instead (nothing is extracted again).
@@ -370,7 +366,6 @@ def reindex(index_dir: str | None, model: str | None, jobs: int, batch_size: int
     """
     started = time.perf_counter()
     path = index_path(index_dir)
-<<<<<<< HEAD
     if target is not None:
         with QuoteIndex.open(path) as source, _open_for_writing(target, 0.0) as into:
             articles, quotes = copy_index(source, into, batch_size)
@@ -380,13 +375,9 @@ def reindex(index_dir: str | None, model: str | None, jobs: int, batch_size: int
     if is_server(path):
         raise QuotesError(f"{path} is on a search server: rebuild it by copying it to a new folder"
                           " (--to DIR), `quotes reindex --index DIR`, then copying it back")
-    job = reindex_folder(path, load_nlp(model), jobs=jobs, batch_size=batch_size,
-                         watch=lambda pairs, total: _progress(pairs, _stderr_is_tty(), "Reindexing", total))
-=======
     with _cluster(dask, model, partition_size) as cluster:
         job = reindex_folder(path, load_nlp(model), jobs=jobs, batch_size=batch_size, cluster=cluster,
                              watch=lambda pairs, total: _progress(pairs, _stderr_is_tty(), "Reindexing", total))
->>>>>>> main
     click.echo(
         f"Reindexed {_count(job.articles, 'article')}, {_count(job.quotes, 'quote')}"
         f" in {time.perf_counter() - started:.1f} seconds into {path}"
