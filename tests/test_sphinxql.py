@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import warnings
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
@@ -161,6 +162,16 @@ def test_articles_spread_over_shards_and_replacing_leaves_no_old_quotes(server_u
         assert [q.id for q in ix.quotes_of(article.id)] == [quotes[0].id]
         ix.add(articles(40))  # a retried batch: REPLACE, no duplicates
         assert ix.count() == (40, 80)
+
+
+def test_replacing_a_large_batch_removes_every_old_quote(server_url):
+    many = [(article, [replace(q, id=f"{q.id}-{k}", start=q.start + k) for q in quotes for k in range(20)])
+            for article, quotes in articles(60)]  # 2,400 quotes: old ones are read a page at a time
+    with QuoteIndex.open(server_url, create=True) as ix:
+        ix.add(many)
+        assert ix.count() == (60, 2400)
+        ix.add([(article, quotes[:1]) for article, quotes in many])
+        assert ix.count() == (60, 60)
 
 
 def test_groups_span_shards(server_url):
