@@ -106,6 +106,20 @@ def test_what_sphinx_cannot_search_is_a_clear_error(query, why):
     assert why in str(caught.value)
 
 
+@pytest.mark.parametrize("query, found", [
+    ("harbour AND NOT weather", 10), ("weather ANDNOT sunny", 0), ("weather ANDMAYBE harbour", 10),
+    ('"harbour number"~3', 10), ("harbour kind:direct date:2020-03", 1), ("title:sale", 0), ("*", 20),
+    ("id:q00004-1", 1), ("article_id:art00004 harbour", 1), ("speaker:carla AND (sunny OR harbour)", 6),
+    ("weath*", 10), ("date:[2020-01 TO 2020-02] weather", 2),
+])
+def test_translated_queries_find_what_whoosh_finds(server_url, tmp_path, query, found):
+    folder = str(tmp_path / "embedded")
+    with QuoteIndex.open(folder, create=True) as embedded, QuoteIndex.open(server_url, create=True) as server:
+        for ix in (embedded, server):
+            ix.add(articles(10))
+        assert embedded.search(query, limit=50).total == server.search(query, limit=50).total == found
+
+
 def test_bad_or_unreachable_server_is_a_one_line_error(tmp_path):
     message = run("search", "x", "--index", "sphinxql://127.0.0.1/", code=1).stderr
     assert message == "error: bad index location 'sphinxql://127.0.0.1/': use sphinxql://HOST:PORT/NAME\n"
