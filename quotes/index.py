@@ -4,13 +4,17 @@ backend its location names (`backend_for`): a folder is the embedded Whoosh inde
 search server (quotes/backends/sphinxql.py); with no location, $QUOTES_INDEX, else ./index."""
 from __future__ import annotations
 
+import itertools
+
 from .model import Article, Quote
-from .backends.base import DEFAULT_INDEX, FACETS, INDEX_ENV, SORTS, Group, Hit, QuoteIndex, Results, index_path
-from .backends.whoosh import _LARGEST_MERGE, SCHEMA_VERSION, WhooshIndex, _to_merge
+from .backends.base import (DEFAULT_INDEX, FACETS, INDEX_ENV, SORTS, Group, Hit, Interrupted, QuoteIndex, Results,
+                            index_path)
+from .backends.whoosh import _LARGEST_MERGE, LOCK_FILE, SCHEMA_VERSION, WhooshIndex, _to_merge
 
 __all__ = [
-    "DEFAULT_INDEX", "FACETS", "INDEX_ENV", "SCHEMA_VERSION", "SORTS", "Group", "Hit", "QuoteIndex",
-    "Results", "WhooshIndex", "_LARGEST_MERGE", "_to_merge", "backend_for", "copy", "index_path", "is_server",
+    "DEFAULT_INDEX", "FACETS", "INDEX_ENV", "SCHEMA_VERSION", "SORTS", "Group", "Hit", "Interrupted", "QuoteIndex",
+    "LOCK_FILE", "Results", "WhooshIndex", "_LARGEST_MERGE", "_to_merge", "backend_for", "copy", "index_path",
+    "is_server",
 ]
 
 
@@ -30,7 +34,7 @@ def copy(source: QuoteIndex, target: QuoteIndex, batch_size: int = 512) -> tuple
     extractor = source.versions()["extractor"]
     articles = quotes = 0
     batch: list[tuple[Article, list[Quote]]] = []
-    for article in [*source.store.articles(), None]:
+    for article in itertools.chain(source.store.articles(), [None]):  # (streamed: the store may be large)
         if article is not None:
             batch.append((article, source.quotes_of(article.id)))
         if batch and (article is None or len(batch) == batch_size):

@@ -38,6 +38,7 @@ from .index import FACETS, SORTS, QuoteIndex, index_path, is_server
 from .marks import paragraphs
 from .model import KINDS, Article, Quote
 from .query import Filters
+from .server_people import add_people_routes
 from .verify import left_out, verdict_line
 from .verify import verify as run_verify
 from .wording import words
@@ -427,8 +428,11 @@ def create_app(index_dir: str | None = None, allowed_hosts: Sequence[str] | None
         limit: int = Query(3, ge=1, le=MAX_MATCHES, description="How many closest quotes."),
     ) -> JSONResponse:
         """`quotes verify --format json`: `{claim, speaker, verdict, said_by_other, matches:
-        [{score, diff, quote}]}`; `diff` is a list of [op, words], op `=`, `-` (said, not in
-        the claim) or `+` (claimed, not said)."""
+        [{score, exact, before, after, diff, quote}]}`. The verdict is one of exact match,
+        exact excerpt, close match, reported, not verbatim (only an indirect quote matches),
+        no match found, too short to verify; `before`/`after` are the quote's words the
+        claim leaves out; `diff` is a list of [op, words], op `=`, `-` (said, not in the
+        claim) or `+` (claimed, not said)."""
         text, who = _text(claim, "claim", MAX_CLAIM) or "", _text(speaker, "speaker")
         result = use(lambda ix: run_verify(ix, text, speaker=who, limit=limit))
         return JSONResponse(result.to_dict())
@@ -487,6 +491,8 @@ def create_app(index_dir: str | None = None, allowed_hosts: Sequence[str] | None
                 problem, status = exc.message, 400
         return page(request, "verify.html", status, claim=text or "", speaker=who or "", result=result,
                     problem=problem)
+
+    add_people_routes(app, use, page, search_params, ApiError)  # /people, /api/people (server_people.py)
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> JSONResponse:

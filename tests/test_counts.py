@@ -91,6 +91,10 @@ def test_speaker_filter_by_name_keeps_exactly_the_facet_count(ix):
     assert exact.total == counts["Obama"] and {h.quote.speaker for h in exact.hits} == {"Obama"}
     assert ix.search("teachers", Filters(speaker_names=("Obama",))).total == 1
     assert ix.search("teachers", Filters(speaker_names=("Michelle Obama",))).total == 0
+    # a filter that keeps no quote keeps none, with a query or without
+    assert ix.search("teachers", Filters(speakers=("Nobody",))).total == 0
+    assert ix.search("teachers", Filters(speaker_names=("Obam",))).total == 0
+    assert ix.search(filters=Filters(speaker_names=("Obam",))).total == 0
     out = cli(ix, "search", "--speaker-name", "Obama", "--format", "jsonl")
     assert len(out.splitlines()) == 2
 

@@ -22,7 +22,7 @@ NAME_ANALYZER = analysis.RegexTokenizer() | analysis.LowercaseFilter() | analysi
 
 
 # Facet name (`base.FACETS`) -> the sortable column it counts.
-FACET_COLUMNS = {"speaker": "speaker_name", "source": "source_name", "year": "year", "kind": "kind"}
+FACET_COLUMNS = {"speaker": "person", "source": "source_name", "year": "year", "kind": "kind"}
 # "By date then position", undated quotes last either way. Each a single packed number (see
 # `base.order_keys`): Whoosh sorts one column far faster than several.
 OLDEST = sorting.FieldFacet("oldest")
@@ -52,7 +52,8 @@ def make_schema() -> fields.Schema:
         text=fields.TEXT(analyzer=TEXT_ANALYZER, multitoken_query="phrase", spelling=True),
         title=fields.TEXT(analyzer=TEXT_ANALYZER, multitoken_query="phrase"),
         speaker=fields.TEXT(analyzer=NAME_ANALYZER, multitoken_query="phrase"),  # name and mention
-        speaker_name=fields.COLUMN(columns.VarBytesColumn()),  # the resolved name, for facets
+        speaker_name=fields.COLUMN(columns.VarBytesColumn()),  # the person's name (else the resolved one)
+        person=_Key(sortable=True),  # Quote.person: filters, and the speaker facet (by person)
         kind=_Key(sortable=True),
         source=fields.TEXT(analyzer=NAME_ANALYZER, multitoken_query="phrase"),
         source_name=fields.COLUMN(columns.VarBytesColumn()),
@@ -75,14 +76,15 @@ def document(quote: Quote) -> dict[str, object]:
         "kind": quote.kind,
         "record": json.dumps(quote.to_dict(), ensure_ascii=False),
     }
-    names = " ".join(name for name in (quote.speaker, quote.speaker_mention) if name)
+    names = " ".join(name for name in (quote.speaker, quote.speaker_mention, quote.person_name) if name)
     optional = {
         "speaker": names,
-        "speaker_name": quote.speaker.encode("utf-8") if quote.speaker else None,
+        "speaker_name": (quote.person_name or quote.speaker or "").encode("utf-8") or None,
         "title": quote.title,
         "source": quote.source,
         "source_name": quote.source.encode("utf-8") if quote.source else None,
         "group": quote.group,
+        "person": quote.person,
     }
     doc.update({name: value for name, value in optional.items() if value})
     when = parse_date(quote) if quote.date else None
