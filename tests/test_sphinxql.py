@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import warnings
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
@@ -105,6 +106,20 @@ def test_what_sphinx_cannot_search_is_a_clear_error(query, why):
     assert why in str(caught.value)
 
 
+@pytest.mark.parametrize("query, found", [
+    ("harbour AND NOT weather", 10), ("weather ANDNOT sunny", 0), ("weather ANDMAYBE harbour", 10),
+    ('"harbour number"~3', 10), ("harbour kind:direct date:2020-03", 1), ("title:sale", 0), ("*", 20),
+    ("id:q00004-1", 1), ("article_id:art00004 harbour", 1), ("speaker:carla AND (sunny OR harbour)", 6),
+    ("weath*", 10), ("date:[2020-01 TO 2020-02] weather", 2),
+])
+def test_translated_queries_find_what_whoosh_finds(server_url, tmp_path, query, found):
+    folder = str(tmp_path / "embedded")
+    with QuoteIndex.open(folder, create=True) as embedded, QuoteIndex.open(server_url, create=True) as server:
+        for ix in (embedded, server):
+            ix.add(articles(10))
+        assert embedded.search(query, limit=50).total == server.search(query, limit=50).total == found
+
+
 def test_bad_or_unreachable_server_is_a_one_line_error(tmp_path):
     message = run("search", "x", "--index", "sphinxql://127.0.0.1/", code=1).stderr
     assert message == "error: bad index location 'sphinxql://127.0.0.1/': use sphinxql://HOST:PORT/NAME\n"
@@ -161,6 +176,16 @@ def test_articles_spread_over_shards_and_replacing_leaves_no_old_quotes(server_u
         assert [q.id for q in ix.quotes_of(article.id)] == [quotes[0].id]
         ix.add(articles(40))  # a retried batch: REPLACE, no duplicates
         assert ix.count() == (40, 80)
+
+
+def test_replacing_a_large_batch_removes_every_old_quote(server_url):
+    many = [(article, [replace(q, id=f"{q.id}-{k}", start=q.start + k) for q in quotes for k in range(20)])
+            for article, quotes in articles(60)]  # 2,400 quotes: old ones are read a page at a time
+    with QuoteIndex.open(server_url, create=True) as ix:
+        ix.add(many)
+        assert ix.count() == (60, 2400)
+        ix.add([(article, quotes[:1]) for article, quotes in many])
+        assert ix.count() == (60, 60)
 
 
 def test_groups_span_shards(server_url):

@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence
 from urllib.parse import parse_qs, urlsplit
@@ -409,21 +410,37 @@ class _SphinxBatch(Batch):
             if not articles:
                 continue
             rows = [_row(q) for quotes in articles.values() for q in quotes]
-            keys = [_article_key(a) for a in articles]
-            old = daemon.run(
-                f"SELECT id FROM {index} WHERE article_key IN ({', '.join(['%s'] * len(keys))})"
-                f" LIMIT {_FACET_MATCHES} OPTION max_matches={_FACET_MATCHES}", keys)[0]
-            gone = sorted({int(r[0]) for r in old} - {r[0] for r in rows})
-            daemon.run("BEGIN")
-            for n in range(0, len(gone), _ROWS):
-                chunk = gone[n : n + _ROWS]
-                daemon.run(f"DELETE FROM {index} WHERE id IN ({', '.join(map(str, chunk))})")
+            gone = sorted(_ids_of(index, daemon, [_article_key(a) for a in articles]) - {r[0] for r in rows})
             marks = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
-            for n in range(0, len(rows), _ROWS):
-                chunk = rows[n : n + _ROWS]
-                daemon.run(f"REPLACE INTO {index} ({', '.join(_COLUMNS)}) VALUES {', '.join([marks] * len(chunk))}",
-                           [v for row in chunk for v in row])
+            daemon.run("BEGIN")
+            try:
+                for n in range(0, len(gone), _ROWS):
+                    chunk = gone[n : n + _ROWS]
+                    daemon.run(f"DELETE FROM {index} WHERE id IN ({', '.join(map(str, chunk))})")
+                for n in range(0, len(rows), _ROWS):
+                    chunk = rows[n : n + _ROWS]
+                    daemon.run(f"REPLACE INTO {index} ({', '.join(_COLUMNS)}) VALUES {', '.join([marks] * len(chunk))}",
+                               [v for row in chunk for v in row])
+            except QuotesError:
+                if not isinstance(sys.exc_info()[1], Unreachable):  # (a lost connection took it along)
+                    daemon.run("ROLLBACK")
+                raise
             daemon.run("COMMIT")
+
+
+def _ids_of(index: str, daemon: _Daemon, keys: list[int]) -> set[int]:
+    """The document ids of the indexed quotes of these articles (by `_article_key`) on a shard,
+    `_ROWS` at a time in id order."""
+    found: set[int] = set()
+    marks = ", ".join(["%s"] * len(keys))
+    last = 0
+    while True:
+        rows = daemon.run(f"SELECT id FROM {index} WHERE article_key IN ({marks}) AND id > {last}"
+                          f" ORDER BY id ASC LIMIT {_ROWS} OPTION max_matches={_ROWS}", keys)[0]
+        found.update(int(r[0]) for r in rows)
+        if len(rows) < _ROWS:
+            return found
+        last = int(rows[-1][0])
 
 
 def _row(quote: Quote) -> tuple:

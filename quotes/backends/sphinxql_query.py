@@ -62,6 +62,8 @@ def translate(text: str | None, filters: Filters | None) -> Translated:
         parsed = parse(text, _schema())
         conjuncts = parsed.children() if isinstance(parsed, wq.And) else [parsed]
         for q in conjuncts:
+            if isinstance(q, wq.Every):  # everything: no condition
+                continue
             if not _attribute(q, out):
                 parts.append(_match(q, out, text, negated=False))
         if parts and all(p.startswith("-") for p in parts):
