@@ -184,7 +184,7 @@ def test_exclamation_or_question_then_a_cue_with_an_addressee(nlp, text, speaker
 def test_split_quote_gives_two_direct_records_with_the_same_speaker(nlp):
     quotes = run('"A is true," she said, "and B is too."', nlp)
     assert [(q.kind, q.text) for q in quotes] == [("direct", "A is true,"), ("direct", "and B is too.")]
-    assert quotes[0].speaker is not None and quotes[0].speaker == quotes[1].speaker
+    assert quotes[0].speaker_mention == "she" and quotes[0].speaker_mention == quotes[1].speaker_mention
 
 
 def test_split_quote_speaker_resolved_from_earlier_paragraph(nlp):
