@@ -337,7 +337,8 @@ class Grouper:
 
     def candidates(self) -> set[str]:
         """The indexed quotes `place` may compare the batch's quotes with."""
-        return {qid for stored in self._stored for found in stored.values() for qid, _ in found}
+        return {qid for stored in self._stored for groups in stored.values() for ids in groups.values()
+                for qid in ids}
 
     def place(self, quote: Quote) -> Quote:
         """The quote with its group."""
