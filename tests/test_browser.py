@@ -41,6 +41,7 @@ REPORTED = Article(
          " offer \"the best deal this town has seen in years\".\n",
     title="Council to sell the old bridge", date="2021-03-02", source="The Town Post",
     url="https://townpost.example/bridge", author="By Sam Roe")
+PERSON_SHOT = ROOT / "docs" / "person.png"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 TIMEOUT_MS = 15_000
@@ -204,3 +205,21 @@ def test_no_browser_download_was_needed():
     """The browser is Debian's: Playwright's own download folder stays empty."""
     cache = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH", Path.home() / ".cache" / "ms-playwright"))
     assert not any(cache.glob("chromium-*")) or shutil.which("chromium") is not None
+
+
+def test_person_page_from_a_hit(page):
+    """A speaker's name on a hit opens their page: one person whatever the article called them.
+    Saves docs/person.png, the picture in the README."""
+    page.goto("/?q=Idlib")
+    page.locator("article.card .meta strong a", has_text="Vladimir Putin").first.click()
+    expect(page.locator("h1")).to_have_text("Vladimir Putin")
+    expect(page.locator("dl.person")).to_contain_text("Putin")  # The National's "Mr Putin" is him
+    expect(page.locator("figure.chart rect")).to_have_count(2)  # 2019-01 and 2019-02
+    expect(page.locator("figure.chart figcaption")).to_contain_text("2019-01 to 2019-02")
+    assert page.locator("article.card").count() == 3  # a republished quote is one hit
+    PERSON_SHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(PERSON_SHOT), full_page=True)
+    page.get_by_label("Their words").fill("Sochi")
+    page.get_by_role("button", name="Search their quotes").click()
+    expect(page.locator("article.card")).to_have_count(1)
+    assert page.dialogs == []

@@ -58,8 +58,8 @@ def articles() -> list[tuple[Article, list[Quote]]]:
 
 
 @pytest.fixture(scope="module")
-def ix(tmp_path_factory):
-    path = str(tmp_path_factory.mktemp("counts") / "ix")
+def ix(new_index_location):
+    path = new_index_location("counts")
     with QuoteIndex.open(path, create=True) as made:
         made.add(articles())
     with QuoteIndex.open(path) as opened:

@@ -28,8 +28,8 @@ Ms Lee said that the council would sell the old bridge to a private developer ne
 
 
 @pytest.fixture(scope="module")
-def ix(nlp, tmp_path_factory):
-    path = tmp_path_factory.mktemp("verify") / "ix"
+def ix(nlp, new_index_location):
+    path = new_index_location("verify")
     article = Article(text=TOWN, title="Council sells the old bridge", date="2021-03-02", source="The Town Post")
     found = extract(article, nlp=nlp)
     assert {q.kind for q in found} == {"direct", "indirect"}

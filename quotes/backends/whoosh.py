@@ -43,9 +43,9 @@ if TYPE_CHECKING:
     from whoosh.searching import Searcher
 
 # The layout of the index (Whoosh schema and article store). Version 1 (quotes 0.1 before
-# groups) stored no article texts; version 2 kept groups in a column of strings. An index of
-# another version is never opened as it is.
-SCHEMA_VERSION = 3
+# groups) stored no article texts; version 2 kept groups in a column of strings; version 3 had
+# no people. An index of another version is never opened as it is.
+SCHEMA_VERSION = 4
 # Files a folder may hold and still receive a new index (the repo's index/README.md).
 _HOUSEKEEPING = frozenset({"README.md", ".gitignore", ".gitkeep"})
 # Above this many matches, `Results.total` counts quotes, not groups (see `search`).
@@ -207,6 +207,8 @@ class WhooshIndex(QuoteIndex):
             ]
             _add_groups(searcher, hits)
             counted = _facet_counts(searcher, parsed, only, facets) if facets else {}
+            if "speaker" in counted:
+                counted["speaker"] = self.named_people(counted["speaker"])
             suggestions = [] if total else _suggestions(searcher, text, parsed, filters)
             return Results(
                 hits=hits, total=total, page=page, pages=max(-(-total // limit), 1 if hits else 0),
@@ -227,7 +229,7 @@ class WhooshIndex(QuoteIndex):
         """(query text, parsed query, the quotes the filters keep or None). Without a query, the
         filters are the query: Whoosh would otherwise visit every quote to test it against them."""
         text = (query or "").strip()
-        filters = filters or Filters()
+        filters = self.with_people(filters) or Filters()
         only = filters.query(self._ix.schema)
         names = filters.exact_speakers()
         if only is not None and names:  # the names' words found the candidates: keep the exact names
@@ -242,6 +244,11 @@ class WhooshIndex(QuoteIndex):
         with self._reading() as searcher:
             stored = searcher.document(id=quote_id)
         return None if stored is None else stored_quote(stored)
+
+    def quotes_of(self, article_id: str) -> list[Quote]:
+        with self._reading() as searcher:
+            results = searcher.search(wq.Term("article_id", article_id), limit=None, sortedby=OLDEST)
+            return [stored_quote(hit.fields()) for hit in results]
 
     def copies(self, quote: Quote) -> list[Quote]:
         """Every indexed copy of the quote (its group, itself included), oldest first."""
@@ -277,7 +284,7 @@ class WhooshIndex(QuoteIndex):
         with self._reading() as searcher:
             _, parsed, only = self._prepared(searcher, query, filters)
             counts = _facet_counts(searcher, parsed, only, ["speaker"])
-        return counts["speaker"]
+        return self.named_people(counts["speaker"])
 
     def count(self) -> tuple[int, int]:
         """(articles, quotes) in the index; an article without quotes leaves nothing to count."""
