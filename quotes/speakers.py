@@ -182,7 +182,7 @@ def _name_words(tokens: list[Token]) -> tuple[list[Token], str | None]:
     titles = [k for k, t in enumerate(tokens[:-1]) if _title_word(t)]
     if titles and all(t.pos_ in ("PROPN", "NOUN", "ADJ", "PUNCT") for t in tokens[: titles[-1]]):
         tokens = tokens[titles[-1]:]  # "State Energy Minister Ann Cole", "Green MLA Ann Cole"
-    while len(tokens) > 1 and (_title_word(tokens[0]) or tokens[0].is_punct):
+    while len(tokens) > 1 and (_title_word(tokens[0]) or tokens[0].is_punct or tokens[0].is_lower and tokens[0].is_alpha):
         gender = gender or HONORIFICS.get(fold(tokens[0].text).rstrip("."))
         tokens = tokens[1:]
     while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].is_punct or tokens[-1].text in ("'s", "’s")
@@ -434,7 +434,9 @@ class SpeakerResolver:
         person.heads.update(heads)
         person.roles.update(words)
         root = span.root
-        subject = root.dep_ in ("nsubj", "nsubjpass") or root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass")
+        subj = root.head if root.dep_ == "appos" else root
+        # the subject of a main clause, not of an aside ("..., when Arthur had a hip operation")
+        subject = subj.dep_ in ("nsubj", "nsubjpass") and subj.head.dep_ in ("ROOT", "conj", "ccomp", "parataxis")
         place = root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPS or root.dep_ == "poss"
         self.mentions.append(Mention(span.start, person, subject, place=place))
         self._starts.append(span.start)

@@ -232,3 +232,11 @@ def test_an_indirect_clause_never_ends_inside_a_quotation(nlp):
     for q in extract(text, nlp=nlp):
         if q.kind == "indirect":
             assert q.text.count('"') % 2 == 0, q.text
+
+
+def test_a_subject_inside_an_aside_does_not_take_over_the_pronoun(nlp):
+    text = (
+        "Daniel Reyes said the club had thrived for decades, even in the years when Peter Walsh ran the bar.\n\n"
+        "“We never closed once, not even for the floods,” he said."
+    )
+    assert quote(text, nlp, "We never").speaker == "Daniel Reyes"
