@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -136,6 +137,7 @@ _COPULAS = frozenset("is was 's are were".split())
 _PRONOUNS = MALE | FEMALE | {"i", "we", "they", "it", "you", "one", "me", "us", "them"}
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case, strip accents and possessives, collapse spaces: the key two mentions share."""
     text = unicodedata.normalize("NFKD", text)
@@ -147,8 +149,10 @@ def fold(text: str) -> str:
 def is_person_noun(tok: Token) -> bool:
     """A common noun for a person: a role ("the director"), a relation ("her son") or one of
     the people nouns of `cues` ("a resident")."""
+    if tok.pos_ != "NOUN" or tok.tag_ == "NNS":
+        return False
     word = fold(tok.text)
-    return tok.pos_ == "NOUN" and tok.tag_ != "NNS" and (
+    return (
         word in ROLE_NOUNS or word in FAMILY_NOUNS or word in PEOPLE_NOUNS or word.endswith(_PERSON_ENDINGS))
 
 
@@ -285,8 +289,11 @@ class SpeakerResolver:
         doc = self.doc
         names = {e.start: e for e in doc.ents if e.label_ == "PERSON"}
         i = 0
+        commas = []
         while i < len(doc):
             if doc[i].pos_ != "PROPN" or doc[i].ent_type_ == "PERSON" or doc[i].ent_type_ not in _MISLABELLED:
+                if doc[i].text == ",":
+                    commas.append(i)
                 i += 1
                 continue
             j = i + 1
@@ -306,8 +313,8 @@ class SpeakerResolver:
             elif j - i <= 4 and self._person_like(doc[i:j]):
                 names[i] = Span(doc, i, j, label="PERSON")
             i = j
-        for tok in doc:  # "Her son, Per Olsen, said": the parser may not see the apposition
-            if tok.i + 3 < len(doc) and is_person_noun(tok) and doc[tok.i + 1].text == ",":
+        for tok in (doc[c - 1] for c in commas if c > 0):  # "Her son, Per Olsen, said": no apposition in the parse
+            if tok.i + 3 < len(doc) and is_person_noun(tok):
                 lo = hi = tok.i + 2
                 while hi < len(doc) and hi - lo < 4 and (doc[hi].is_title and doc[hi].is_alpha or doc[hi].tag_ == "HYPH"):
                     hi += 1
@@ -364,18 +371,18 @@ class SpeakerResolver:
         majority decides the gender, unless an honorific or a family role already did."""
         votes: dict[int, list[str]] = {}
         people = {id(p): p for p in self.people}
-        para_of, para = [], 0
+        para_of, para, pronouns = [], 0, []
         for tok in self.doc:
             para_of.append(para)
             if tok.is_space and "\n" in tok.text:
                 para += 1
+            elif (tok.lower_ in MALE or tok.lower_ in FEMALE) and not self.in_quote[tok.i]:
+                pronouns.append(tok)
         named: dict[int, list[tuple[int, int]]] = {}  # paragraph -> (token, person) outside quotes
         for m in self.mentions:
             if not self.in_quote[m.start] and not m.place:
                 named.setdefault(para_of[m.start], []).append((m.start, id(m.person)))
-        for tok in self.doc:
-            if tok.lower_ not in MALE and tok.lower_ not in FEMALE or self.in_quote[tok.i]:
-                continue
+        for tok in pronouns:
             here = para_of[tok.i]
             before = {who for at, who in named.get(here, []) if at < tok.i}
             if not before:
