@@ -157,10 +157,12 @@ class Linker:
             before = self.text[lo : self.paras[para - 1][1]].rstrip()
         return lo + len(before) - 1 if before.endswith(":") else None
 
-    def inherited(self, pair: marks.Pair, span: Span, para: int, last: dict[int, Attribution]) -> Attribution | None:
+    def inherited(self, pair: marks.Pair, span: Span, para: int, last: dict[int, Attribution],
+                  questions: set[int] = frozenset()) -> Attribution | None:
         """A quote with no cue of its own: a colon introduction, else the running speaker: the
         last attribution before it in its paragraph, or in the paragraph before if it opens
-        its own ("Smith said she would run." then a quote paragraph)."""
+        its own ("Smith said she would run." then a quote paragraph); in a conversation (a
+        question, or an answer to one) the other party; else a person named right after it."""
         colon = self._colon_before(pair.open, para)
         if colon is not None:
             tok = self.layout.tok(colon)
@@ -184,8 +186,39 @@ class Linker:
         if self.text[self.paras[para][0] : pair.open].strip():
             return None
         if para - 1 in last:
+            asks = self.text[pair.start : pair.end].rstrip()[-1:] == "?"
+            if asks or para - 1 in questions:  # question and answer alternate
+                other = self._other_party(para, last)
+                if other is not None:
+                    return other
             return Attribution(last[para - 1].cue, last[para - 1].subject, 0.7)
-        return self._last_person_cue(self._para_cues(para - 1), 0.6)
+        return self._last_person_cue(self._para_cues(para - 1), 0.6) or self._named_next(para)
+
+    def _other_party(self, para: int, last: dict[int, Attribution]) -> Attribution | None:
+        """The person speaking before the last speaker, in the last few paragraphs: who answers
+        a question, or asks the next one ("Questioned by counsel, Mrs Finch said ...")."""
+        prev = last[para - 1]
+        prev_name = self.resolve(prev.subject)[0]
+        for p in range(para - 2, max(-1, para - 6), -1):
+            options = ([last[p]] if p in last else []) + [
+                Attribution(c, self.subject(c), 0.6) for c in reversed(self._para_cues(p))]
+            for att in options:
+                if att.subject is not None and speaker_rank(att.subject) == 0 and att.subject.pos_ != "PRON":
+                    name = self.resolve(att.subject)[0]
+                    if name and name != prev_name:
+                        return Attribution(att.cue, att.subject, 0.6)
+        return None
+
+    def _named_next(self, para: int) -> Attribution | None:
+        """A quote paragraph whose speaker the next paragraph names first ("Kerr was blunt.")."""
+        if para + 1 >= len(self.paras):
+            return None
+        lo, hi = self.layout.para_tokens(para + 1)
+        sent = self.doc[lo].sent if lo < len(self.doc) else None
+        for tok in sent if sent is not None else ():
+            if tok.dep_ in _SUBJECTS and not self.in_quote[tok.i]:
+                return Attribution(None, tok, 0.5) if self.speakers.is_name(tok.i) else None
+        return None
 
     def _cues_in(self, lo: int, hi: int) -> list[Token]:
         """The cues among tokens lo..hi-1."""
@@ -269,7 +302,7 @@ class Linker:
 
     def _own_subject(self, verb: Token) -> Token | None:
         for child in verb.children:
-            if child.dep_ in _SUBJECTS and not self.in_quote[child.i] and not child.is_punct:
+            if child.dep_ in _SUBJECTS and not self.in_quote[child.i] and not child.is_punct and not self._dateline(child):
                 if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
                     return verb.head  # "an architect who said ..."
                 return child
@@ -278,6 +311,16 @@ class Linker:
                     if obj.dep_ == "pobj":
                         return obj
         return None
+
+    def _dateline(self, tok: Token) -> bool:
+        """A place in capitals opening a paragraph before a dash ("SAN DIEGO — ..."): where
+        the story was filed, never who spoke."""
+        if not tok.is_upper or len(tok.text) < 2:
+            return False
+        j = tok.i + 1
+        while j < len(self.doc) and j - tok.i < 4 and (self.doc[j].is_upper or self.doc[j].text in "(),"):
+            j += 1
+        return j < len(self.doc) and self.doc[j].text in ("—", "–", "--", "-")
 
     def _mention(self, subject: Token) -> Span:
         """The noun phrase of a subject, without appositives, relative clauses or conjuncts;

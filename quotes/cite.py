@@ -108,7 +108,7 @@ def _plain(q: Quote, accessed: date) -> str:
     if q.kind == "direct":
         said = [speaker_label(q), '"' + _words(q, single="'") + '"']
     else:
-        said = [reported(q) + (f" ({REPORTED})" if q.kind == "indirect" else "")]
+        said = [reported(q).replace("“", '"').replace("”", '"') + (f" ({REPORTED})" if q.kind == "indirect" else "")]
     parts = said + [_before_comma(q.title), q.source, q.date, q.url]
     return ", ".join(_line(p) for p in parts if p)
 

@@ -42,6 +42,10 @@ PART_GLOB = "part-*.jsonl"  # see cluster_worker.write_partition
 WORKER_WAIT = 60.0
 
 Pair = tuple[Article, list[Quote]]
+# The workers of a LocalCluster without Dask's statistical profiler (a thread taking the GIL
+# every 10 ms from the thread running spaCy) and with a slower event-loop tick: on a busy
+# machine each such wake-up waits for a core while the extraction waits for the GIL.
+QUIET_WORKERS = {"distributed.worker.profile.enabled": False, "distributed.admin.tick.interval": "200ms"}
 
 
 def _distributed() -> Any:
@@ -86,6 +90,8 @@ class Cluster:
             raise QuotesError(f"the partition size must be 1 or more, not {partition_size}")
         where, workers = parse_address(address)
         distributed = _distributed()
+        import dask
+
         from .cluster_worker import WorkerPipeline
 
         # Dask's own log lines (a worker restarted, a reconnection tried) are not for the
@@ -95,7 +101,7 @@ class Cluster:
         try:
             if where == "local":
                 # One thread per process: spaCy holds the GIL, threads would share one core.
-                with _interrupts_ignored():  # by the worker processes spawned meanwhile
+                with _interrupts_ignored(), dask.config.set(QUIET_WORKERS):  # (taken by the nannies)
                     local = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                                      dashboard_address=":0", silence_logs=logging.CRITICAL)
                 client = distributed.Client(local)

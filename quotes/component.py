@@ -12,6 +12,7 @@ quote to its cue, speaker mention and person; this module adds kind, context, co
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from spacy.attrs import SENT_START
@@ -25,6 +26,8 @@ from .indirect import ReportedClauses
 from .layout import Layout
 
 _SENTENCE_ENDS = frozenset('.!?"”’\'):;…')
+_TITLE_WORDS = 20  # at most, in a title paragraph
+_PAST_CUE = re.compile(r"\b(said|told|added|asked|wrote|announced)\b")  # a lead's tense, not a headline's
 _SMALL_WORDS = frozenset("a an the of in on at to for and or but with by from as is are was says said".split())
 
 
@@ -106,6 +109,7 @@ class _Article(Layout, ReportedClauses):
     def quotes(self) -> list[DocQuote]:
         found: list[tuple[int, int, str, Attribution]] = []
         last: dict[int, Attribution] = {}  # paragraph -> attribution of its last quote
+        questions: set[int] = set()  # paragraphs whose last quote asks a question
         for pair, span in zip(self.pairs, self.spans):
             if span is None:
                 continue
@@ -115,12 +119,15 @@ class _Article(Layout, ReportedClauses):
             kind = self._kind(pair)
             att = self.linker.attribution(span)
             if att.cue is None and kind == "direct":
-                att = self.linker.inherited(pair, span, para, last) or att
+                att = self.linker.inherited(pair, span, para, last, questions) or att
             if att.subject is None and (kind == "mixed" or not self._speechlike(pair)):
                 continue
             found.append((pair.start, pair.end, kind, att))
             if att.subject is not None:
                 last[para] = att
+                questions.discard(para)
+                if self.text[pair.start : pair.end].rstrip()[-1:] == "?":
+                    questions.add(para)
         clauses = self._indirect(
             [(s, e) for s, e, kind, _ in found if kind == "direct"],
             [(s, e) for s, e, kind, _ in found if kind == "mixed"],
@@ -146,6 +153,9 @@ class _Article(Layout, ReportedClauses):
         quoted = k < len(self.pair_opens) and self.pair_opens[k] < hi
         if body.rstrip()[-1:] not in _SENTENCE_ENDS and (para == 0 or not quoted):
             return True  # a title line, or a link or caption with no quotation in it
+        if para == 0 and len(self.paras) >= 3 and len(body.split()) <= _TITLE_WORDS and "\n" not in body.strip() and (
+                body.count(". ") + body.count("? ") + body.count("! ") == 0) and not _PAST_CUE.search(body):
+            return True  # the title paragraph: one short sentence in headline tense ("X says Y.")
         words = [w for w in body.split() if w[:1].isalpha()]
         content = [w for w in words if w.lower() not in _SMALL_WORDS]
         return len(content) >= 3 and sum(w[0].isupper() for w in content) >= 0.75 * len(content)

@@ -172,6 +172,10 @@ class Mention:
     def tokens(self) -> tuple[str, ...]:
         return tuple(self.key.split())
 
+    @property
+    def given(self) -> tuple[str, ...]:
+        return self.tokens[:-1]
+
 
 def mentions(article: Article, found: Iterable[Quote]) -> dict[str, Mention]:
     """The article's mentions by key, from its attributed quotes and the article's text."""
@@ -294,13 +298,20 @@ def resolve(block: str, found: Sequence[Mention], pins: Sequence[Pin] = ()) -> l
     groups: dict[str, tuple[str, bool, list[Mention]]] = {a: (a, False, []) for a in anchors}
     gender = _genders([*free, *(m for ms in pinned.values() for m in ms)], anchors)
     roles = _roles([*free, *(m for ms in pinned.values() for m in ms)], anchors)
+    beside: dict[str, list[tuple[str, ...]]] = {}  # article -> the full names it quotes
+    for m in [*free, *(x for ms in pinned.values() for x in ms)]:
+        if len(m.tokens) > 1:
+            beside.setdefault(m.article_id, []).append(m.given)
     for m in free:
-        target = m.key if m.key in anchors else _fit(m, anchors, gender, roles)
+        # A bare surname is not a full name its own article quotes apart: the article's
+        # attribution would have given it that name.
+        options = [a for a in _candidates(m, anchors) if len(m.tokens) > 1 or not any(
+            fits(g, a.split()[:-1]) for g in beside.get(m.article_id, ()))]
+        target = m.key if m.key in anchors else _fit(m, options, gender, roles)
         if target is not None:
             groups[target][2].append(m)
         else:
-            ambiguous = len(_candidates(m, anchors)) > 1
-            groups.setdefault("?" + m.key, (m.key, ambiguous, []))[2].append(m)
+            groups.setdefault("?" + m.key, (m.key, len(options) > 1, []))[2].append(m)
     for anchor, person in fixed.items():  # joined a name the user decided: theirs
         if anchor in groups:
             pinned.setdefault(person, []).extend(groups.pop(anchor)[2])
@@ -339,10 +350,10 @@ def _candidates(m: Mention, anchors: set[str]) -> list[str]:
     return sorted(a for a in anchors if fits(given, a.split()[:-1]))
 
 
-def _fit(m: Mention, anchors: set[str], gender: Mapping[str, str | None],
+def _fit(m: Mention, options: list[str], gender: Mapping[str, str | None],
          roles: Mapping[str, set[str]]) -> str | None:
-    """The one anchor the mention joins, or None (no anchor, or several fit)."""
-    options = _candidates(m, anchors)
+    """The one anchor of `options` (those the mention can be) it joins, or None (none, or
+    several its article cannot tell apart)."""
     if len(m.tokens) == 1 and m.evidence:  # a bare surname: its article decides first
         told = [a for a in options if any(fits(e.split()[:-1], a.split()[:-1]) or
                                           fits(a.split()[:-1], e.split()[:-1]) for e in _evidence(m))]

@@ -35,7 +35,7 @@ FIELDS = ("text", "title", "speaker", "source")  # full text; speaker holds name
 ATTRIBUTES = (
     ("quote_id", "string"), ("article_id", "string"), ("article_key", "bigint"), ("kind", "string"),
     ("speaker_name", "string"), ("source_name", "string"), ("year", "uint"), ("oldest", "bigint"),
-    ("newest", "bigint"), ("group_key", "bigint"), ("record", "string"),
+    ("newest", "bigint"), ("group_key", "bigint"), ("record", "string"), ("person", "string"),
 )
 
 

@@ -48,7 +48,7 @@ def add_people_routes(app: FastAPI, use: Callable[[Callable[[QuoteIndex], Any]],
         if use(lambda ix: people_of(ix).get(person_id)) is None:
             raise api_error(404, f"no person with id {person_id!r} in the index")
         sort = "-date" if params.sort == "relevance" and not params.q else params.sort
-        return use(lambda ix: person_page(ix, person_id, params.q, replace(params.filters, speakers=()),
+        return use(lambda ix: person_page(ix, person_id, params.q, replace(params.filters, speakers=(), speaker_names=()),
                                           sort=sort, page=params.page, limit=params.limit))
 
     @app.get("/api/people", tags=["api"], summary="People by number of quotes")
@@ -82,7 +82,7 @@ def add_people_routes(app: FastAPI, use: Callable[[Callable[[QuoteIndex], Any]],
         shown = one(person_id, params)
 
         def url(**changes: Any) -> str:
-            pairs = [(k, v) for k, v in params.pairs(**changes) if k != "speaker"]
+            pairs = [(k, v) for k, v in params.pairs(**changes) if k not in ("speaker", "speaker_name")]
             return f"/people/{person_id}" + ("?" + urlencode(pairs) if pairs else "")
 
         return page(request, "person.html", shown=shown, person=shown.profile.person, params=params,

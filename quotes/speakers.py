@@ -44,7 +44,7 @@ HONORIFICS = {
     "master": None, "captain": None, "commander": None, "major": None, "colonel": None,
     "lieutenant": None, "private": None, "corporal": None, "brigadier": None, "marshal": None,
     "magistrate": None, "coroner": None, "director": None, "executive": None, "manager": None,
-    "del": None, "rival": None, "crooked": None, "candidate": None, "nominee": None,
+    "cr": None, "haji": "m", "hajia": "f", "del": None, "rival": None, "crooked": None, "candidate": None, "nominee": None,
     "uncle": "m", "auntie": "f", "aunty": "f", "mama": None, "papa": None,
 }
 # Letters after a name, not part of it: "Ruth Abernethy KC", "Sir Peter Venning MP".
@@ -152,7 +152,9 @@ def is_person_noun(tok: Token) -> bool:
         word in ROLE_NOUNS or word in FAMILY_NOUNS or word in PEOPLE_NOUNS or word.endswith(_PERSON_ENDINGS))
 
 
-_PERSON_ENDINGS = ("keeper", "maker", "man", "woman", "person", "ist", "ian", "ologist", "holder", "owner")
+_PERSON_ENDINGS = ("keeper", "maker", "man", "woman", "person", "ist", "ian", "ologist", "holder", "owner",
+                   "or", "eer", "ant", "ent", "worker", "teacher", "farmer", "driver", "player", "singer",
+                   "writer", "member", "nurse", "captain", "skipper", "trader", "leader", "officer")
 
 
 def word_span(doc: Doc, i: int) -> tuple[int, int]:
@@ -315,6 +317,24 @@ class SpeakerResolver:
                     names[lo] = Span(doc, lo, hi, label="PERSON")
         return [names[k] for k in sorted(names)]
 
+    def _shared_surname(self, span: Span) -> str | None:
+        """The family name a given name written alone shares: "Jack and Mia Tranter" (Jack
+        Tranter), "the boy's father, Greg," after "Mark Hinchcliffe's" (Greg Hinchcliffe)."""
+        doc = span.doc
+        i = span.end
+        if i + 2 < len(doc) and doc[i].lower_ == "and" and doc[i + 1].is_title:
+            j = i + 2
+            while j < len(doc) and doc[j].is_title and doc[j].pos_ == "PROPN":
+                j += 1
+            if j - i >= 3 and not (j < len(doc) and doc[j].tag_ == "POS"):
+                return doc[j - 1].text
+        root = span.root
+        if root.dep_ == "appos" and fold(root.head.text) in FAMILY_NOUNS:
+            for poss in root.head.children:
+                if poss.dep_ == "poss" and self.is_name(poss.i):
+                    return written([poss])
+        return None
+
     @staticmethod
     def _person_like(chain: Span) -> bool:
         doc = chain.doc
@@ -322,13 +342,21 @@ class SpeakerResolver:
         before = doc[chain.start - 1] if chain.start > 0 else None
         if before is not None and fold(before.text).rstrip(".") in HONORIFICS and before.is_title:
             return True
+        if len(chain) >= 2 and fold(chain[0].text).rstrip(".") in HONORIFICS and chain[0].is_title:
+            return True  # "Dr Aled Price" as one chain
+        after = doc[chain.end : chain.end + 3]
+        if len(chain) >= 2 and len(after) >= 2 and after[0].text == "," and (
+                after[1].lower_ == "who" or after[1].like_num and len(after) == 3 and after[2].text == ","):
+            return True  # "Nadia Farouk, 29," "Abi Crane, who left the company"
         if any(fold(t.text) in _ORG_WORDS for t in chain):
             return False
         if root.dep_ == "appos" and is_person_noun(root.head):
             return True
         if any(c.dep_ == "appos" and is_person_noun(c) for c in root.children):
             return True
-        return root.dep_ == "nsubj" and root.ent_type_ == "" and lemma(root.head) in SPEECH_VERBS
+        if root.dep_ != "nsubj" or any(t.ent_type_ for t in chain) or not all(t.is_title for t in chain):
+            return False
+        return lemma(root.head) in SPEECH_VERBS or len(chain) >= 2  # "Varga said", "Ana Ní Bhriain scored"
 
     def _learn_genders(self) -> None:
         """Each he/she outside quotation marks votes for the one person named before it in its
@@ -343,7 +371,7 @@ class SpeakerResolver:
                 para += 1
         named: dict[int, list[tuple[int, int]]] = {}  # paragraph -> (token, person) outside quotes
         for m in self.mentions:
-            if not self.in_quote[m.start]:
+            if not self.in_quote[m.start] and not m.place:
                 named.setdefault(para_of[m.start], []).append((m.start, id(m.person)))
         for tok in self.doc:
             if tok.lower_ not in MALE and tok.lower_ not in FEMALE or self.in_quote[tok.i]:
@@ -377,6 +405,9 @@ class SpeakerResolver:
         if not words:
             return None
         display = written(words)
+        surname = self._shared_surname(span) if len(words) == 1 else None
+        if surname and fold(surname) != fold(display):
+            display = f"{display} {surname}"  # "Jack and Mia Tranter", "Hinchcliffe's father, Greg,"
         folded = fold(display).split()
         if not folded or folded[0] in _PRONOUNS:
             return None
@@ -556,6 +587,11 @@ class SpeakerResolver:
                     if longer not in person.names:
                         person.names.append(longer)
                 return person.name, person, 0.9
+        if folded and len(words) == 1 and words[0].is_title and words[0].pos_ != "PROPN":
+            cands = self._candidates(folded, gender)  # "Per said", a name the tagger took for a word
+            if cands:
+                person = self._latest(cands, mention.start)
+                return person.name, person, 0.8
         if all(t.pos_ == "PROPN" for t in words) and folded:
             cands = self._candidates(folded, gender)
             if cands:

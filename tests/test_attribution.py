@@ -121,3 +121,104 @@ def test_an_unnamed_source_keeps_its_phrase_and_later_mentions_find_it(nlp):
     assert quote(text, nlp, "crews had").speaker == "A spokeswoman for the district council"
     assert quote(text, nlp, "We understand").speaker == "A spokeswoman for the district council"
     assert quote(text, nlp, "Crews will").speaker == "A spokeswoman for the district council"
+
+
+# -- 3. first names and surnames --------------------------------------------------------------
+
+
+def test_given_names_of_a_couple_share_the_family_name(nlp):
+    text = (
+        "Oskar and Lene Brattvik opened the bakery in 1990.\n\n"
+        "“We never took a holiday,” Oskar said.\n\n"
+        "Lene said the ovens had been lit every morning since."
+    )
+    assert quote(text, nlp, "We never").speaker == "Oskar Brattvik"
+    assert quote(text, nlp, "the ovens").speaker == "Lene Brattvik"
+
+
+def test_a_relative_named_by_given_name_takes_the_family_name(nlp):
+    text = (
+        "Tamsin Orrell scored the winning goal on Saturday.\n\n"
+        "Orrell's father, Derek, watched from the stand.\n\n"
+        "“I have never been so proud,” Derek said."
+    )
+    assert quote(text, nlp, "I have").speaker == "Derek Orrell"
+
+
+def test_names_the_small_ner_misses_are_found_by_age_relative_clause_or_title(nlp):
+    text = (
+        "Ishla Brannock, 52, is truing a wheel; Zofia Quarrender, 29, is arguing with the kettle.\n\n"
+        "“It was a very good skip,” Quarrender said.\n\n"
+        "Tobiah Venn, who left the company in 2022, was the first witness.\n\n"
+        "“They ignored my memo,” Venn replied."
+    )
+    assert quote(text, nlp, "It was").speaker == "Zofia Quarrender"
+    assert quote(text, nlp, "They ignored").speaker == "Tobiah Venn"
+
+
+# -- 4. conversations ---------------------------------------------------------------------------
+
+
+def test_questions_and_answers_alternate_between_the_two_speakers(nlp):
+    text = (
+        "Questioned by Helen Marlow KC, prosecuting, Mrs Ottoline Brisk said the defendant brought "
+        "cheques to her home.\n\n"
+        "“Did you ever ask what the money was for?” Ms Marlow asked.\n\n"
+        "“Sometimes. He always had an answer.”\n\n"
+        "“Did you check any of those answers?”\n\n"
+        "“No. I am ashamed to say I did not.”"
+    )
+    assert quote(text, nlp, "Did you ever").speaker == "Helen Marlow"
+    assert quote(text, nlp, "Sometimes").speaker == "Ottoline Brisk"
+    assert quote(text, nlp, "Did you check").speaker == "Helen Marlow"
+    assert quote(text, nlp, "No. I am").speaker == "Ottoline Brisk"
+
+
+def test_a_quote_whose_speaker_the_next_paragraph_names(nlp):
+    text = (
+        "The new ferry timetable starts on Monday.\n\n"
+        "“Tell that to the families on the island who cannot get to work.”\n\n"
+        "Marguerite Vasseur, the island's councillor, was blunt about the cuts."
+    )
+    assert quote(text, nlp, "Tell that").speaker == "Marguerite Vasseur"
+
+
+# -- issue 16 part 3: sentences read right -----------------------------------------------------
+
+
+def test_a_dateline_is_never_the_speaker(nlp):
+    text = (
+        "A scooter maker is on trial over battery fires.\n\n"
+        "PORT ELLIS — A former safety engineer at the company told jurors on Tuesday that she had "
+        "warned executives about the batteries."
+    )
+    q = quote(text, nlp, "she had")
+    assert q.speaker == "A former safety engineer at the company"
+
+
+def test_a_name_inside_the_quotation_marks_is_not_its_speaker(nlp):
+    text = (
+        "Mayor Ann Leckie met reporters at the town hall on Monday.\n\n"
+        "“Bob Jarrow is wrong about the budget,” she said.\n\n"
+        "“Governor Tom Harte has let us down,” she said."
+    )
+    assert quote(text, nlp, "Bob Jarrow").speaker == "Ann Leckie"
+    assert quote(text, nlp, "Governor Tom").speaker == "Ann Leckie"
+
+
+def test_places_numbers_and_common_nouns_are_not_speakers(nlp):
+    text = (
+        "Dr Imelda Vance studies brain cancer in North Korea and elsewhere.\n\n"
+        "“We see 63 percent more cases than a decade ago,” she said."
+    )
+    assert quote(text, nlp, "We see").speaker == "Imelda Vance"
+
+
+def test_the_title_paragraph_gives_no_quote(nlp):
+    text = (
+        "Harwick says rail plan 'absolutely wrong' for the valley.\n\n"
+        "Councillor Jan Harwick said on Monday that the new rail plan would cut the valley off.\n\n"
+        "“Nobody asked us,” she said."
+    )
+    found = extract(text, nlp=nlp)
+    assert found and all(q.paragraph > 0 for q in found), [(q.kind, q.text) for q in found]

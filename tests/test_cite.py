@@ -164,12 +164,30 @@ def test_indirect_quote_is_cited_as_reported_speech_in_every_style(style, expect
     assert "“the council" not in got and '"the council' not in got
 
 
+@pytest.mark.parametrize("style, expected", [
+    ("plain", 'Jane Doe called the plan "a bargain", Vote count: the results, The Daily, 2020-01-02,'
+              " https://daily.example/vote"),
+    ("markdown", "Jane Doe called the plan “a bargain” (in [Vote count: the results](https://daily.example/vote),"
+                 " *The Daily*, January 2, 2020)"),
+    ("apa", "Jane Doe called the plan “a bargain” (as cited in Roe & Lee-Smith, 2020).\n"
+            "Roe, J., & Lee-Smith, A. (2020, January 2). Vote count: the results. The Daily. https://daily.example/vote"),
+    ("mla", "Jane Doe called the plan “a bargain” (qtd. in Roe and Lee-Smith).\n"
+            "Roe, John, and Ann Lee-Smith. “Vote count: the results.” The Daily, 2 Jan. 2020,"
+            " daily.example/vote. Accessed 24 Nov. 2026."),
+    ("chicago", "Jane Doe called the plan “a bargain,” as reported in John Roe and Ann Lee-Smith,"
+                " “Vote count: the results,” The Daily, January 2, 2020, https://daily.example/vote."),
+])
+def test_mixed_quote_is_cited_as_its_fragment_in_its_clause_in_every_style(style, expected):
+    assert cite(mixed(), style, accessed=ACCESSED) == expected
+
+
 def test_reported_speech_keeps_the_articles_own_quotation_marks():
     q = indirect(text='the plan was "a bargain" for the town', cue="says",
                  sentence='Ms Doe says the plan was "a bargain" for the town.')
     for style in STYLES:
         got = cite(q, style, accessed=ACCESSED)
-        assert "Jane Doe says the plan was “a bargain” for the town" in got, style
+        marks = '"a bargain"' if style == "plain" else "“a bargain”"
+        assert f"Jane Doe says the plan was {marks} for the town" in got, style
         assert "“the plan" not in got and "> " not in got, style
 
 

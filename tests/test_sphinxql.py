@@ -304,3 +304,15 @@ def test_kill_9_of_a_shard_during_ingest_then_rerun_gives_exactly_the_records(ow
     got = records(url)
     assert [r["id"] for r in got] == sorted(q.id for _, quotes in made for q in quotes)
     assert len({r["group"] for r in got}) == 1000 + 3000
+
+
+def test_people_on_sphinx_the_person_filter_and_facet_count_people(server_url):
+    with QuoteIndex.open(server_url, create=True) as ix:
+        made = articles(2)
+        made[1] = (made[1][0], [replace(made[1][1][0], speaker="Smith"), *made[1][1][1:]])  # Bob Jones's
+        ix.add(made)
+        [smith] = ix.people.find("Anna Smith")
+        assert set(smith.names) == {"Anna Smith", "Smith"}
+        assert ix.search(None, Filters(persons=(smith.id,))).total == 2
+        assert dict(ix.speakers())["Anna Smith"] == 2 and "Smith" not in dict(ix.speakers())
+        assert {h.quote.person_name for h in ix.search(None, Filters(speakers=("smith",))).hits} == {"Anna Smith"}

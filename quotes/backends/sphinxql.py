@@ -46,7 +46,7 @@ from .whoosh_schema import NAME_ANALYZER, TEXT_ANALYZER
 
 SCHEME = "sphinxql://"
 # The layout of the RT indexes and of the article store beside them.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: each quote's person (quotes/people.py)
 MAX_RESULTS = 1000  # Sphinx's default max_matches: the deepest result a page can show
 _FACET_MATCHES = 10_000  # max_matches of facet queries: counts are exact up to so many values
 _ROWS = 1000  # rows per REPLACE and per page of a scan
@@ -447,12 +447,13 @@ def _row(quote: Quote) -> tuple:
     """A quote's values, in `_COLUMNS` order."""
     when = parse_date(quote) if quote.date else None
     oldest, newest = order_keys(when, quote.start)
-    names = " ".join(name for name in (quote.speaker, quote.speaker_mention) if name)
+    names = " ".join(name for name in (quote.speaker, quote.speaker_mention, quote.person_name) if name)
     return (
         doc_id(quote.id), quote.text, quote.title or "", names, quote.source or "",
-        quote.id, quote.article_id, _article_key(quote.article_id), quote.kind, " ".join((quote.speaker or "").split()),
+        quote.id, quote.article_id, _article_key(quote.article_id), quote.kind,
+        " ".join((quote.person_name or quote.speaker or "").split()),  # the speaker facet counts people
         quote.source or "", when.year if when else 0, oldest, newest, group_key(quote.group or quote.id),
-        json.dumps(quote.to_dict(), ensure_ascii=False),
+        json.dumps(quote.to_dict(), ensure_ascii=False), quote.person or "",
     )
 
 

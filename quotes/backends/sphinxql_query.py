@@ -169,6 +169,8 @@ def _filters(filters: Filters, out: Translated, parts: list[str]) -> None:
     names = sorted(filters.exact_speakers())
     if names:  # exactly as the speaker facet counted them (stored with spaces normalised)
         out.condition(f"speaker_name IN ({', '.join(['%s'] * len(names))})", *names)
+    if filters.persons:  # (`speaker_people` has no SphinxQL form: a speaker is matched by its words)
+        out.condition(f"person IN ({', '.join(['%s'] * len(filters.persons))})", *filters.persons)
     if filters.kinds:
         unknown = [k for k in filters.kinds if k not in KINDS]
         if unknown:
