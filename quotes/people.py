@@ -27,7 +27,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .cues import PEOPLE_NOUNS, is_speech_form
 from .model import Article, Quote, stable_hash
-from .speakers import FEMALE, HONORIFICS, MALE, fold
+from .speakers import FEMALE, HONORIFICS, MALE, ROLE_NOUNS, fold
 
 PERSON, ORGANISATION, UNNAMED = "person", "organisation", "unnamed"
 PEOPLE_KINDS = (PERSON, ORGANISATION, UNNAMED)
@@ -43,6 +43,8 @@ institution hospital church team movement alliance front television radio agency
 """.split())
 # Words of a title that may stand before a name beside the honorifics ("Secretary of State").
 _TITLE_GLUE = frozenset("of the state foreign defense defence interior finance us u.s uk".split())
+# Words of a role written before a name ("Republican Donald Trump", "Candidate Smith"): titles.
+_ROLES = (ROLE_NOUNS | PEOPLE_NOUNS) - ORG_WORDS
 _SUFFIXES = frozenset("jr sr ii iii iv phd md esq".split())
 # Lower-case words that belong in names ("Ursula von der Leyen", "Bashar al-Assad").
 _PARTICLES = frozenset("de da di du del della der den van von la le al el bin ibn ben dos das st".split())
@@ -95,14 +97,15 @@ def read_name(text: str | None) -> Name | None:
         return Name(" ".join(words), tuple(folded), UNNAMED)
     if any(f in ORG_WORDS for f in folded) or (len(words) == 1 and _acronym(words[0])):
         return Name(" ".join(words), tuple(folded), ORGANISATION)
-    if folded[-1].endswith("s") and folded[-1][:-1] in PEOPLE_NOUNS:  # "Republicans", "Officials"
+    if folded[-1].endswith("s") and folded[-1][:-1] in PEOPLE_NOUNS or (
+            len(words) == 1 and folded[0] in _ROLES):  # "Republicans", "Officials", "Official"
         return Name(" ".join(words), tuple(folded), UNNAMED)
     titles: set[str] = set()
     gender = None
-    while len(words) > 1 and (folded[0] in HONORIFICS or folded[0] in _TITLE_GLUE):
-        if folded[0] in HONORIFICS:
+    while len(words) > 1 and (folded[0] in HONORIFICS or folded[0] in _TITLE_GLUE or folded[0] in _ROLES):
+        if folded[0] in HONORIFICS or folded[0] in _ROLES:
             titles.add(folded[0])
-            gender = gender or HONORIFICS[folded[0]]
+            gender = gender or HONORIFICS.get(folded[0])
         words, folded = words[1:], folded[1:]
     if len(words) > 1 and folded[-1] in _SUFFIXES:  # "Donald Trump Jr." is not his father
         folded = folded[:-2] + [folded[-2] + "_" + folded[-1]]
@@ -237,7 +240,7 @@ def _context(text: str, mention: Mention) -> tuple[list[str], set[str]]:
             run = match.group(0).split()
             ends = [i for i, w in enumerate(run[:-1]) if _ends_sentence(w)]
             run = run[ends[-1] + 1:] if ends else run
-            titled = [i for i, w in enumerate(run[:-1]) if fold(w) in HONORIFICS]
+            titled = [i for i, w in enumerate(run[:-1]) if fold(w) in HONORIFICS or fold(w) in _ROLES]
             run = run[titled[0]:] if titled else run  # "Like President Obama"
             while len(run) > 1 and (run[0].lower() in STOP_WORDS or run[0].lower() in _DETERMINERS):
                 run = run[1:]
