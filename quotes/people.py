@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -272,13 +272,10 @@ class Pin:
 
 @dataclass
 class Entry:
-    """A person as resolution made it (before the user's renames)."""
+    """A person resolution made (the store counts and names it from its mentions)."""
 
     id: str
-    name: str
-    kind: str
     ambiguous: bool = False
-    mentions: list[Mention] = field(default_factory=list)
 
 
 def resolve(block: str, found: Sequence[Mention], pins: Sequence[Pin] = ()) -> list[Entry]:
@@ -408,15 +405,11 @@ def _entries(block: str, groups: Iterable[tuple[str, bool, list[Mention]]],
         taken.add(pid)
         for m in ms:
             m.person = pid
-        made.append(Entry(pid, display_name(ms) or key, _kind(block), ambiguous, list(ms)))
+        made.append(Entry(pid, ambiguous))
     for pid, ms in pinned.items():
         for m in ms:
             m.person = pid
     return made
-
-
-def _kind(block: str) -> str:
-    return {"p": PERSON, "o": ORGANISATION, "u": UNNAMED}[block[0]]
 
 
 def person_id(block: str, key: str, ambiguous: bool = False) -> str:
