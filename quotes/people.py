@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -52,9 +53,10 @@ _DETERMINERS = frozenset("a an the".split())
 # A pronoun is never a name: its quote is unattributed (the attribution could not resolve it).
 _PRONOUNS = MALE | FEMALE | frozenset("i me we us they them it you one".split())
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
-# Capitalised runs of up to three words before a word: candidate full names in an article.
 _MONTH = re.compile(r"\d{4}-\d{2}")
-_CAPITALISED = r"((?:[A-Z][\w'’.-]*\s+){1,3})"
+# Runs of capitalised words: the full names and titles an article writes.
+_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,11 @@ class Name:
 
 def read_name(text: str | None) -> Name | None:
     """The name in a speaker string, or None if it holds no words."""
-    if not text:
-        return None
+    return _read_name(text) if text else None
+
+
+@lru_cache(maxsize=1 << 16)  # a batch reads the same few thousand names again and again
+def _read_name(text: str) -> Name | None:
     words = [w[:-2] if w.lower().endswith("'s") else w for w in _WORD.findall(text.replace("’", "'"))]
     words = [w for w in words if w.strip(".")]
     if len(words) > 1 and is_speech_form(words[-1]):  # a headline's "Obama Says"
@@ -215,9 +220,10 @@ def mentions(article: Article, found: Iterable[Quote]) -> dict[str, Mention]:
         for title in titles:  # an honorific says more than a pronoun the attribution chose
             if HONORIFICS.get(title):
                 genders[name.key][HONORIFICS[title]] += 3
+    runs = _runs(article.text) if any(m.kind == PERSON for m in out.values()) else {}
     for key, m in out.items():
         if m.kind == PERSON:
-            fuller, titles = _context(article.text, m)
+            fuller, titles = _context(runs, m)
             m.titles = sorted(set(m.titles) | titles)
             for title in titles:
                 if HONORIFICS.get(title):
@@ -229,15 +235,25 @@ def mentions(article: Article, found: Iterable[Quote]) -> dict[str, Mention]:
     return out
 
 
-def _context(text: str, mention: Mention) -> tuple[list[str], set[str]]:
-    """What the article writes around the mention's name: the full names that end in its
-    surname ("Tomasz Kowalczyk, the city treasurer"), as written, and the titles it puts
-    before the name itself ("President", "Mrs.")."""
+def _runs(text: str) -> dict[str, list[list[str]]]:
+    """Each capitalised word of the text (possessive and full stop dropped) -> the runs of up
+    to three capitalised words before it, with it: read once per article."""
+    out: dict[str, list[list[str]]] = {}
+    for match in _RUN.finditer(text or ""):
+        words = match.group(0).split()
+        for i in range(1, len(words)):
+            out.setdefault(_POSSESSIVE.sub("", words[i]).rstrip("."), []).append(words[max(0, i - 3): i + 1])
+    return out
+
+
+def _context(runs: dict[str, list[list[str]]], mention: Mention) -> tuple[list[str], set[str]]:
+    """What the article writes around the mention's name (`runs` of its text): the full names
+    that end in its surname ("Tomasz Kowalczyk, the city treasurer"), as written, and the
+    titles it puts before the name itself ("President", "Mrs.")."""
     fuller: set[str] = set()
     titles: set[str] = set()
     for written in {w for n in mention.names for w in _WORD.findall(n)[-1:]}:
-        for match in re.finditer(_CAPITALISED + re.escape(written) + r"\b", text or ""):
-            run = match.group(0).split()
+        for run in runs.get(written, ()):
             ends = [i for i, w in enumerate(run[:-1]) if _ends_sentence(w)]
             run = run[ends[-1] + 1:] if ends else run
             titled = [i for i, w in enumerate(run[:-1]) if fold(w) in HONORIFICS or fold(w) in _ROLES]
