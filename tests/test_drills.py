@@ -172,6 +172,54 @@ def test_searches_during_an_ingest_see_committed_state_and_never_raise(corpus, b
     assert seen == sorted(seen) and seen[-1] > 0  # never goes back
 
 
+# --- export -> ingest, and reindex beside an ingest ----------------------------------------------
+
+
+def quotes_cli(*args: str, timeout: float = 600) -> str:
+    proc = subprocess.run([sys.executable, "-m", "quotes.cli", *args], capture_output=True, text=True,
+                          timeout=timeout)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_export_then_ingest_gives_back_every_record(corpus, baseline, tmp_path):
+    """600 articles over 12 dates: an export lists the articles of one date interleaved.
+    Ingested into a new index, and back into the index itself, in commits of 8 articles, the
+    export comes back record for record (it gave "11 articles, 41 quotes" of 60 records)."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    code, _, err = finish(ingest(corpus, a, "--jobs", "2"))
+    assert code == 0, err
+    exported = quotes_cli("export", "--index", str(a))
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(exported, encoding="utf-8")
+    records = sorted(exported.splitlines())
+    assert len(records) == sum(len(ids) for ids in baseline.values())
+    quotes_cli("ingest", str(dump), "--index", str(b), "--batch-size", "8")
+    assert sorted(quotes_cli("export", "--index", str(b)).splitlines()) == records
+    quotes_cli("ingest", str(dump), "--index", str(a), "--batch-size", "8")
+    assert sorted(quotes_cli("export", "--index", str(a)).splitlines()) == records
+
+
+def test_reindex_during_an_ingest_waits_and_loses_nothing(corpus, baseline, tmp_path):
+    """A reindex started while an ingest writes (it wiped two thirds of the ingest's work, and
+    the ingest died) waits for the lock, then rebuilds everything the ingest wrote."""
+    path = tmp_path / "ix"
+    first = tmp_path / "first.jsonl"  # an index to reindex: the corpus's first 50 articles
+    first.write_text("".join(corpus.read_text(encoding="utf-8").splitlines(True)[:50]), encoding="utf-8")
+    code, _, err = finish(ingest(first, path, "--jobs", "1"))
+    assert code == 0, err
+    proc = ingest(corpus, path, "--jobs", "1", "--wait", "600")
+    time.sleep(8)  # (spaCy loaded, batches being committed)
+    reindexing = subprocess.Popen([sys.executable, "-m", "quotes.cli", "reindex", "--index", str(path),
+                                   "--jobs", "1", "--wait", "600"], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+    code, _, err = finish(proc, timeout=900)
+    assert code == 0, err
+    out, err = reindexing.communicate(timeout=900)
+    assert reindexing.returncode == 0, err
+    assert contents(path) == baseline
+
+
 # --- memory stays flat --------------------------------------------------------------------------
 
 RSS_OF = """
@@ -243,3 +291,48 @@ def test_peak_memory_of_ingest_does_not_grow_with_the_corpus(tmp_path):
     large = ingest_peak(write_corpus(tmp_path / "large.jsonl", 2000), tmp_path / "b")
     print(f"peak RSS: 200 articles {small // 1024} MB, 2000 articles {large // 1024} MB")
     assert large <= 1.2 * small
+
+
+# --- one long article ---------------------------------------------------------------------------
+
+
+def long_article(path: Path, paragraphs: int, quoted: bool) -> Path:
+    """About 380 characters a paragraph: 3,000 paragraphs are 1.15 MB, as a book or a
+    transcript pasted whole; `quoted`, each paragraph holds several short quotes (~10 per
+    paragraph, the same few words again and again)."""
+    rng = random.Random(paragraphs)
+    with path.open("w", encoding="utf-8") as out:
+        out.write("A very long document\n\n")
+        for n in range(paragraphs):
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            if quoted:
+                said = " ".join(f'"We agree," {first} {last} said.' for _ in range(10))
+                out.write(f"{said} The committee met for the {n}th time in the old hall.\n\n")
+            else:
+                out.write(f"The committee met for the {n}th time in the old hall on the river, and"
+                          f" {first} {last} read the minutes of the last meeting aloud to the members"
+                          " present, who listened without a word. The chairman then opened the"
+                          " floor to questions from the public about the budget of the coming year"
+                          " and the repairs to the roof, which had leaked all winter long.\n\n")
+    return path
+
+
+EXTRACT_PEAK = ("from quotes.cli import main\n"
+                "main(sys.argv[1:], standalone_mode=False)")
+LONG_ARTICLE_MB = 600
+
+
+@pytest.mark.parametrize("paragraphs, quoted", [(3000, False), (1500, True)])
+def test_a_long_article_is_extracted_in_memory_bounded_by_a_piece(tmp_path, paragraphs, quoted):
+    """1.15 MB of prose took 2.96 GB, and an article of 30,000 quotes 5.6 GB: spaCy held all of
+    its pieces at once. Indexed, the quotes of one article are grouped in near-linear time."""
+    path = long_article(tmp_path / "long.txt", paragraphs, quoted)
+    started = time.perf_counter()
+    peak = run_measured(EXTRACT_PEAK, args=["ingest", str(path), "--index", str(tmp_path / "ix"), "--jobs", "1"])[-1]
+    seconds = time.perf_counter() - started
+    size = path.stat().st_size / 1e6
+    with QuoteIndex.open(str(tmp_path / "ix")) as ix:
+        found = ix.count()[1]
+    print(f"{size:.2f} MB article, {found} quotes: peak RSS {peak // 1024} MB, {seconds:.0f} s")
+    assert peak // 1024 < LONG_ARTICLE_MB
+    assert (found >= 10 * paragraphs * 0.9) if quoted else (found == 0)

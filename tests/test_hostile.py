@@ -51,7 +51,7 @@ def test_any_unicode_text_pairs_and_splits_into_paragraphs(text):
 
 def test_pieces_cut_long_text_at_paragraphs_within_the_limit():
     paragraph = "word " * 199 + "end.\n\n"  # 1,000 characters
-    text = paragraph * 450
+    text = paragraph * (MAX_CHARS * 9 // 2 // 1000)  # four and a half pieces' worth
     cut = pieces(text)
     starts = [s for s, _ in paragraphs(text)]
     assert len(cut) == 5 and cut[0] == (0, 0)
@@ -62,7 +62,7 @@ def test_pieces_cut_long_text_at_paragraphs_within_the_limit():
 
 
 def test_a_long_article_is_extracted_piece_by_piece_with_true_offsets(nlp, monkeypatch):
-    monkeypatch.setattr(extract_module, "MAX_CHARS", 2_000)  # pieces of 2,000, not 100,000
+    monkeypatch.setattr(extract_module, "MAX_CHARS", 2_000)  # pieces of 2,000, not 50,000
     block = '"We will win the vote in district {n}," Jane Doe said.\n\nThe count went on.\n\n'
     text = "".join(block.format(n=n) for n in range(200))  # about 15,000 characters
     assert len(pieces(text)) >= 7

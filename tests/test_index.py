@@ -496,3 +496,25 @@ def test_every_facet_sort_and_filter_works_on_an_index_lacking_optional_fields(t
         assert len(list(ix.export())) == quotes
         assert ix.count()[1] == quotes
         ix.similar("we will win the vote")
+
+
+def test_grouping_identical_copies_is_linear_in_the_copies(tmp_path, monkeypatch):
+    """A long article quoting the same words thousands of times, and a wire story in thousands
+    of papers: each copy joins the group with one comparison, not one per earlier copy."""
+    from quotes.backends import base
+
+    calls = []
+    real = base.same_quote
+    monkeypatch.setattr(base, "same_quote", lambda a, b: calls.append(1) or real(a, b))
+    said = "We will never give up the fight for our country and its people."
+    long_one = Article("(a long article)", id="long")
+    copies = [quote(long_one, n, said, "Jane Doe", "she") for n in range(1000)]
+    with QuoteIndex.open(str(tmp_path / "ix"), create=True) as ix:
+        ix.add([(long_one, copies)])
+        assert len(calls) < 10  # (it was one per earlier copy: half a million)
+        calls.clear()
+        papers = [Article(f"(paper {n})", id=f"paper{n}") for n in range(300)]
+        ix.add([(paper, [quote(paper, 1, said, "Jane Doe", "Doe")]) for paper in papers])
+        assert len(calls) < 100
+        [group] = {q.group for q in ix.export()}
+        assert len(list(ix.export())) == 1300

@@ -4,14 +4,17 @@ whatever the engine: the article store (quotes/store.py), the schema versions ke
 the grouping of republished quotes (`Grouper`)."""
 from __future__ import annotations
 
+import hashlib
 import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Callable, ContextManager, Iterable, Iterator, Sequence
 
 from ..errors import QuotesError
 from ..model import Article, Quote
 from ..query import Filters
+from ..people_store import PeopleStore, relink
 from ..store import ArticleStore, KeyRow
 from ..wording import group_keys, same_quote, words
 
@@ -50,7 +53,9 @@ class Hit:
 class Results:
     """One page of hits, one per group of republished copies, and what the whole result set
     holds: `total` groups over `pages` pages, `facets` counts (facet -> (value, quotes), most
-    first), and for an empty result, `suggestions`: close spellings of the query or speakers."""
+    first), and for an empty result, `suggestions`: close spellings of the query or speakers.
+    `partial` names the parts of a sharded index that did not answer ("shard 1 (host:port)
+    unreachable"): the results are then those of the others, never to be taken as all."""
 
     hits: list[Hit]
     total: int
@@ -58,6 +63,16 @@ class Results:
     pages: int
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     suggestions: list[str] = field(default_factory=list)
+    partial: list[str] = field(default_factory=list)
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C while `QuoteIndex.add` grouped a batch: the articles grouped before it (ids in
+    `written`) were committed all the same, the others not at all."""
+
+    def __init__(self, written: list[str]) -> None:
+        super().__init__()
+        self.written = written
 
 
 class Batch(ABC):
@@ -70,6 +85,9 @@ class Batch(ABC):
     @abstractmethod
     def replace(self, article_id: str, quotes: list[Quote]) -> None:
         """Put these quotes (with their groups) in place of the article's indexed ones."""
+
+    def prefetch(self, quote_ids: set[str]) -> None:
+        """Get ready to be asked for these indexed quotes (a server reads them at once)."""
 
 
 class QuoteIndex(ABC):
@@ -94,6 +112,17 @@ class QuoteIndex(ABC):
         location = index_path(path)
         return backend_for(location).open(location, create, wait, on_wait)
 
+    @classmethod
+    def locked(cls, path: str | None = None, wait: float = 0.0,
+               on_wait: Callable[[], None] | None = None) -> ContextManager[None]:
+        """Hold the writer lock of the index at `path` for a block, as an ingest holds it to
+        write (waiting for it as `open` does), without opening the index, so whatever its
+        schema version: `reindex` rebuilds the whole index and must not run beside a writer."""
+        from ..index import backend_for
+
+        location = index_path(path)
+        return backend_for(location).locked(location, wait, on_wait)
+
     def versions(self) -> dict[str, str | None]:
         """The schema version of the index and the extractor (`extract.extractor_version`)
         that last added to it."""
@@ -107,30 +136,89 @@ class QuoteIndex(ABC):
         """The article as it was indexed (text and metadata), or None."""
         return self.store.get(article_id)
 
-    def add(self, items: Iterable[tuple[Article, list[Quote]]], extractor: str | None = None) -> tuple[int, int]:
+    @property
+    def people(self) -> PeopleStore:
+        """The people of the index (quotes/people_store.py), beside the article store."""
+        return PeopleStore(self.store.folder)
+
+    def add(self, items: Iterable[tuple[Article, list[Quote]]], extractor: str | None = None, *,
+            people: bool = True) -> tuple[int, int]:
         """Write each (article, quotes) pair, replacing the article's earlier quotes.
 
         One writer and one commit for the whole batch: if anything fails (including the
-        `items` iterator itself), nothing is written. An article id repeated within a batch
-        is written once, as first seen. Each quote joins the group of an indexed (or earlier
-        in the batch) quote of its speaker with the same words (`wording.same_quote`). The
-        articles are stored (see `store`); with `extractor` (see `extract.extractor_version`),
-        each one's fingerprint is recorded for `is_current`. Returns (articles, quotes) written.
+        `items` iterator itself), nothing is written. Ctrl-C while the batch is grouped (which
+        can take long) commits the articles grouped so far and raises `Interrupted`. An article
+        id repeated within a batch is written once, as first seen. Each quote joins the group
+        of an indexed (or earlier in the batch) quote of its speaker with the same words
+        (`wording.same_quote`). The articles are stored (see `store`); with `extractor` (see
+        `extract.extractor_version`), each one's fingerprint is recorded for `is_current`.
+        Returns (articles, quotes) written.
+
+        On the way, the people stage gives each quote its person (`PeopleStore.assign`), and
+        after the commit the quotes of earlier articles whose people the batch changed are
+        written again (`people_store.relink`); `people=False` writes the quotes as they are.
         """
         quotes = 0
         seen: dict[str, tuple[Article, list[Quote]]] = {}
+        done: list[Article] = []
+        stopped = False
         with self._writing() as batch:
             for article, found in items:
                 seen.setdefault(article.id, (article, found))
+            if people:
+                self.people.assign(list(seen.values()))
             grouper = Grouper(batch.indexed, self.store, [q for _, found in seen.values() for q in found])
+            batch.prefetch(grouper.candidates())
             for article, found in seen.values():
-                batch.replace(article.id, [grouper.place(quote) for quote in found])
+                try:
+                    placed = [grouper.place(quote) for quote in found]
+                except KeyboardInterrupt:
+                    stopped = True
+                    break
+                batch.replace(article.id, placed)
+                done.append(article)
                 quotes += len(found)
-            self.store.put([a for a, _ in seen.values()], grouper.rows)
-        if extractor is not None and seen:
-            self.store.mark((a.id, a.fingerprint(extractor)) for a, _ in seen.values())
+            kept = {a.id for a in done}
+            self.store.put(done, [row for row in grouper.rows if row[3] in kept] if stopped else grouper.rows)
+        if extractor is not None and done:
+            self.store.mark((a.id, a.fingerprint(extractor)) for a in done)
             self.store.set_meta(extractor=extractor)
-        return len(seen), quotes
+        if people and done:
+            self.people.indexed(a.id for a in done)
+            if not stopped:
+                relink(self)
+        if stopped:
+            raise Interrupted([a.id for a in done])
+        return len(done), quotes
+
+    def delete(self, article_ids: Iterable[str]) -> tuple[list[str], int]:
+        """Remove these articles from the index: their quotes and stored records, in one
+        commit. Returns the ids that were indexed and how many quotes went with them. (The store
+        forgets them before the commit: a crash between leaves quotes that the next ingest of
+        the article replaces, never an article that ingest would skip as unchanged.)"""
+        found = [i for i in dict.fromkeys(article_ids) if self.store.has(i)]
+        if not found:
+            return [], 0
+        before = self.count()[1]
+        with self._writing() as batch:
+            for article_id in found:
+                batch.replace(article_id, [])
+            self.store.delete(found)
+        return found, before - self.count()[1]
+
+    def with_people(self, filters: Filters | None) -> Filters | None:
+        """The filters with the people their speakers name (`Filters.speaker_people`): a
+        backend's speaker filter keeps their quotes whatever name their article gave."""
+        if filters is None or not filters.speakers:
+            return filters
+        return replace(filters, speaker_people=tuple(self.people.ids_for(filters.speakers)))
+
+    def named_people(self, counts: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+        """Counts by person id as counts by the people's names, most first, then by name."""
+        counts = list(counts)
+        names = self.people.names_of(pid for pid, _ in counts)
+        named = [(names[pid], n) for pid, n in counts if pid in names]
+        return sorted(named, key=lambda item: (-item[1], item[0].casefold(), item[0]))
 
     @abstractmethod
     def _writing(self) -> ContextManager[Batch]:
@@ -162,6 +250,10 @@ class QuoteIndex(ABC):
     @abstractmethod
     def get(self, quote_id: str) -> Quote | None:
         """The quote with this id, exactly as it was indexed, or None."""
+
+    @abstractmethod
+    def quotes_of(self, article_id: str) -> list[Quote]:
+        """The indexed quotes of one article, in the order of the text."""
 
     @abstractmethod
     def copies(self, quote: Quote) -> list[Quote]:
@@ -216,46 +308,80 @@ class Grouper:
     the batch with the same words and speaker (`wording.same_quote`), else a new group named
     after the quote. Candidates come from the group keys in the article store, looked up once
     per batch (as Whoosh terms, these unique keys made writing segments three times slower).
-    `indexed` reads an indexed quote by id (None if it no longer is)."""
+    `indexed` reads an indexed quote by id (None if it no longer is).
+
+    Identical copies (a wire story in a thousand papers, or a long article quoting the same
+    words again and again) cost one comparison per group, not one per copy: a wording is
+    hashed once, a group already found is not compared again, and a copy of a wording placed
+    in this batch joins its group at once."""
 
     def __init__(self, indexed: Callable[[str], Quote | None], store: ArticleStore, batch: list[Quote]) -> None:
         self._indexed = indexed
-        self._words = {q.id: words(q.text) for q in batch}
-        self._keys = {q.id: group_keys(self._words[q.id], q.speaker) for q in batch}
-        # Keys meet probes: stored keys (role 0) for our probes, stored probes for our keys.
-        self._stored = (
-            store.find_keys(0, (p for _, probes in self._keys.values() for p in probes)),
-            store.find_keys(1, (k for keys, _ in self._keys.values() for k in keys)),
-        )
-        self._batch: tuple[dict, dict] = ({}, {})  # the same, for the batch so far
-        self._texts: dict[str, list[str] | None] = {}
+        keyed: dict[tuple[tuple[str, ...], str | None], tuple[set[str], set[str]]] = {}
+        self._words: dict[str, tuple[str, ...]] = {}
+        self._keys: dict[str, tuple[set[str], set[str]]] = {}
+        for q in batch:
+            said = self._words[q.id] = tuple(words(q.text))
+            if (said, q.speaker) not in keyed:
+                keyed[said, q.speaker] = group_keys(said, q.speaker)
+            self._keys[q.id] = keyed[said, q.speaker]
+        wanted = ({p for _, probes in keyed.values() for p in probes}, {k for keys, _ in keyed.values() for k in keys})
+        # Keys meet probes: stored keys (role 0) for our probes, stored probes for our keys;
+        # term -> group -> the quote ids (stored) or distinct wordings (this batch) in it.
+        self._stored: tuple[dict[str, dict[str, list[str]]], ...] = tuple(
+            _by_group(store.find_keys(role, wanted[role])) for role in (0, 1))
+        self._batch: tuple[dict[str, dict[str, set[tuple[str, ...]]]], ...] = ({}, {})
+        self._placed: dict[tuple[tuple[str, ...], str | None], str] = {}  # wording -> its group
+        self._texts: dict[str, tuple[str, ...] | None] = {}
         self.rows: list[KeyRow] = []  # for ArticleStore.put
+
+    def candidates(self) -> set[str]:
+        """The indexed quotes `place` may compare the batch's quotes with."""
+        return {qid for stored in self._stored for groups in stored.values() for ids in groups.values()
+                for qid in ids}
 
     def place(self, quote: Quote) -> Quote:
         """The quote with its group."""
         said = self._words[quote.id]
         keys, probes = self._keys[quote.id]
-        groups: set[str] = set()
-        for role, mine in ((0, probes), (1, keys)):
-            for term in mine:
-                groups.update(g for g, other in self._batch[role].get(term, ()) if same_quote(said, other))
-                groups.update(g for qid, g in self._stored[role].get(term, ())
-                              if qid != quote.id and self._same(said, qid))
         # A quote read back from an export keeps its group.
-        group = quote.group or (min(groups) if groups else quote.id)
+        group = quote.group or self._placed.get((said, quote.speaker)) or self._find(quote, said, keys, probes)
+        if keys:
+            self._placed.setdefault((said, quote.speaker), group)
         for role, mine in ((0, keys), (1, probes)):
             for term in mine:
-                self._batch[role].setdefault(term, []).append((group, said))
+                self._batch[role].setdefault(term, {}).setdefault(group, set()).add(said)
                 self.rows.append((term, role, quote.id, quote.article_id, group))
         return replace(quote, group=group)
 
-    def _same(self, said: list[str], quote_id: str) -> bool:
+    def _find(self, quote: Quote, said: tuple[str, ...], keys: set[str], probes: set[str]) -> str:
+        groups: set[str] = set()
+        for role, mine in ((0, probes), (1, keys)):
+            for term in mine:
+                for group, wordings in self._batch[role].get(term, {}).items():
+                    if group not in groups and any(same_quote(said, other) for other in wordings):
+                        groups.add(group)
+                for group, quote_ids in self._stored[role].get(term, {}).items():
+                    if group not in groups and any(qid != quote.id and self._same(said, qid) for qid in quote_ids):
+                        groups.add(group)
+        return min(groups) if groups else quote.id
+
+    def _same(self, said: tuple[str, ...], quote_id: str) -> bool:
         """Whether the indexed quote `quote_id` (if it still is) has the same words."""
         if quote_id not in self._texts:
             stored = self._indexed(quote_id)
-            self._texts[quote_id] = words(stored.text) if stored else None
+            self._texts[quote_id] = tuple(words(stored.text)) if stored else None
         other = self._texts[quote_id]
         return other is not None and same_quote(said, other)
+
+
+def _by_group(found: dict[str, list[tuple[str, str]]]) -> dict[str, dict[str, list[str]]]:
+    """key -> [(quote id, group)] as key -> group -> [quote ids]."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for key, pairs in found.items():
+        for quote_id, group in pairs:
+            out.setdefault(key, {}).setdefault(group, []).append(quote_id)
+    return out
 
 
 def check_version(store: ArticleStore, location: str, current: int) -> None:
@@ -273,6 +399,41 @@ def check_version(store: ArticleStore, location: str, current: int) -> None:
             f"the index at {location} was built by a newer version of quotes (schema"
             f" {version}, this one reads {current}): upgrade quotes to use it"
         )
+
+
+def group_key(group: str) -> int:
+    """A group as a signed 64-bit number: a fixed-width column is read in place, where a
+    column of strings loads every segment's offsets for each search that groups by it."""
+    return int.from_bytes(hashlib.blake2b(group.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+
+
+_MINUTES = 1 << 33  # minutes from year 1 to 9999 fit in 33 bits
+
+
+def order_keys(when: datetime | None, start: int) -> tuple[int, int]:
+    """Sort keys, oldest first and newest first, undated quotes last in both, then by position
+    in the article: (undated, minutes since year 1, start) packed into one signed 64-bit int."""
+    position = min(max(start, 0), (1 << 24) - 1)
+    if when is None:
+        return (1 << 61) | position, (1 << 61) | position
+    since = minutes(when)
+    return (since << 24) | position, ((_MINUTES - 1 - since) << 24) | position
+
+
+def minutes(when: datetime) -> int:
+    """Whole minutes from year 1 to `when`."""
+    return int((when - datetime(1, 1, 1)).total_seconds() // 60)
+
+
+def parse_date(quote: Quote) -> datetime:
+    """The date as written (wall-clock time, any UTC offset dropped), so `date:2019-01-23`
+    finds what the record says, whatever the time zone."""
+    try:
+        return datetime.fromisoformat(quote.date or "").replace(tzinfo=None)
+    except ValueError:
+        raise QuotesError(
+            f"quote {quote.id} (article {quote.article_id}): bad date {quote.date!r}"
+        ) from None
 
 
 def reason(exc: BaseException) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 import pickle
+import time
 import warnings
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
@@ -42,9 +43,9 @@ if TYPE_CHECKING:
     from whoosh.searching import Searcher
 
 # The layout of the index (Whoosh schema and article store). Version 1 (quotes 0.1 before
-# groups) stored no article texts; version 2 kept groups in a column of strings. An index of
-# another version is never opened as it is.
-SCHEMA_VERSION = 3
+# groups) stored no article texts; version 2 kept groups in a column of strings; version 3 had
+# no people. An index of another version is never opened as it is.
+SCHEMA_VERSION = 4
 # Files a folder may hold and still receive a new index (the repo's index/README.md).
 _HOUSEKEEPING = frozenset({"README.md", ".gitignore", ".gitkeep"})
 # Above this many matches, `Results.total` counts quotes, not groups (see `search`).
@@ -61,6 +62,8 @@ _LARGEST_MERGE = 500_000  # live quotes: no merge makes a larger segment (see `_
 # Whoosh sorts a commit's postings in memory up to this, then in runs on disk. 256 MB sped up
 # nothing and took 441 MB, not 313, to merge 100,000 quotes.
 _POOL_MB = 128
+# The file of Whoosh's writer lock in an index folder.
+LOCK_FILE = f"{index._DEF_INDEX_NAME}_WRITELOCK"
 
 
 class WhooshIndex(QuoteIndex):
@@ -108,6 +111,31 @@ class WhooshIndex(QuoteIndex):
             raise QuotesError(f"cannot open the index at {directory}: {_reason(exc)}") from None
         return cls(ix, directory, wait, on_wait)
 
+    @classmethod
+    @contextmanager
+    def locked(cls, path: str | None = None, wait: float = 0.0,
+               on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+        """Whoosh's own writer lock of the folder (see `QuoteIndex.locked`)."""
+        directory = index_path(path)
+        lock = _storage(directory).lock(LOCK_FILE)
+        try:
+            got = lock.acquire()
+            if not got and wait > 0:
+                if on_wait is not None:
+                    on_wait()
+                deadline = time.monotonic() + wait
+                while not got and time.monotonic() < deadline:
+                    time.sleep(0.25)
+                    got = lock.acquire()
+        except OSError as exc:
+            raise QuotesError(f"cannot write the index at {directory}: {_reason(exc)}") from None
+        if not got:
+            raise _locked_error(directory, wait)
+        try:
+            yield
+        finally:
+            lock.release()
+
     @contextmanager
     def _writing(self) -> Iterator[Batch]:
         """One writer and one commit (see `QuoteIndex.add`); cancelled on any exception."""
@@ -144,11 +172,7 @@ class WhooshIndex(QuoteIndex):
                     self._on_wait()
                 return self._ix.writer(limitmb=_POOL_MB, timeout=self._wait, delay=0.25)
         except index.LockError:
-            waited = f" after waiting {self._wait:g} seconds" if self._wait > 0 else ""
-            raise QuotesError(
-                f"index at {self.path} is locked by another writer{waited};"
-                " try again when it finishes, or give --wait SECONDS"
-            ) from None
+            raise _locked_error(self.path, self._wait) from None
         except OSError as exc:
             raise QuotesError(f"cannot write the index at {self.path}: {_reason(exc)}") from None
 
@@ -183,6 +207,8 @@ class WhooshIndex(QuoteIndex):
             ]
             _add_groups(searcher, hits)
             counted = _facet_counts(searcher, parsed, only, facets) if facets else {}
+            if "speaker" in counted:
+                counted["speaker"] = self.named_people(counted["speaker"])
             suggestions = [] if total else _suggestions(searcher, text, parsed, filters)
             return Results(
                 hits=hits, total=total, page=page, pages=max(-(-total // limit), 1 if hits else 0),
@@ -203,21 +229,26 @@ class WhooshIndex(QuoteIndex):
         """(query text, parsed query, the quotes the filters keep or None). Without a query, the
         filters are the query: Whoosh would otherwise visit every quote to test it against them."""
         text = (query or "").strip()
-        filters = filters or Filters()
+        filters = self.with_people(filters) or Filters()
         only = filters.query(self._ix.schema)
         names = filters.exact_speakers()
         if only is not None and names:  # the names' words found the candidates: keep the exact names
             kept = _named(searcher, _docs(searcher, only), names)
-            return text, parse(text, self._ix.schema) if text else only, kept
+            return text, parse(text, self._ix.schema) if text else only, kept or _NONE
         if not text:
             return text, only or wq.Every(), None
-        return text, parse(text, self._ix.schema), None if only is None else _docs(searcher, only)
+        return text, parse(text, self._ix.schema), None if only is None else _docs(searcher, only) or _NONE
 
     def get(self, quote_id: str) -> Quote | None:
         """The quote with this id, exactly as it was indexed, or None."""
         with self._reading() as searcher:
             stored = searcher.document(id=quote_id)
         return None if stored is None else stored_quote(stored)
+
+    def quotes_of(self, article_id: str) -> list[Quote]:
+        with self._reading() as searcher:
+            results = searcher.search(wq.Term("article_id", article_id), limit=None, sortedby=OLDEST)
+            return [stored_quote(hit.fields()) for hit in results]
 
     def copies(self, quote: Quote) -> list[Quote]:
         """Every indexed copy of the quote (its group, itself included), oldest first."""
@@ -253,7 +284,7 @@ class WhooshIndex(QuoteIndex):
         with self._reading() as searcher:
             _, parsed, only = self._prepared(searcher, query, filters)
             counts = _facet_counts(searcher, parsed, only, ["speaker"])
-        return counts["speaker"]
+        return self.named_people(counts["speaker"])
 
     def count(self) -> tuple[int, int]:
         """(articles, quotes) in the index; an article without quotes leaves nothing to count."""
@@ -298,6 +329,12 @@ class _WhooshBatch(Batch):
         self._writer.delete_by_term("article_id", article_id, searcher=self._existing)
         for quote in quotes:
             self._writer.add_document(**document(quote))
+
+
+def _locked_error(directory: str, wait: float) -> QuotesError:
+    waited = f" after waiting {wait:g} seconds" if wait > 0 else ""
+    return QuotesError(f"index at {directory} is locked by another writer{waited};"
+                       " try again when it finishes, or give --wait SECONDS")
 
 
 def _storage(directory: str) -> FileStorage:
@@ -411,6 +448,11 @@ def _docs(searcher: Searcher, q: wq.Query) -> set[int]:
             found.update(reader.postings(name, text).all_ids())  # (deleted quotes skipped)
         return found
     return set(searcher.docs_for_query(q))
+
+
+# The filter that keeps no quote: Whoosh takes an empty set of documents for no filter at all
+# (a query with a speaker nobody is would find everything).
+_NONE = {-1}
 
 
 def _named(searcher: Searcher, docs: set[int], names: frozenset[str]) -> set[int]:
