@@ -595,14 +595,15 @@ def evaluate(gold: str, kinds: str, fmt: str, errors: int, model: str | None, jo
         click.echo(format_table(report))
 
 
-# The search-side commands (search, speakers, show, verify, cite, export) register on `main`.
-# `python -m quotes.cli` runs this file as __main__: the commands must register on the `main` of
-# the module `quotes.cli` that they import, so that one is run, and the rest is not read twice.
+# The commands of the other modules register on `main` of the module `quotes.cli`, which they
+# import. Run as a script (`python -m quotes.cli`), this file defers to that module; re-imported
+# as `__mp_main__` by worker processes (multiprocessing, Dask), it registers nothing.
 if __name__ == "__main__":  # pragma: no cover
     from quotes.cli import main as _main
 
     _main()
-from . import cli_search  # noqa: E402,F401
-from . import cli_serve  # noqa: E402,F401  (quotes serve)
-from . import cli_server  # noqa: E402,F401  (quotes server)
-from . import cli_people  # noqa: E402,F401  (quotes people, quotes person)
+elif __name__ == "quotes.cli":
+    from . import cli_search  # noqa: E402,F401  (search, speakers, show, verify, cite, export)
+    from . import cli_serve  # noqa: E402,F401  (quotes serve)
+    from . import cli_server  # noqa: E402,F401  (quotes server)
+    from . import cli_people  # noqa: E402,F401  (quotes people, quotes person)
