@@ -20,6 +20,10 @@ One run prints one Markdown table (pasted into benchmarks/README.md) with:
    phrase, speaker filter, newest first, date range, four facets), and `verify` on quotes of
    about 25 words misquoted (two words changed, one dropped), with the share whose best match
    is the original quote's group.
+5. Backends (--backend whoosh --backend sphinxql): phases 3 and 4 on each, the same quotes in
+   the same run: the embedded Whoosh folder, and a 2-shard cluster of local Sphinx `searchd`
+   daemons on loopback (quotes/searchd.py; started for the run, stopped by PID after it), whose
+   rows add the daemons' RSS; then the ratio Whoosh/SphinxQL of each p95.
 """
 from __future__ import annotations
 
@@ -45,7 +49,7 @@ from dataclasses import dataclass, replace  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any, Callable, Iterator  # noqa: E402
 
-from quotes import __version__  # noqa: E402
+from quotes import __version__, searchd  # noqa: E402
 from quotes.extract import extract_articles, load_nlp, model_name  # noqa: E402
 from quotes.index import QuoteIndex  # noqa: E402
 from quotes.ingest import DEFAULT_BATCH  # noqa: E402
@@ -324,27 +328,39 @@ def rss_mb(field: str = "VmHWM") -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def index_scale(path: str, synth: Synthesizer, quotes: int, batch: int) -> dict[str, float]:
-    """Index `quotes` generated quotes, one `add` per batch; generating them is not timed."""
+def index_scale(path: str, synth: Synthesizer, quotes: int, batch: int,
+                cluster: searchd.Cluster | None = None) -> dict[str, float]:
+    """Index `quotes` generated quotes, one `add` per batch; generating them is not timed.
+    `path` is a folder, or with `cluster`, the folder of the article store of the cluster's
+    index."""
     baseline = rss_mb("VmRSS")
     peak_rss_reset()
     spent = 0.0
     added = 0
     wall = time.perf_counter()
-    with QuoteIndex.open(path, create=True) as ix:
+    with QuoteIndex.open(location(path, cluster), create=True) as ix:
         for pairs in synth.batches(quotes, batch):
             started = time.perf_counter()
             added += ix.add(pairs)[1]
             spent += time.perf_counter() - started
+        if cluster is not None:  # its RAM chunks saved, as a user's ingest --optimize would
+            ix.optimize()
     wall = time.perf_counter() - wall
     files = [f for f in Path(path).rglob("*") if f.is_file()]
+    engine = [f for f in Path(cluster.folder).rglob("*") if f.is_file()] if cluster else []
     return {
         "quotes": added, "seconds": spent, "wall": wall,
-        "size": sum(f.stat().st_size for f in files) / 1e6,
+        "size": sum(f.stat().st_size for f in files + engine) / 1e6,
         "store": sum(f.stat().st_size for f in files if f.name.startswith("articles.sqlite")) / 1e6,
         "segments": sum(1 for f in files if f.suffix == ".seg"),
         "baseline": baseline, "peak": rss_mb("VmHWM"),
+        "daemons": searchd.rss_mb(cluster)[1] if cluster else 0.0,
     }
+
+
+def location(path: str, cluster: searchd.Cluster | None) -> str:
+    """The index location: the folder, or the cluster's index with its store in the folder."""
+    return path if cluster is None else f"{cluster.url}?store={path}"
 
 
 # --------------------------------------------------------------------------- 4. search latency
@@ -402,13 +418,16 @@ def time_calls(ix: QuoteIndex, calls: list[Callable[[QuoteIndex], Any]]) -> list
     return out
 
 
-def search_scale(path: str, synth: Synthesizer, n: int) -> tuple[list[Row], float]:
-    """Rows of warm latencies at this scale, and the share of misquotes `verify` traced."""
+def search_scale(path: str, synth: Synthesizer, n: int) -> tuple[list[Row], dict[str, float]]:
+    """Rows of warm latencies at this scale (of the index at location `path`), and the p95 of
+    each kind."""
     rows = []
+    p95s = {}
     with QuoteIndex.open(path) as ix:
         for kind, calls in workload(synth.sample, n).items():
             p50, p95 = percentiles(time_calls(ix, calls))
             rows.append((f"search, {kind}", f"p50 {p50:.1f} ms, p95 {p95:.1f} ms"))
+            p95s[kind] = p95
         rng = random.Random(5)
         long = [q for q in synth.sample if 20 <= len(q.text.split()) <= 30]
         picked = rng.sample(long, min(n, len(long)))
@@ -421,10 +440,59 @@ def search_scale(path: str, synth: Synthesizer, n: int) -> tuple[list[Row], floa
         p50, p95 = percentiles(ms)
         rows.append((f"verify ({len(claims)} misquotes of 20-30 words)",
                      f"p50 {p50:.0f} ms, p95 {p95:.0f} ms; original found for {found}/{len(claims)}"))
-    return rows, found / max(1, len(claims))
+        p95s["verify"] = p95
+    return rows, p95s
 
 
 # --------------------------------------------------------------------------- main
+
+
+def index_and_search(args: argparse.Namespace, synth: Synthesizer, n: int, backend: str,
+                     where: str) -> tuple[list[Row], dict[str, float], float]:
+    """Phases 3 and 4 on one backend: rows, the p95 of each kind, and the quotes indexed. A
+    SphinxQL cluster is started in `where` for the run and stopped by PID after it."""
+    rows: list[Row] = []
+    path = os.path.join(where, f"ix-{n}" if backend == "whoosh" else f"{backend}-{n}")
+    cluster = None
+    if backend == "sphinxql":
+        folder = os.path.join(where, f"cluster-{n}")
+        reused = args.reuse and os.path.isdir(folder)
+        if not reused:
+            shutil.rmtree(folder, ignore_errors=True)
+            searchd.init(folder, 2, port=searchd.free_ports(4))
+        cluster = searchd.load(folder)
+        searchd.start(cluster)
+    try:
+        q: float = n
+        if args.reuse and os.path.isdir(path):
+            for _ in synth.batches(n, args.batch):  # the same quotes again, for the queries
+                pass
+            rows.append((f"indexing {n:,} quotes", f"not timed: the index kept in {path} (--reuse)"))
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+            stats = index_scale(path, synth, n, args.batch, cluster)
+            q = stats["quotes"]
+            done = (f"{stats['segments']:.0f} segments at the end" if cluster is None
+                    else "2 shards, optimized and flushed at the end")
+            rows.append((f"indexing {q:,.0f} quotes",
+                         f"{q / stats['seconds']:,.0f} quotes/s ({stats['seconds']:.0f} s in `add`, {stats['wall']:.0f} s"
+                         f" wall; commits of {args.batch} articles; {done})"))
+            rows.append((f"index size, {q:,.0f} quotes",
+                         f"{stats['size']:,.0f} MB ({stats['store']:,.0f} MB of it the article store)"))
+            rows.append((f"peak RSS while indexing {q:,.0f}",
+                         f"{stats['peak']:,.0f} MB (this process, {stats['baseline']:,.0f} MB before: model and corpus)"
+                         + (f"; daemons {stats['daemons']:,.0f} MB (peak, both shards)" if cluster else "")))
+        search_rows, p95s = search_scale(location(path, cluster), synth, args.queries)
+        rows += [(f"{label} @ {q / 1000:,.0f}k", value) for label, value in search_rows]
+        if cluster is not None:
+            now, peak = searchd.rss_mb(cluster)
+            rows.append((f"searchd RSS @ {q / 1000:,.0f}k", f"{now:,.0f} MB now, {peak:,.0f} MB peak (both shards)"))
+    finally:
+        if cluster is not None:
+            searchd.stop(cluster)
+        if not args.keep:
+            shutil.rmtree(path, ignore_errors=True)
+    return rows, p95s, q
 
 
 def main() -> None:
@@ -438,6 +506,8 @@ def main() -> None:
     parser.add_argument("--keep", metavar="DIR", help="build the indexes in DIR and keep them")
     parser.add_argument("--reuse", action="store_true",
                         help="with --keep: search the indexes an earlier run kept there, without building them")
+    parser.add_argument("--backend", action="append", choices=("whoosh", "sphinxql"),
+                        help="index backend (repeatable, compared in the same run; default whoosh)")
     args = parser.parse_args()
 
     rows: list[Row] = []
@@ -465,31 +535,21 @@ def main() -> None:
                          f" paragraph; its rules {100 * t['rules']:.0f}% of the time"))
 
     where = args.keep or tempfile.mkdtemp(prefix="quotes-bench-")
+    backends = args.backend or ["whoosh"]
     try:
         synth = Synthesizer(found, vocabulary())
         for n in args.quotes or [100000]:
-            synth = Synthesizer(found, synth.vocabulary)  # the same quotes at every scale
-            path = os.path.join(where, f"ix-{n}")
-            q = n
-            if args.reuse and os.path.isdir(path):
-                for _ in synth.batches(n, args.batch):  # the same quotes again, for the queries
-                    pass
-                rows.append((f"indexing {n:,} quotes", f"not timed: the index kept in {path} (--reuse)"))
-            else:
-                shutil.rmtree(path, ignore_errors=True)
-                stats = index_scale(path, synth, n, args.batch)
-                q = stats["quotes"]
-                rows.append((f"indexing {q:,.0f} quotes",
-                             f"{q / stats['seconds']:,.0f} quotes/s ({stats['seconds']:.0f} s in `add`, {stats['wall']:.0f} s"
-                             f" wall; commits of {args.batch} articles; {stats['segments']:.0f} segments at the end)"))
-                rows.append((f"index size, {q:,.0f} quotes",
-                             f"{stats['size']:,.0f} MB ({stats['store']:,.0f} MB of it the article store)"))
-                rows.append((f"peak RSS while indexing {q:,.0f}",
-                             f"{stats['peak']:,.0f} MB (this process, {stats['baseline']:,.0f} MB before: model and corpus)"))
-            search_rows, _ = search_scale(path, synth, args.queries)
-            rows += [(f"{label} @ {q / 1000:,.0f}k", value) for label, value in search_rows]
-            if not args.keep:
-                shutil.rmtree(path, ignore_errors=True)
+            p95s: dict[str, dict[str, float]] = {}
+            for backend in backends:
+                synth = Synthesizer(found, synth.vocabulary)  # the same quotes at every scale and backend
+                tag = f" [{backend}]" if len(backends) > 1 else ""
+                rows_of, p95s[backend], q = index_and_search(args, synth, n, backend, where)
+                rows += [(label + tag, value) for label, value in rows_of]
+            if len(backends) > 1:
+                base, other = backends[0], backends[1]
+                for kind in p95s[base]:
+                    rows.append((f"p95 {kind} @ {q / 1000:,.0f}k, {base}/{other}",
+                                 f"**{p95s[base][kind] / max(p95s[other][kind], 1e-3):.1f}x**"))
     finally:
         if not args.keep:
             shutil.rmtree(where, ignore_errors=True)

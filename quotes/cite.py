@@ -43,6 +43,10 @@ _IRREGULAR = {"saying": "said", "telling": "said", "writing": "wrote", "speaking
 # Words APA leaves in lower case inside a title, unless first.
 _MINOR = frozenset("a an and as at but by for in nor of on or so the to up yet".split())
 _SHORT_TITLE_WORDS = 4
+# Words that start a sentence in capitals but not a reported clause.
+_OPENERS = frozenset("the a an it its we our they their this these those there he his she her that".split())
+# At most this many words between a speech verb and its reported clause are kept with it.
+_BRIDGE_WORDS = 5
 
 
 def cite(quote: Quote, style: str = "plain", accessed: date | None = None) -> str:
@@ -79,12 +83,18 @@ def reported(quote: Quote) -> str:
             return f"{lead}: {_curl(sentence.rstrip('.'))}" if sentence else f"{lead}: “{_words(quote)}”"
     else:
         clause = _line(quote.text).rstrip(",;:.").strip()
-        at = sentence.find(clause) if clause else -1
-        if at > 0 and re.search(r"\bthat\s*$", sentence[:at], re.IGNORECASE) and not clause.lower().startswith("that "):
-            clause = "that " + clause  # the article's own "said that"
-    clause = _curl(clause)
-    if not who:
-        return f"The article reports, without saying who, {clause if clause.startswith('that ') else 'that ' + clause}"
+        bridge = None if verb.lower().startswith("according") else _bridge(quote, sentence, clause)
+        if bridge:  # the article's own words between verb and clause: "told reporters that"
+            verb, clause = _verb(quote.cue, has_object=True), f"{bridge} {clause}"
+        elif bridge is None:
+            at = sentence.find(clause) if clause else -1
+            if at > 0 and re.search(r"\bthat\s*$", sentence[:at], re.IGNORECASE):
+                clause = "that " + clause  # the article's own "said that"
+    if not who:  # no speaker, so no verb of theirs: the words alone
+        if quote.kind == "mixed":
+            return f"Quoted without attribution: “{_words(quote)}”"
+        return f"The article reports, without saying who, that {_continued(_line(quote.text))}"
+    clause = _continued(clause)
     if verb.lower().startswith("according to"):
         return f"According to {who}, {clause}"
     return f"{who} {verb} {clause}"
@@ -98,7 +108,7 @@ def _plain(q: Quote, accessed: date) -> str:
     if q.kind == "direct":
         said = [speaker_label(q), '"' + _words(q, single="'") + '"']
     else:
-        said = [reported(q) + (f" ({REPORTED})" if q.kind == "indirect" else "")]
+        said = [reported(q).replace("“", '"').replace("”", '"') + (f" ({REPORTED})" if q.kind == "indirect" else "")]
     parts = said + [_before_comma(q.title), q.source, q.date, q.url]
     return ", ".join(_line(p) for p in parts if p)
 
@@ -237,13 +247,24 @@ def _nest(text: str, single: str = "‘") -> str:
 
 
 def _curl(text: str) -> str:
-    """Straight double quotation marks as curly ones: opening after a space or at the start."""
+    """Straight double quotation marks as curly ones: opening after a space or at the start.
+    Typewriter pairs (``so'' and ''so'') count as double marks."""
+    text = text.replace("``", '"').replace("''", '"')
     return re.sub(r'"', lambda m: "“" if m.start() == 0 or text[m.start() - 1] in " \t([—–-‘" else "”", text)
 
 
-def _verb(cue: str | None) -> str:
+def _continued(clause: str) -> str:
+    """A clause as it continues our sentence: its marks curly, no stop before its closing mark
+    (the citation ends the sentence), and lower case if it began the article's sentence
+    ("The plan failed, she said")."""
+    clause = re.sub(r"[.,;:]+([”’]?)$", r"\1", _curl(clause.strip().rstrip(",;:.")))
+    first = clause.split(" ", 1)[0]
+    return first.lower() + clause[len(first):] if first.lower() in _OPENERS else clause
+
+
+def _verb(cue: str | None, has_object: bool = False) -> str:
     """The speech verb as a writer reports with it: finite ("saying" -> "said"), and "said"
-    for verbs that want an object ("told")."""
+    for verbs that want an object ("told") when the report gives none."""
     cue = _line(cue or "")
     if not cue:
         return "said"
@@ -251,7 +272,7 @@ def _verb(cue: str | None) -> str:
     low = first.lower()
     if low == "according":
         return cue
-    if low in _NEEDS_OBJECT:
+    if low in _NEEDS_OBJECT and not has_object:
         return _NEEDS_OBJECT[low]
     if low.endswith("ing") and len(low) > 4:
         return (_past(low) + " " + rest).strip()
@@ -270,6 +291,22 @@ def _past(participle: str) -> str:
     return stem + "ed"
 
 
+def _bridge(q: Quote, sentence: str, clause: str) -> str | None:
+    """The few words of the sentence between the speech verb and the reported clause ("on
+    Monday that", "reporters that", "against"), "" if they touch, None if the verb does not
+    come just before the clause."""
+    at = sentence.find(clause) if clause else -1
+    if at < 0 or not q.cue:
+        return None
+    before = [m for m in re.finditer(rf"\b{re.escape(_line(q.cue))}\b", sentence[:at])]
+    if not before:
+        return None
+    between = sentence[before[-1].end():at].strip()
+    if len(between.split()) > _BRIDGE_WORDS or re.search(r"[,.;:!?\"“”()—–]", between):
+        return None
+    return between
+
+
 def _clause(q: Quote, sentence: str) -> str | None:
     """The rest of the sentence after the speech verb that introduces a mixed fragment, the
     fragment in its marks; None when no speech verb comes before it."""
@@ -279,7 +316,7 @@ def _clause(q: Quote, sentence: str) -> str | None:
     before = [m for m in re.finditer(rf"\b{re.escape(_line(q.cue))}\b", sentence) if m.end() <= at]
     if not before:
         return None
-    return sentence[before[-1].end():].strip().rstrip(".;:").strip() or None
+    return sentence[before[-1].end():].strip(" ,;:—–-").rstrip(".").strip() or None
 
 
 def _before_comma(text: str | None) -> str | None:

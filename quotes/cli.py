@@ -25,7 +25,8 @@ from .evaluate import evaluate as run_evaluation
 from .evaluate import format_table, parse_kinds
 from .extract import extract_articles, extractor_version, load_nlp
 from .formats import RecordWriter, one_line, shorten
-from .index import QuoteIndex, index_path
+from .index import QuoteIndex, index_path, is_server
+from .index import copy as copy_index
 from .ingest import DEFAULT_BATCH, Ingest
 from .ingest import reindex as reindex_folder
 from .model import RECORD_FIELDS, Quote
@@ -119,7 +120,7 @@ def _index_option(f: Callable) -> Callable:
         metavar="DIR",
         default=None,
         show_default="$QUOTES_INDEX, else ./index",
-        help="The index folder.",
+        help="The index: a folder, or sphinxql://HOST:PORT/NAME[?store=FOLDER] on a search server.",
     )(f)
 
 
@@ -347,24 +348,41 @@ def _say_waiting(wait: float) -> None:
 @_jobs_option
 @click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH, metavar="N",
               show_default=True, help="Articles per index commit.")
+@_dask_options
 @_wait_option
-def reindex(index_dir: str | None, model: str | None, jobs: int, batch_size: int, wait: float) -> None:
+@click.option("--to", "target", metavar="LOCATION", default=None,
+              help="Copy the index as it is (ids and groups kept) into this folder or search"
+                   " server instead: to move between backends.")
+def reindex(index_dir: str | None, model: str | None, jobs: int, batch_size: int, dask: str | None,
+            partition_size: int, wait: float, target: str | None) -> None:
     """Rebuild the index from the article texts it stores, with this version of quotes: after
     an upgrade changed the index layout, or to extract everything with new rules or a new model.
+    With --to, copy it into another index instead (nothing is extracted again).
 
     The old index stays in place, searchable, until the new one is complete. Like an ingest,
     it needs the index's writer lock: another writer running is an error, or waited for with
     --wait.
 
     \b
-    Example:
+    Examples:
       quotes reindex --index index
+      quotes reindex --index index --to sphinxql://127.0.0.1:9306/quotes
     """
     started = time.perf_counter()
     path = index_path(index_dir)
-    job = reindex_folder(path, load_nlp(model), jobs=jobs, batch_size=batch_size,
-                         watch=lambda pairs, total: _progress(pairs, _stderr_is_tty(), "Reindexing", total),
-                         wait=wait, on_wait=lambda: _say_waiting(wait))
+    if target is not None:
+        with QuoteIndex.open(path) as source, _open_for_writing(target, wait) as into:
+            articles, quotes = copy_index(source, into, batch_size)
+        click.echo(f"Copied {_count(articles, 'article')}, {_count(quotes, 'quote')}"
+                   f" in {time.perf_counter() - started:.1f} seconds from {path} into {target}")
+        return
+    if is_server(path):
+        raise QuotesError(f"{path} is on a search server: rebuild it by copying it to a new folder"
+                          " (--to DIR), `quotes reindex --index DIR`, then copying it back")
+    with _cluster(dask, model, partition_size) as cluster:
+        job = reindex_folder(path, load_nlp(model), jobs=jobs, batch_size=batch_size, cluster=cluster,
+                             watch=lambda pairs, total: _progress(pairs, _stderr_is_tty(), "Reindexing", total),
+                             wait=wait, on_wait=lambda: _say_waiting(wait))
     click.echo(
         f"Reindexed {_count(job.articles, 'article')}, {_count(job.quotes, 'quote')}"
         f" in {time.perf_counter() - started:.1f} seconds into {path}"
@@ -578,8 +596,13 @@ def evaluate(gold: str, kinds: str, fmt: str, errors: int, model: str | None, jo
 
 
 # The search-side commands (search, speakers, show, verify, cite, export) register on `main`.
+# `python -m quotes.cli` runs this file as __main__: the commands must register on the `main` of
+# the module `quotes.cli` that they import, so that one is run, and the rest is not read twice.
+if __name__ == "__main__":  # pragma: no cover
+    from quotes.cli import main as _main
+
+    _main()
 from . import cli_search  # noqa: E402,F401
 from . import cli_serve  # noqa: E402,F401  (quotes serve)
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
+from . import cli_server  # noqa: E402,F401  (quotes server)
+from . import cli_people  # noqa: E402,F401  (quotes people, quotes person)

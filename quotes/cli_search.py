@@ -94,6 +94,8 @@ def search(query: tuple[str, ...], sort: str, limit: int, page: int, facets: tup
     with QuoteIndex.open(index_dir) as ix:
         results = ix.search(" ".join(query) or None, _filters(options), sort=sort, limit=limit,
                             page=page, facets=facets)
+    for missing in results.partial:
+        click.echo(f"warning: partial results: {missing}", err=True)
     if not results.hits:
         _no_hits(results)
     if fmt == "table":
@@ -101,7 +103,8 @@ def search(query: tuple[str, ...], sort: str, limit: int, page: int, facets: tup
     elif fmt == "json" and facets:
         records = [hit_record(hit) for hit in results.hits]
         data = {"total": results.total, "page": results.page, "pages": results.pages,
-                "hits": records, "facets": {k: [list(v) for v in vs] for k, vs in results.facets.items()}}
+                "hits": records, "facets": {k: [list(v) for v in vs] for k, vs in results.facets.items()},
+                **({"partial": list(results.partial)} if results.partial else {})}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         _write(fmt, HIT_FIELDS, (hit_record(hit) for hit in results.hits))

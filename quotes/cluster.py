@@ -42,6 +42,10 @@ PART_GLOB = "part-*.jsonl"  # see cluster_worker.write_partition
 WORKER_WAIT = 60.0
 
 Pair = tuple[Article, list[Quote]]
+# The workers of a LocalCluster without Dask's statistical profiler (a thread taking the GIL
+# every 10 ms from the thread running spaCy) and with a slower event-loop tick: on a busy
+# machine each such wake-up waits for a core while the extraction waits for the GIL.
+QUIET_WORKERS = {"distributed.worker.profile.enabled": False, "distributed.admin.tick.interval": "200ms"}
 
 
 def _distributed() -> Any:
@@ -86,6 +90,8 @@ class Cluster:
             raise QuotesError(f"the partition size must be 1 or more, not {partition_size}")
         where, workers = parse_address(address)
         distributed = _distributed()
+        import dask
+
         from .cluster_worker import WorkerPipeline
 
         # Dask's own log lines (a worker restarted, a reconnection tried) are not for the
@@ -95,16 +101,23 @@ class Cluster:
         try:
             if where == "local":
                 # One thread per process: spaCy holds the GIL, threads would share one core.
-                with _interrupts_ignored():  # by the worker processes spawned meanwhile
+                with _interrupts_ignored(), dask.config.set(QUIET_WORKERS):  # (taken by the nannies)
                     local = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                     dashboard_address=None, silence_logs=logging.CRITICAL)
+                                                     dashboard_address=":0", silence_logs=logging.CRITICAL)
                 client = distributed.Client(local)
             else:
                 client = distributed.Client(where, timeout=10)
-                client.wait_for_workers(1, timeout=WORKER_WAIT)
+                try:
+                    client.wait_for_workers(1, timeout=WORKER_WAIT)
+                except TimeoutError:
+                    raise QuotesError(f"--dask {address}: no worker joined this scheduler in {WORKER_WAIT:g} seconds"
+                                      " (start some with `dask worker ADDRESS`)") from None
             cluster = cls(client, local, address=address, model=model_name(model), partition_size=partition_size)
-            client.register_plugin(WorkerPipeline(cluster.model, ignore_interrupts=local is not None),
-                                   name=f"quotes-pipeline-{cluster.model}")
+            try:
+                client.register_plugin(WorkerPipeline(cluster.model, ignore_interrupts=local is not None),
+                                       name=f"quotes-pipeline-{cluster.model}")
+            except QuotesError as exc:  # raised by a worker
+                raise QuotesError(f"on a Dask worker: {exc}") from None
             return cluster
         except BaseException as exc:
             _close(client, local)
@@ -135,12 +148,11 @@ class Cluster:
             self._check(version, extractor)
             yield from zip(part, found)
 
-    def write_parts(self, articles: Iterable[Article], folder: str, extractor: str, batch_size: int = 16,
-                    watch: Callable[[int], None] | None = None) -> tuple[int, int, int]:
+    def write_parts(self, articles: Iterable[Article], folder: str, extractor: str,
+                    batch_size: int = 16) -> tuple[int, int, int]:
         """Have the workers write the quotes of each partition to `folder/part-NNNNN.jsonl`
         (the records of `quotes extract --format jsonl`, which `quotes ingest folder` reads
-        back); `folder` must be reachable by every worker. (articles, quotes, part files);
-        `watch` is told the articles of each partition done."""
+        back); `folder` must be reachable by every worker. (articles, quotes, part files)."""
         out = parts_folder(folder)
         from .cluster_worker import write_partition
 
@@ -148,8 +160,6 @@ class Cluster:
         for part, (version, count) in self._run(articles, write_partition, batch_size, str(out)):
             self._check(version, extractor)
             done, quotes, parts = done + len(part), quotes + count, parts + (count > 0)
-            if watch is not None:
-                watch(len(part))
         return done, quotes, parts
 
     def _run(self, articles: Iterable[Article], task: Callable, *args: Any) -> Iterator[tuple[list[Article], Any]]:

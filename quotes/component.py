@@ -6,12 +6,13 @@
     for q in nlp(text)._.quotes: print(q.kind, q.speaker, q.text)
 
 As spaCy's own components do, it first finds (quotation-mark pairs from `marks`, reported
-clauses of speech cues from the parse), then annotates (cue, speaker mention, resolved
-speaker through `speakers.SpeakerResolver`, kind, context, confidence).
+clauses of speech cues from the parse, `indirect`), then annotates: `attribution` links each
+quote to its cue, speaker mention and person; this module adds kind, context, confidence.
 """
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from spacy.attrs import SENT_START
@@ -19,21 +20,15 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from . import marks
-from .cues import (
-    ADDRESSED_VERBS, AUX_LEMMAS, INVERTING_VERBS, PEOPLE_NOUNS, TAG_POS, is_cue, is_document, lemma, reports,
-)
+from .attribution import Attribution, Linker
+from .cues import AUX_LEMMAS, TAG_POS, is_cue, reports
 from .indirect import ReportedClauses
-from .speakers import ROLE_NOUNS, SpeakerResolver
+from .layout import Layout
 
-_SUBJECTS = ("nsubj", "nsubjpass")
-_PHRASE_STOPS = frozenset(',;:()"“”')
-_MAX_MENTION = 12  # tokens: a source as written, not a paragraph
 _SENTENCE_ENDS = frozenset('.!?"”’\'):;…')
+_TITLE_WORDS = 20  # at most, in a title paragraph
+_PAST_CUE = re.compile(r"\b(said|told|added|asked|wrote|announced)\b")  # a lead's tense, not a headline's
 _SMALL_WORDS = frozenset("a an the of in on at to for and or but with by from as is are was says said".split())
-_SPEAKER_ENTS = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")
-_NOT_SPEAKER_ENTS = ("DATE", "TIME", "PERCENT", "CARDINAL", "MONEY", "QUANTITY", "ORDINAL")
-_HEAD_CHAIN = ("conj", "advcl", "xcomp", "pcomp", "acl", "prep")
-_NAME_DEPS = ("compound", "flat", "amod", "det", "nmod", "poss", "case", "nummod", "quantmod")
 
 
 @dataclass
@@ -97,91 +92,48 @@ class QuoteFinder:
         return doc
 
 
-def _namelike(tok: Token) -> bool:
-    """A person's name, or a proper noun the entity recogniser left unlabelled."""
-    return tok.ent_type_ == "PERSON" or tok.pos_ == "PROPN" and tok.ent_type_ == ""
-
-
-def _reports_nothing(cue: Token) -> bool:
-    """A cue with no reported words of its own ("Clinton said.", "he told reporters." with an
-    addressee), so it can attribute the quote of the sentence before it."""
-    addressed = lemma(cue) in ADDRESSED_VERBS
-    return not any(c.dep_ == "ccomp" or c.dep_ == "dobj" and not addressed for c in cue.children)
-
-
-def speaker_rank(subject: Token | None) -> int:
-    """How likely a cue's subject is to be the speaker: 0 someone (a name, a pronoun, a role,
-    a group of people, an organisation), 1 a document, 2 something else ("Saturday", "it",
-    "a voice"), 3 nobody."""
-    if subject is None:
-        return 3
-    word = subject.lower_
-    if subject.ent_type_ in _NOT_SPEAKER_ENTS or word in ("it", "what", "which", "this", "that", "there"):
-        return 2
-    if subject.pos_ in ("PRON", "PROPN") or subject.ent_type_ in _SPEAKER_ENTS:
-        return 0
-    if word in ROLE_NOUNS or word.rstrip("s") in ROLE_NOUNS or word in PEOPLE_NOUNS or word.rstrip("s") in PEOPLE_NOUNS:
-        return 0
-    return 1 if is_document(subject) else 2
-
-
-@dataclass
-class _Attribution:
-    cue: Token | None
-    subject: Token | None
-    how: float  # how sure we are that this cue introduces the quote
-
-
-class _Article(ReportedClauses):
-    """Everything about one Doc that the rules share: quote marks, cues, paragraphs, people."""
+class _Article(Layout, ReportedClauses):
+    """Finding the quotations of one Doc (quote marks, reported clauses), then annotating each
+    with what `Linker` says of its speaker."""
 
     def __init__(self, doc: Doc):
-        self.doc = doc
-        self.text = doc.text
-        self.paras = marks.paragraphs(self.text)
-        self.para_starts = [s for s, _ in self.paras]
-        self.pairs = marks.find_pairs(self.text)
-        self._pair_opens = [p.open for p in self.pairs]  # in order: find_pairs sorts them
-        self.in_quote = bytearray(len(doc))
-        self.spans: list[Span] = []
-        for p in self.pairs:
-            span = doc.char_span(p.open, p.close + 1 if p.closed else p.close, alignment_mode="expand")
-            self.spans.append(span)
-            if span is not None:
-                for i in range(span.start, span.end):
-                    self.in_quote[i] = 1
+        super().__init__(doc)
         self.clause_cues = [t for t in doc if not self.in_quote[t.i] and reports(t)]  # indirect speech
-        self.cues = [t for t in self.clause_cues if is_cue(t)]  # who speaks the quoted words
-        self._cue_tokens = [c.i for c in self.cues]  # for finding the cues of a stretch quickly
-        self.speakers = SpeakerResolver(doc)
-        self._resolved: dict[int, tuple[str, str, float]] = {}
+        self.linker = Linker(self, [t for t in self.clause_cues if is_cue(t)])
         self._headlines: dict[int, bool] = {}
+
+    def _subject(self, cue: Token) -> Token | None:
+        return self.linker.subject(cue)
 
     # -- finding ----------------------------------------------------------------------
     def quotes(self) -> list[DocQuote]:
-        found: list[tuple[int, int, str, _Attribution]] = []
-        last: dict[int, _Attribution] = {}  # paragraph -> attribution of its last quote
+        found: list[tuple[int, int, str, Attribution]] = []
+        last: dict[int, Attribution] = {}  # paragraph -> attribution of its last quote
+        questions: set[int] = set()  # paragraphs whose last quote asks a question
         for pair, span in zip(self.pairs, self.spans):
             if span is None:
                 continue
-            para = self._para(pair.start)
+            para = self.para(pair.start)
             if self._headline(para) or self._title(pair, span):
                 continue
             kind = self._kind(pair)
-            att = self._attribution(span)
+            att = self.linker.attribution(span)
             if att.cue is None and kind == "direct":
-                att = self._inherited(pair, span, para, last) or att
+                att = self.linker.inherited(pair, span, para, last, questions) or att
             if att.subject is None and (kind == "mixed" or not self._speechlike(pair)):
                 continue
             found.append((pair.start, pair.end, kind, att))
             if att.subject is not None:
                 last[para] = att
+                questions.discard(para)
+                if self.text[pair.start : pair.end].rstrip()[-1:] == "?":
+                    questions.add(para)
         clauses = self._indirect(
             [(s, e) for s, e, kind, _ in found if kind == "direct"],
             [(s, e) for s, e, kind, _ in found if kind == "mixed"],
         )
-        found.extend((s, e, "indirect", _Attribution(cue, subject, 0.75)) for s, e, cue, subject in clauses)
-        found.sort(key=lambda f: (f[3].subject.i if f[3].subject is not None else self._tok(f[0]), f[0]))
+        found.extend((s, e, "indirect", Attribution(cue, subject, 0.75)) for s, e, cue, subject in clauses)
+        found.sort(key=lambda f: (f[3].subject.i if f[3].subject is not None else self.tok(f[0]), f[0]))
         out = [self._annotate(s, e, kind, att) for s, e, kind, att in found]
         out.sort(key=lambda q: (q.start, q.end))
         return out
@@ -197,10 +149,13 @@ class _Article(ReportedClauses):
     def _looks_like_headline(self, para: int) -> bool:
         lo, hi = self.paras[para]
         body = self.text[lo:hi]
-        k = bisect.bisect_left(self._pair_opens, lo)
-        quoted = k < len(self._pair_opens) and self._pair_opens[k] < hi
+        k = bisect.bisect_left(self.pair_opens, lo)
+        quoted = k < len(self.pair_opens) and self.pair_opens[k] < hi
         if body.rstrip()[-1:] not in _SENTENCE_ENDS and (para == 0 or not quoted):
             return True  # a title line, or a link or caption with no quotation in it
+        if para == 0 and len(self.paras) >= 3 and len(body.split()) <= _TITLE_WORDS and "\n" not in body.strip() and (
+                body.count(". ") + body.count("? ") + body.count("! ") == 0) and not _PAST_CUE.search(body):
+            return True  # the title paragraph: one short sentence in headline tense ("X says Y.")
         words = [w for w in body.split() if w[:1].isalpha()]
         content = [w for w in words if w.lower() not in _SMALL_WORDS]
         return len(content) >= 3 and sum(w[0].isupper() for w in content) >= 0.75 * len(content)
@@ -220,7 +175,7 @@ class _Article(ReportedClauses):
 
     def _kind(self, pair: marks.Pair) -> str:
         """Quoted words that continue the surrounding sentence are a mixed quote."""
-        before = self.text[self.paras[self._para(pair.open)][0] : pair.open].rstrip()
+        before = self.text[self.paras[self.para(pair.open)][0] : pair.open].rstrip()
         if before and before[-1].isalnum():
             return "mixed"
         quoted = self.text[pair.start : pair.end]
@@ -233,272 +188,16 @@ class _Article(ReportedClauses):
         words = self.text[pair.start : pair.end].split()
         return len(words) >= 4 and (words[-1][-1] in ".,!?…—-" or len(words) >= 8)
 
-    def _para(self, char: int) -> int:
-        return max(0, bisect.bisect_right(self.para_starts, char) - 1)
-
-    def _tok(self, char: int) -> int:
-        span = self.doc.char_span(char, char + 1, alignment_mode="expand")
-        return span.start if span is not None else 0
-
-    # -- attribution ---------------------------------------------------------------------
-    def _attribution(self, span: Span) -> _Attribution:
-        """The cue that introduces a quoted span: a cue governing it in the parse, else the
-        nearest cue in its sentence(s) or the short sentence right after it."""
-        doc = self.doc
-        sent_lo, sent_hi = span[0].sent.start, span[-1].sent.end
-        if sent_hi < len(doc) and sent_hi - span.end <= 2 and "\n" not in doc[span.end : sent_hi + 1].text:
-            nxt = doc[sent_hi].sent  # `"Quote?" Clinton said.` parsed as two sentences
-            if nxt.end - nxt.start <= 12 and any(is_cue(t) and _reports_nothing(t) for t in nxt):
-                sent_hi = nxt.end
-        cands = self._cues_in(sent_lo, sent_hi)
-        if not cands:
-            return self._dash_attribution(span) or self._governor(span)
-        quote_tokens = set(range(span.start, span.end))
-        ancestors: dict[int, int] = {}
-        for tok in span:
-            for depth, anc in enumerate(tok.ancestors):
-                if anc.i not in quote_tokens:
-                    ancestors.setdefault(anc.i, depth)
-        linked = sorted((c for c in cands if c.i in ancestors), key=lambda c: ancestors[c.i])
-        near = sorted(cands, key=lambda c: min(abs(c.i - span.start), abs(c.i - span.end)))
-        how = 0.95 if linked else 0.8
-        # The closest cue whose subject can speak: "Holm said the ad "wrongfully" suggests"
-        # is Holm's, "Cruz said Rubio will continue to be "a champion"" is Cruz's.
-        options = [(c, self._subject(c)) for c in linked + [c for c in near if c not in linked]]
-        cue, subject = min(options, key=lambda o: speaker_rank(o[1]))  # min keeps the first best
-        return _Attribution(cue, subject, how)
-
-    def _dash_attribution(self, span: Span) -> _Attribution | None:
-        """`"Quote" — Jane Doe`: a name right after a dash that follows the quote."""
-        doc = self.doc
-        i = span.end
-        while i < len(doc) and doc[i].is_space:
-            i += 1
-        if i + 1 < len(doc) and doc[i].text in ("—", "―", "–", "-", "--"):
-            j = i + 1
-            while j < len(doc) and doc[j].is_space:
-                j += 1
-            if j < len(doc) and doc[j].ent_type_ == "PERSON":
-                ent = self.speakers.entity_at(j)
-                return _Attribution(None, ent.root, 0.8)
-        return None
-
-    def _governor(self, span: Span) -> _Attribution:
-        """No speech cue: the subject of the verb that governs the quoted words ("Trump likened
-        the refugees to a "vicious snake""), for fragments that are not titles or names."""
-        words = [t for t in span if t.is_alpha]
-        if not words or all(t.is_title or t.is_upper or t.is_stop for t in words):
-            return _Attribution(None, None, 0.0)
-        verb = self._verb_above(span.root)
-        if verb is None or self.in_quote[verb.i]:
-            return _Attribution(None, None, 0.0)
-        subject = self._own_subject(verb)
-        if subject is None or subject.lower_ in ("it", "this", "that", "there", "which"):
-            return _Attribution(None, None, 0.0)
-        return _Attribution(None, subject, 0.5)
-
-    @staticmethod
-    def _verb_above(tok: Token) -> Token | None:
-        """The nearest verb among the token's heads."""
-        verb = tok.head
-        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
-            verb = verb.head
-        return verb if verb.pos_ in ("VERB", "AUX") else None
-
-    def _colon_before(self, char: int, para: int) -> int | None:
-        """The position of a colon that introduces a quote opening at `char`: at the end of the
-        text before it in its paragraph, or, if it opens the paragraph, of the paragraph before."""
-        lo = self.paras[para][0]
-        before = self.text[lo:char].rstrip()
-        if not before and para > 0:
-            lo = self.paras[para - 1][0]
-            before = self.text[lo : self.paras[para - 1][1]].rstrip()
-        return lo + len(before) - 1 if before.endswith(":") else None
-
-    def _inherited(self, pair: marks.Pair, span: Span, para: int, last: dict[int, _Attribution]) -> _Attribution | None:
-        """A quote with no cue of its own: a colon introduction, else the running speaker: the
-        last attribution before it in its paragraph, or in the paragraph before if it opens
-        its own ("Smith said she would run." then a quote paragraph)."""
-        colon = self._colon_before(pair.open, para)
-        if colon is not None:
-            tok = self._tok(colon)
-            sent = self.doc[tok].sent  # its sentence, or the one it ends
-            lo = self.doc[tok - 1].sent.start if tok == sent.start and tok > 0 else sent.start
-            cues = self._cues_in(lo, sent.end)
-            if cues:
-                cue = max(cues, key=lambda c: c.i)
-                return _Attribution(cue, self._subject(cue), 0.85)
-            # no speech verb: "McConnell delivered a blunt message to Trump: "It's time...""
-            verb = self._verb_above(self.doc[tok])
-            subject = self._own_subject(verb) if verb is not None else None
-            if speaker_rank(subject) <= 1:
-                return _Attribution(None, subject, 0.7)
-        earlier = [c for c in self._para_cues(para) if c.i < span.start]
-        found = self._last_person_cue(earlier, 0.75)
-        if found:
-            return found
-        if para in last:
-            return _Attribution(last[para].cue, last[para].subject, 0.75)
-        if self.text[self.paras[para][0] : pair.open].strip():
-            return None
-        if para - 1 in last:
-            return _Attribution(last[para - 1].cue, last[para - 1].subject, 0.7)
-        return self._last_person_cue(self._para_cues(para - 1), 0.6)
-
-    def _cues_in(self, lo: int, hi: int) -> list[Token]:
-        """The cues among tokens lo..hi-1."""
-        at = self._cue_tokens
-        return self.cues[bisect.bisect_left(at, lo) : bisect.bisect_left(at, hi)]
-
-    def _para_cues(self, para: int) -> list[Token]:
-        if not 0 <= para < len(self.paras):
-            return []
-        start, end = self.paras[para]
-        return self._cues_in(self._tok(start), self._tok(end) if end < len(self.text) else len(self.doc))
-
-    def _last_person_cue(self, cues: list[Token], how: float) -> _Attribution | None:
-        for cue in reversed(cues):
-            subject = self._subject(cue)
-            if speaker_rank(subject) == 0:
-                return _Attribution(cue, subject, how)
-        return None
-
-    def _subject(self, cue: Token) -> Token | None:
-        """Who speaks: the subject of the cue, an inverted name, or the subject of the verb the
-        cue hangs from ("... and said", "..., adding"), a speech verb's subject first."""
-        if cue.lower_ == "according":
-            for to in cue.children:
-                for obj in to.children:
-                    if obj.dep_ == "pobj":
-                        return obj
-            return None
-        own = self._own_subject(cue)
-        if own is not None:
-            return own
-        if cue.dep_ == "acl" and cue.tag_ == "VBG" and cue.head.pos_ in ("PROPN", "NOUN"):
-            return cue.head  # "footage of Trump saying ..."
-        for child in cue.rights:  # "said Mr X" parsed with X as an object
-            if (child.dep_ in ("dobj", "attr", "npadvmod", "appos", "oprd") and not self.in_quote[child.i]
-                    and (child.ent_type_ == "PERSON" or child.pos_ == "PROPN" and child.ent_type_ in ("", "ORG", "NORP"))
-                    and lemma(cue) not in ("tell", "ask", "call", "describe", "urge")):
-                return child
-        named = self._adjacent_name(cue)
-        if named is not None:
-            return named
-        found = []
-        verb = cue
-        chain = _HEAD_CHAIN + (("ccomp",) if cue.tag_ == "VBG" else ())
-        for _ in range(4):
-            if verb.dep_ not in chain or verb.head.i == verb.i:
-                break
-            verb = verb.head
-            subject = self._own_subject(verb)
-            if subject is not None:
-                if is_cue(verb):
-                    return subject
-                found.append(subject)
-        return found[0] if found else None
-
-    def _adjacent_name(self, cue: Token) -> Token | None:
-        """A name written right before the cue, maybe with an appositive ("Chief Chuck Jordan
-        said", "Flynn, a top surrogate, said"), or right after a verb of saying ("said
-        Jordan"), for when the parse gives the cue no subject."""
-        doc = self.doc
-        i = cue.i - 1
-        while i >= 0 and (doc[i].pos_ in ("ADV", "AUX") or doc[i].is_space):
-            i -= 1
-        if i >= 0 and doc[i].text == ",":  # skip back over ", an appositive,"
-            j = i - 1
-            while j >= max(0, i - 12) and doc[j].text != "," and not self.in_quote[j]:
-                j -= 1
-            if j >= 1 and doc[j].text == "," and _namelike(doc[j - 1]) and not self.in_quote[j - 1]:
-                return doc[j - 1]
-        if i >= 0 and not self.in_quote[i] and (
-            _namelike(doc[i]) or doc[i].pos_ == "PRON" and doc[i].dep_ != "dobj"
-        ):
-            return doc[i]
-        j = cue.i + 1
-        while j < len(doc) and doc[j].is_space:
-            j += 1
-        if (j < len(doc) and lemma(cue) in INVERTING_VERBS and doc[j].ent_type_ == "PERSON"
-                and not self.in_quote[j] and not (j + 1 < len(doc) and doc[j + 1].tag_ == "POS")):
-            return doc[j]
-        return None
-
-    def _own_subject(self, verb: Token) -> Token | None:
-        for child in verb.children:
-            if child.dep_ in _SUBJECTS and not self.in_quote[child.i] and not child.is_punct:
-                if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
-                    return verb.head  # "an architect who said ..."
-                return child
-            if child.dep_ == "agent":
-                for obj in child.children:
-                    if obj.dep_ == "pobj":
-                        return obj
-        return None
-
-    def _mention(self, subject: Token) -> Span:
-        """The noun phrase of a subject, without appositives, relative clauses or conjuncts;
-        a named entity is kept whole, and a common noun keeps its "of" phrase."""
-        lo = subject.i
-        for tok in reversed(list(subject.lefts)):
-            if tok.dep_ in _NAME_DEPS or tok.dep_ == "punct" and tok.text in "'’":
-                lo = min(lo, tok.left_edge.i)
-            else:
-                break
-        hi = subject.i + 1
-        for tok in subject.rights:
-            if tok.i == hi and tok.dep_ in ("flat", "compound", "case", "nummod"):
-                hi = tok.i + 1
-            elif tok.i == hi and tok.dep_ == "prep" and tok.lower_ == "of" and subject.pos_ in ("NOUN", "PRON", "NUM"):
-                hi = tok.right_edge.i + 1
-            else:
-                break
-        if subject.pos_ == "NOUN":  # "the former first lady and U.S. senator"
-            for conj in subject.rights:
-                gap = self.doc[hi : conj.left_edge.i]
-                if conj.dep_ == "conj" and conj.pos_ in ("NOUN", "PROPN") and all(t.dep_ == "cc" for t in gap):
-                    hi = conj.right_edge.i + 1
-        while hi > subject.i + 1 and self.doc[hi - 1].dep_ == "cc":
-            hi -= 1
-        if subject.ent_type_ in _SPEAKER_ENTS:
-            ent = self.speakers.entity_at(subject.i)
-            lo, hi = min(lo, ent.start), max(hi, ent.end)
-        while lo < subject.i and (self.in_quote[lo] or self.doc[lo].is_punct or self.doc[lo].is_space):
-            lo += 1
-        while hi > subject.i + 1 and (self.in_quote[hi - 1] or self.doc[hi - 1].is_punct or self.doc[hi - 1].is_space):
-            hi -= 1
-        return self.doc[lo:hi]
-
-    def _with_modifiers(self, subject: Token, mention: Span) -> str:
-        """A common-noun source with the phrases that follow it, up to a comma, a dash or a
-        clause ("a spokesman for committee Democrats", "a person close to the Clintons"): the
-        mention is resolved without them, but a citation needs them."""
-        if subject.pos_ != "NOUN":
-            return mention.text
-        hi = mention.end
-        clauses = {t.i for c in subject.rights if c.dep_ in ("relcl", "acl") for t in c.subtree}
-        for tok in subject.subtree:
-            if tok.i < hi:
-                continue
-            dash = tok.text in "-–—" and (tok.whitespace_ or self.doc[tok.i - 1].whitespace_)
-            if (tok.i != hi or hi - mention.start >= _MAX_MENTION or self.in_quote[tok.i] or tok.i in clauses
-                    or tok.text in _PHRASE_STOPS or dash or tok.lower_ == "as"):
-                break
-            hi += 1
-        while hi > mention.end and (self.doc[hi - 1].is_punct or self.doc[hi - 1].is_space):
-            hi -= 1
-        return self.doc[mention.start : hi].text
 
     # -- annotation ---------------------------------------------------------------------------
-    def _annotate(self, start: int, end: int, kind: str, att: _Attribution) -> DocQuote:
+    def _annotate(self, start: int, end: int, kind: str, att: Attribution) -> DocQuote:
         speaker = mention = None
         confidence = 0.3
         if att.subject is not None:
-            speaker, mention, sure = self._resolve(att.subject)
+            speaker, mention, sure = self.linker.resolve(att.subject)
             confidence = att.how * sure
-        first = self._tok(start)
-        last = self._tok(max(start, end - 1))
+        first = self.tok(start)
+        last = self.tok(max(start, end - 1))
         sent_lo = self.doc[first].sent.start_char
         sent_hi = self.doc[last].sent.end_char
         return DocQuote(
@@ -508,34 +207,9 @@ class _Article(ReportedClauses):
             kind=kind,
             speaker=speaker,
             speaker_mention=mention,
-            cue=self._cue_text(att.cue) if att.cue is not None else None,
+            cue=self.linker.cue_text(att.cue) if att.cue is not None else None,
             sentence=" ".join(self.text[sent_lo:sent_hi].split()),
-            paragraph=self._para(start),
+            paragraph=self.para(start),
             confidence=round(confidence, 3),
         )
 
-    def _resolve(self, subject: Token) -> tuple[str, str, float]:
-        if subject.i not in self._resolved:
-            mention = self._mention(subject)
-            named = mention
-            if subject.lower_ in ("it", "they"):
-                # "the Security Council condemned what it called ...": the subject before it
-                before = [t for t in subject.sent if t.i < subject.i and t.dep_ in _SUBJECTS
-                          and t.pos_ in ("NOUN", "PROPN") and not self.in_quote[t.i] and not is_document(t)]
-                if before:
-                    named = self._mention(before[-1])
-            name, person, sure = self.speakers.resolve(named)
-            if person is not None:
-                self.speakers.note_speaker(subject.i, person)
-            written = self._with_modifiers(subject, mention)
-            if name == mention.text:  # unresolved: the source as written, in full
-                name = written
-            self._resolved[subject.i] = (name, written, sure)
-        return self._resolved[subject.i]
-
-    @staticmethod
-    def _cue_text(cue: Token) -> str:
-        if cue.lower_ == "according":
-            return "according to"
-        parts = [c for c in cue.children if c.dep_ == "prt"]  # "pointed out"
-        return " ".join(t.text for t in sorted([cue, *parts], key=lambda t: t.i))

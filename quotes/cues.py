@@ -144,3 +144,10 @@ def is_cue(tok: Token) -> bool:
 def reports(tok: Token) -> bool:
     """A cue whose clause is reported: a speech cue, or a verb of findings ("the poll shows")."""
     return is_cue(tok) or tok.pos_ in ("VERB", "AUX") and tok.dep_ != "amod" and lemma(tok) in EVIDENCE_VERBS
+
+
+def is_speech_form(word: str) -> bool:
+    """Whether `word` is an inflected form of a cue verb ("Says", "warned"): the tail of a
+    headline read as a name ("Obama Says")."""
+    lower = word.lower()
+    return _LEMMAS.get(lower, lower) != lower

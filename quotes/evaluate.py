@@ -26,6 +26,9 @@ Rules (see `score`):
   is right only when none is predicted; a null prediction is wrong for a named gold speaker.
 - End-to-end: span matched and speaker right; precision over the scored predictions, recall over
   the (required) gold quotes.
+- Errors: missed gold quotes, false alarms, and wrong speakers (span matched, speaker strictly
+  wrong), the last also counted by the form of the predicted mention (`mention_form`: none
+  found, pronoun, role description, organisation, first name, surname, another person).
 Ratios whose denominator is 0 are None (shown as "-").
 """
 from __future__ import annotations
@@ -53,6 +56,8 @@ __all__ = [
     "score",
     "evaluate",
     "format_table",
+    "mention_form",
+    "MENTION_FORMS",
     "normalize_speaker",
     "last_name",
     "speaker_right",
@@ -61,6 +66,15 @@ __all__ = [
 ]
 
 ALL = "all"  # name of the row for the whole selection of kinds
+# How the predicted source of a wrongly attributed quote was written: which cause is left.
+MENTION_FORMS = ("none found", "pronoun", "role description", "organisation", "first name", "surname",
+                 "another person")
+_PRONOUNS = frozenset("i me we us you he him she her they them".split())
+_ORG_WORDS = frozenset("""
+it its company firm group council union trust agency authority department ministry government
+police service board committee club team network operator developer bank airline hospital
+statement spokesman spokeswoman spokesperson
+""".split())
 ERROR_TYPES = ("miss", "false_alarm", "wrong_speaker")
 CONTEXT_WIDTH = 200
 TEXT_WIDTH = 100
@@ -283,6 +297,7 @@ class ErrorExample:
     predicted_speaker: str | None = None
     predicted_kind: str | None = None
     overlap: float = 0.0  # best overlap/union with an unmatched counterpart (0: none overlaps)
+    form: str | None = None  # wrong_speaker: the form of the predicted mention (MENTION_FORMS)
     context: str = ""  # the sentence around the span, one line
 
     def to_dict(self) -> dict[str, Any]:
@@ -297,6 +312,7 @@ class ErrorExample:
             "gold_speaker": self.gold_speaker,
             "predicted_speaker": self.predicted_speaker,
             "overlap": round(self.overlap, 4),
+            "form": self.form,
             "context": self.context,
         }
 
@@ -308,6 +324,7 @@ class Report:
     articles: int = 0
     errors: list[ErrorExample] = field(default_factory=list)
     error_totals: dict[str, int] = field(default_factory=dict)  # all errors, by type
+    wrong_speaker_forms: dict[str, int] = field(default_factory=dict)  # strictly wrong speakers, by mention form
 
     @property
     def selection(self) -> Row:
@@ -319,6 +336,7 @@ class Report:
             "articles": self.articles,
             "rows": {name: row.to_dict() for name, row in self.rows.items()},
             "error_totals": {t: self.error_totals.get(t, 0) for t in ERROR_TYPES},
+            "wrong_speaker_forms": dict(self.wrong_speaker_forms),
             "errors": [e.to_dict() for e in self.errors],
         }
 
@@ -394,7 +412,7 @@ def _score_row(
     psel: list[bool],
 ) -> tuple[dict[int, int], list[int], list[int], dict[int, bool]]:
     """Match one row of one article; update `row`. Returns (gold->pred matches, missed gold,
-    false alarms, gold->lenient-speaker-right)."""
+    false alarms, gold->strict-speaker-right)."""
     required = [ok and not g.optional for ok, g in zip(gsel, gold)]
     optional = [ok and g.optional for ok, g in zip(gsel, gold)]
     first = match_spans(gspans, pspans, required, psel)
@@ -410,14 +428,14 @@ def _score_row(
     row.other_kind += len(confused)
     ignored |= confused
     pairs = {i: j for i, j, _ in first}
-    lenient_ok: dict[int, bool] = {}
+    strict_ok: dict[int, bool] = {}
     for i, j in pairs.items():
         strict, lenient = speaker_right(
             gold[i].speaker, gold[i].speaker_aliases, preds[j].speaker, preds[j].mention
         )
         row.speaker_strict += strict
         row.speaker_lenient += lenient
-        lenient_ok[i] = lenient
+        strict_ok[i] = strict
     missed = [i for i, ok in enumerate(required) if ok and i not in pairs]
     alarms = [j for j, ok in enumerate(psel) if ok and j not in taken and j not in ignored]
     row.gold += sum(required)
@@ -426,7 +444,33 @@ def _score_row(
     row.fp += len(alarms)
     row.ignored += len(ignored) - len(confused)
     row.predicted += len(pairs) + len(alarms)
-    return pairs, missed, alarms, lenient_ok
+    return pairs, missed, alarms, strict_ok
+
+
+def mention_form(gold: str | None, predicted: str | None, mention: str | None) -> str:
+    """The form of the mention behind a wrong speaker: no source found, a pronoun, a role
+    description ("the farmer"), an organisation ("the company", "it"), a first name or a
+    surname of the right person left unresolved, or another person altogether."""
+    written = mention or predicted
+    raw = written.lower().split() if written else []
+    if not raw:
+        return "none found"
+    first = raw[0].strip("\"'“”‘’")
+    if len(raw) == 1 and first in ("it", "its"):
+        return "organisation"
+    if len(raw) == 1 and first in _PRONOUNS:
+        return "pronoun"
+    words = normalize_speaker(written).split()
+    if any(w in _ORG_WORDS for w in words):
+        return "organisation"
+    if written[:1].islower() or first in ("the", "a", "an", "his", "her", "its", "their", "one", "another"):
+        return "role description"
+    gold_words = normalize_speaker(gold).split() if gold else []
+    if gold_words and len(words) == 1 and words[0] == gold_words[0] and len(gold_words) > 1:
+        return "first name"
+    if gold_words and words and words[-1] == gold_words[-1] and len(words) < len(gold_words):
+        return "surname"
+    return "another person"
 
 
 def _best_overlap(span: tuple[int, int], others: Iterable[tuple[int, int]]) -> float:
@@ -476,6 +520,7 @@ def score(
     rows[ALL] = Row(ALL)
     found: dict[str, list[list[ErrorExample]]] = {t: [] for t in ERROR_TYPES}
     totals = {t: 0 for t in ERROR_TYPES}
+    forms: dict[str, int] = {}
     for article in gold:
         text = article.text
         gq = article.quotes
@@ -492,11 +537,14 @@ def score(
             )
         psel = [p.kind in kinds for p in preds]
         gsel = [q.kind in kinds for q in gq]
-        pairs, missed, alarms, lenient_ok = _score_row(rows[ALL], gq, gspans, gsel, preds, pspans, psel)
-        wrong = sorted((i for i in pairs if not lenient_ok[i]), key=lambda i: gspans[i])
+        pairs, missed, alarms, strict_ok = _score_row(rows[ALL], gq, gspans, gsel, preds, pspans, psel)
+        wrong = sorted((i for i in pairs if not strict_ok[i]), key=lambda i: gspans[i])
         totals["miss"] += len(missed)
         totals["false_alarm"] += len(alarms)
         totals["wrong_speaker"] += len(wrong)
+        for i in wrong:
+            form = mention_form(gq[i].speaker, preds[pairs[i]].speaker, preds[pairs[i]].mention)
+            forms[form] = forms.get(form, 0) + 1
         if errors <= 0:
             continue
 
@@ -512,6 +560,8 @@ def score(
                 gold_speaker=gq[i].speaker if i is not None else None,
                 predicted_speaker=preds[j].speaker if j is not None else None,
                 predicted_kind=preds[j].kind if j is not None else None,
+                form=mention_form(gq[i].speaker, preds[j].speaker, preds[j].mention)
+                if type_ == "wrong_speaker" and i is not None and j is not None else None,
                 overlap=overlap,
                 context=_context(text, s, e),
             )
@@ -535,6 +585,7 @@ def score(
         articles=len(gold),
         errors=_pick_errors(found, errors),
         error_totals=totals,
+        wrong_speaker_forms={f: forms[f] for f in MENTION_FORMS if f in forms},
     )
 
 
@@ -596,13 +647,16 @@ def format_table(report: Report) -> str:
             f"Errors: {len(report.errors)} shown of {totals.get('miss', 0)} missed, "
             f"{totals.get('false_alarm', 0)} false alarm(s), {totals.get('wrong_speaker', 0)} wrong speaker(s)"
         )
+        if report.wrong_speaker_forms:
+            lines.append("Wrong speakers by mention: " + ", ".join(
+                f"{form} {n}" for form, n in report.wrong_speaker_forms.items()))
         label = {"miss": "MISSED", "false_alarm": "FALSE ALARM", "wrong_speaker": "WRONG SPEAKER"}
         for n, e in enumerate(report.errors, 1):
             extra = f", best overlap {e.overlap:.2f}" if e.type != "wrong_speaker" and e.overlap else ""
             lines.append(f"{n:>3}. {label[e.type]} [{e.kind}] {e.article_id} @{e.start}:{e.end}{extra}")
             lines.append(f"     quote:   “{e.text}”")
             if e.type != "false_alarm":
-                lines.append(f"     speaker: gold {e.gold_speaker!r}, predicted {e.predicted_speaker!r}"
+                lines.append(f"     speaker: gold {e.gold_speaker!r}, predicted {e.predicted_speaker!r} ({e.form})"
                              if e.type == "wrong_speaker" else f"     speaker: gold {e.gold_speaker!r}")
             else:
                 lines.append(f"     speaker: predicted {e.predicted_speaker!r}")

@@ -1,9 +1,9 @@
 """Indirect speech: the clauses that speech cues report ("X said (that) ...", "according to
 X, ...", "X vowed to ...", "X called the talks effective"), for the `quotes` component.
 
-A mixin of the component's per-Doc state (`doc`, `clause_cues`, `pairs`, `_pair_opens`, `in_quote`, `_subject`,
-`_headline`, `_para`): it only adds the finding of reported clauses; attribution and
-annotation stay in `component.py`.
+A mixin of the component's per-Doc state (`doc`, `clause_cues`, `pairs`, `pair_opens`, `in_quote`, `_subject`,
+`_headline`, `para`): it only adds the finding of reported clauses; attribution is
+`attribution.py`'s.
 """
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ class ReportedClauses:
         out = []
         direct_spans, mixed_spans = _Spans(direct), _Spans(mixed)
         for cue in self.clause_cues:
-            if self._headline(self._para(cue.idx)):
+            if self._headline(self.para(cue.idx)):
                 continue
             clauses = self._clauses(cue)
             for tokens in clauses:
@@ -224,7 +224,7 @@ class ReportedClauses:
                 t.pos_ in ("VERB", "AUX") for t in tokens):
             return None
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-        opens = self._pair_opens
+        opens = self.pair_opens
         for pair in self.pairs[bisect_left(opens, start) : bisect_left(opens, end)]:
             if end < pair.close + 1 and pair.closed and pair.close - end <= 2:
                 end = pair.close + 1

@@ -1,4 +1,4 @@
-"""Ingest: articles -> extraction -> index, in committed batches; and `reindex`, which builds an
+"""Ingest: articles -> extraction -> people -> index, in committed batches; and `reindex`, which builds an
 index again from the article texts it stores.
 
     >>> with QuoteIndex.open("index", create=True) as ix:             # doctest: +SKIP
@@ -16,6 +16,7 @@ from .errors import QuotesError
 from .extract import extract_articles, extractor_version
 from .index import LOCK_FILE, Interrupted, QuoteIndex
 from .model import Article, Quote
+from .people_store import FILENAME as PEOPLE_FILE
 from .store import ArticleStore
 
 DEFAULT_BATCH = 512
@@ -92,7 +93,7 @@ class Ingest:
         for pending in written:
             self.articles += pending.new
             self.quotes += pending.fresh
-            self.speakers.update(q.speaker for q in pending.quotes if q.speaker)
+            self.speakers.update(q.person for q in pending.quotes if q.person)
             if pending.article.quotes is not None:
                 self._counted.add(pending.article.id)
 
@@ -146,6 +147,8 @@ def reindex(path: str, nlp: Any, *, jobs: int = 1, batch_size: int = DEFAULT_BAT
         try:
             shutil.rmtree(building, ignore_errors=True)  # what an interrupted reindex left
             with QuoteIndex.open(building, create=True) as ix:
+                if os.path.isfile(os.path.join(path, PEOPLE_FILE)):  # the user's decisions and the ids
+                    shutil.copy2(os.path.join(path, PEOPLE_FILE), os.path.join(building, PEOPLE_FILE))
                 total = old.count()
                 job = Ingest(ix, nlp, jobs=jobs, batch_size=batch_size, force=True, cluster=cluster).run(
                     old.articles(), None if watch is None else lambda pairs: watch(pairs, total))

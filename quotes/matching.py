@@ -145,11 +145,14 @@ def speaker_right(
     """(strict, lenient) correctness of a predicted speaker. Names that normalise to "" are null.
 
     Lenient also accepts the predicted mention as written (gold that left "she" unresolved
-    is matched by a prediction whose mention is "she") and a gold name with its description cut.
+    is matched by a prediction whose mention is "she", even with no speaker) and a gold name
+    with its description cut.
     """
     g, p = normalize_speaker(gold), normalize_speaker(predicted)
     if not g or not p:
-        return (not g and not p,) * 2
+        # an unresolved mention ("she" with no speaker) is leniently what gold left unresolved
+        lenient = not g and not p or bool(g) and normalize_speaker(mention) == g
+        return not g and not p, lenient
     if g == p:
         return True, True
     golds = [n for n in [gold, *aliases] if normalize_speaker(n)]

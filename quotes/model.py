@@ -1,4 +1,4 @@
-"""Plain records that flow between the stages: readers -> extraction -> index -> search.
+"""Plain records that flow between the stages: readers -> extraction -> people -> index -> search.
 
 They are dataclasses with no behaviour beyond identity and (de)serialisation, so every
 stage can be used alone and the JSON shape printed by the CLI is exactly `Quote.to_dict()`.
@@ -73,6 +73,10 @@ class Quote:
     author: str | None = None
     # Set by the index: quotes of one speaker with the same words (republished copy) share it.
     group: str | None = None
+    # Set by the people stage (quotes/people.py): the person of the whole index this quote's
+    # speaker is, and that person's display name when it was indexed.
+    person: str | None = None
+    person_name: str | None = None
 
     @staticmethod
     def make_id(article_id: str, start: int, end: int, kind: str) -> str:

@@ -45,6 +45,11 @@ class Filters:
     kinds: Sequence[str] = ()
     since: str | None = None
     until: str | None = None
+    # People (ids, see quotes/people.py): `persons` keeps only their quotes; `speaker_people`
+    # are the people `speakers` name (set by the index from its people), whose quotes the
+    # speaker filter keeps whatever name their article gave.
+    persons: Sequence[str] = ()
+    speaker_people: Sequence[str] = ()
     speaker_names: Sequence[str] = ()
 
     def query(self, schema: fields.Schema) -> wq.Query | None:
@@ -53,7 +58,11 @@ class Filters:
         exact names of those (`Filters.exact_speakers`)."""
         parts = []
         if self.speakers:
-            parts.append(_names(schema, "speaker", self.speakers))
+            said = _names(schema, "speaker", self.speakers)
+            parts.append(wq.Or([said, *(wq.Term("person", p) for p in self.speaker_people)])
+                         if self.speaker_people else said)
+        if self.persons:
+            parts.append(wq.Or([wq.Term("person", p) for p in self.persons]))
         if self.speaker_names:  # each name's words: a superset of its quotes
             parts.append(_names(schema, "speaker", self.speaker_names))
         if self.sources:

@@ -34,10 +34,11 @@ from . import __version__
 from .cite import STYLES, cite
 from .errors import QuotesError
 from .formats import cut, hit_record, one_line, speaker_name
-from .index import FACETS, SORTS, QuoteIndex, index_path
+from .index import FACETS, SORTS, QuoteIndex, index_path, is_server
 from .marks import paragraphs
 from .model import KINDS, Article, Quote
 from .query import Filters
+from .server_people import add_people_routes
 from .verify import left_out, verdict_line
 from .verify import verify as run_verify
 from .wording import words
@@ -207,6 +208,7 @@ def search_record(results: Any) -> dict[str, Any]:
         "hits": [hit_record(hit) for hit in results.hits],
         "facets": {name: [list(v) for v in values] for name, values in results.facets.items()},
         "suggestions": list(results.suggestions),
+        **({"partial": list(results.partial)} if results.partial else {}),  # shards that did not answer
     }
 
 
@@ -318,7 +320,8 @@ def create_app(index_dir: str | None = None, allowed_hosts: Sequence[str] | None
     `allowed_hosts` are the Host header values accepted (None: any); `quotes serve` passes the
     loopback names when it listens on loopback.
     """
-    folder = os.path.abspath(index_path(index_dir))
+    location = index_path(index_dir)
+    folder = location if is_server(location) else os.path.abspath(location)
     env = _templates()
     app = FastAPI(
         title="quotes", version=__version__, docs_url=None, redoc_url=None,
@@ -425,8 +428,11 @@ def create_app(index_dir: str | None = None, allowed_hosts: Sequence[str] | None
         limit: int = Query(3, ge=1, le=MAX_MATCHES, description="How many closest quotes."),
     ) -> JSONResponse:
         """`quotes verify --format json`: `{claim, speaker, verdict, said_by_other, matches:
-        [{score, diff, quote}]}`; `diff` is a list of [op, words], op `=`, `-` (said, not in
-        the claim) or `+` (claimed, not said)."""
+        [{score, exact, before, after, diff, quote}]}`. The verdict is one of exact match,
+        exact excerpt, close match, reported, not verbatim (only an indirect quote matches),
+        no match found, too short to verify; `before`/`after` are the quote's words the
+        claim leaves out; `diff` is a list of [op, words], op `=`, `-` (said, not in the
+        claim) or `+` (claimed, not said)."""
         text, who = _text(claim, "claim", MAX_CLAIM) or "", _text(speaker, "speaker")
         result = use(lambda ix: run_verify(ix, text, speaker=who, limit=limit))
         return JSONResponse(result.to_dict())
@@ -451,7 +457,8 @@ def create_app(index_dir: str | None = None, allowed_hosts: Sequence[str] | None
         def work(ix: QuoteIndex) -> tuple[Any, list[tuple[str, int]]]:
             results = ix.search(params.q, params.filters, sort=params.sort, limit=params.limit,
                                 page=params.page, facets=PAGE_FACETS)
-            return results, ix.speakers()[:SUGGESTED_SPEAKERS]
+            # (speaker counts must be complete: none while a shard is down, the page says why)
+            return results, [] if results.partial else ix.speakers()[:SUGGESTED_SPEAKERS]
 
         try:
             results, names = use(work)
@@ -484,6 +491,8 @@ def create_app(index_dir: str | None = None, allowed_hosts: Sequence[str] | None
                 problem, status = exc.message, 400
         return page(request, "verify.html", status, claim=text or "", speaker=who or "", result=result,
                     problem=problem)
+
+    add_people_routes(app, use, page, search_params, ApiError)  # /people, /api/people (server_people.py)
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> JSONResponse:

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from .cues import PEOPLE_NOUNS, SPEECH_VERBS, lemma
+
 HONORIFICS = {
     "mr": "m", "mister": "m", "sir": "m", "lord": "m", "king": "m", "prince": "m",
     "mrs": "f", "ms": "f", "miss": "f", "madam": "f", "madame": "f", "dame": "f", "lady": "f",
@@ -32,6 +34,32 @@ HONORIFICS = {
     "sheikh": "m", "ambassador": None, "commissioner": None, "chairman": "m",
     "chairwoman": "f", "speaker": None, "leader": None, "chief": None, "former": None,
     "prime": None, "foreign": None, "attorney": None, "first": None, "deputy": None,
+    # ranks and titles of local news: "Cllr Ann Cole", "Supt Moira Gallacher", "Comrade Emeka"
+    "cllr": None, "councillor": None, "councilman": "m", "councilwoman": "f", "alderman": None,
+    "comrade": None, "superintendent": None, "supt": None, "inspector": None, "insp": None,
+    "detective": None, "det": None, "constable": None, "sergeant": None, "sgt": None,
+    "officer": None, "coach": None, "pastor": None, "bishop": None, "archbishop": None,
+    "imam": None, "rabbi": None, "cardinal": None, "canon": None, "fr": "m", "alhaji": "m",
+    "alhaja": "f", "chief": None, "engr": None, "barrister": None, "baroness": "f", "baron": "m",
+    "master": None, "captain": None, "commander": None, "major": None, "colonel": None,
+    "lieutenant": None, "private": None, "corporal": None, "brigadier": None, "marshal": None,
+    "magistrate": None, "coroner": None, "director": None, "executive": None, "manager": None,
+    "cr": None, "haji": "m", "hajia": "f", "del": None, "rival": None, "crooked": None, "candidate": None, "nominee": None,
+    "uncle": "m", "auntie": "f", "aunty": "f", "mama": None, "papa": None,
+}
+# Letters after a name, not part of it: "Ruth Abernethy KC", "Sir Peter Venning MP".
+POST_NOMINALS = frozenset("kc qc sc mp msp mla mpp td obe mbe cbe kbe dbe phd md jp".split())
+# Family and household roles, with the gender they imply: "her son, Per" is a man.
+FAMILY_NOUNS = {
+    "son": "m", "daughter": "f", "father": "m", "mother": "f", "wife": "f", "husband": "m",
+    "brother": "m", "sister": "f", "grandfather": "m", "grandmother": "f", "grandson": "m",
+    "granddaughter": "f", "uncle": "m", "aunt": "f", "nephew": "m", "niece": "f",
+    "widow": "f", "widower": "m", "fiancé": "m", "fiancée": "f", "girlfriend": "f",
+    "boyfriend": "m", "mum": "f", "mom": "f", "dad": "m", "gran": "f", "grandad": "m",
+    "granddad": "m", "grandma": "f", "grandpa": "m", "stepfather": "m", "stepmother": "f",
+    "partner": None, "cousin": None, "friend": None, "neighbour": None, "neighbor": None,
+    "colleague": None, "child": None, "parent": None, "sibling": None, "spouse": None,
+    "granddaughter-in-law": "f", "daughter-in-law": "f", "son-in-law": "m", "co-author": None,
 }
 # Nouns that describe a person's role: "the Russian leader", "the spokeswoman".
 ROLE_NOUNS = {
@@ -87,6 +115,24 @@ ava ella mia zoe chloe lily amelia harper aria layla nora riley hazel violet aur
 keisha latoya tasha shonda rakeyia tyresha kamala ayanna ilhan rashida alexandria
 """.split())
 _FIRST_NAMES_M, _FIRST_NAMES_F = _FIRST_NAMES_M - _FIRST_NAMES_F, _FIRST_NAMES_F - _FIRST_NAMES_M
+# Entity labels under which the small NER files people's names it does not know.
+_MISLABELLED = ("", "ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART")
+# Words that make a proper-noun chain an organisation or a place, not a person.
+_ORG_WORDS = frozenset("""
+council company group trust bank university college school hospital agency police service
+ministry department committee union association club party society foundation network
+institute church court board authority commission energy mobility foods ltd plc inc llc corp
+street road lane park hall house centre center square bridge river county city state
+""".split())
+# Heads of descriptions of an organisation: "the company said" is the company named before.
+ORG_NOUNS = frozenset("""
+company firm group business retailer developer operator union council trust charity agency
+authority network airline bank insurer manufacturer maker supplier club team board department
+ministry service government startup start-up brand chain carrier lender owner organisation
+organization party hospital school university college museum gallery
+""".split())
+_PLACE_PREPS = frozenset("at in from near outside inside to into across around on through".split())
+_COPULAS = frozenset("is was 's are were".split())
 _PRONOUNS = MALE | FEMALE | {"i", "we", "they", "it", "you", "one", "me", "us", "them"}
 
 
@@ -98,15 +144,69 @@ def fold(text: str) -> str:
     return " ".join(re.findall(r"[\w-]+", text))
 
 
+def is_person_noun(tok: Token) -> bool:
+    """A common noun for a person: a role ("the director"), a relation ("her son") or one of
+    the people nouns of `cues` ("a resident")."""
+    word = fold(tok.text)
+    return tok.pos_ == "NOUN" and tok.tag_ != "NNS" and (
+        word in ROLE_NOUNS or word in FAMILY_NOUNS or word in PEOPLE_NOUNS or word.endswith(_PERSON_ENDINGS))
+
+
+_PERSON_ENDINGS = ("keeper", "maker", "man", "woman", "person", "ist", "ian", "ologist", "holder", "owner",
+                   "or", "eer", "ant", "ent", "worker", "teacher", "farmer", "driver", "player", "singer",
+                   "writer", "member", "nurse", "captain", "skipper", "trader", "leader", "officer")
+
+
+def word_span(doc: Doc, i: int) -> tuple[int, int]:
+    """The tokens [lo, hi) of the word as written (between spaces) that holds token i, without
+    the punctuation at its edges: "64-year-old", "co-author", "O'Neill"."""
+    lo = hi = i
+    while lo > 0 and not doc[lo - 1].whitespace_ and not doc[lo - 1].is_space and doc[lo - 1].text not in _EDGES:
+        lo -= 1
+    while hi + 1 < len(doc) and not doc[hi].whitespace_ and not doc[hi + 1].is_space and doc[hi + 1].text not in _EDGES:
+        hi += 1
+    while lo < i and doc[lo].is_punct:
+        lo += 1
+    while hi > i and doc[hi].is_punct:
+        hi -= 1
+    return lo, hi + 1
+
+
+_EDGES = frozenset('"“”‘’,;:()[]—–…!?')
+
+
 def _name_words(tokens: list[Token]) -> tuple[list[Token], str | None]:
-    """Drop leading honorifics/titles from a name; report the gender an honorific implies."""
+    """Drop leading honorifics, titles and job words and trailing letters ("KC") from a name;
+    report the gender an honorific implies."""
     gender = None
-    while len(tokens) > 1 and fold(tokens[0].text).rstrip(".") in HONORIFICS:
-        gender = gender or HONORIFICS[fold(tokens[0].text).rstrip(".")]
+    titles = [k for k, t in enumerate(tokens[:-1]) if _title_word(t)]
+    if titles and all(t.pos_ in ("PROPN", "NOUN", "ADJ", "PUNCT") for t in tokens[: titles[-1]]):
+        tokens = tokens[titles[-1]:]  # "State Energy Minister Ann Cole", "Green MLA Ann Cole"
+    while len(tokens) > 1 and (_title_word(tokens[0]) or tokens[0].is_punct):
+        gender = gender or HONORIFICS.get(fold(tokens[0].text).rstrip("."))
         tokens = tokens[1:]
-    while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].is_punct or tokens[-1].text in ("'s", "’s")):
+    while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].is_punct or tokens[-1].text in ("'s", "’s")
+                      or len(tokens) > 2 and fold(tokens[-1].text).replace(".", "") in POST_NOMINALS):
         tokens = tokens[:-1]
     return tokens, gender
+
+
+def _title_word(tok: Token) -> bool:
+    word = fold(tok.text).rstrip(".")
+    return word in HONORIFICS or word in ROLE_NOUNS or word in POST_NOMINALS or word in _SPORTS_ROLES
+
+
+_SPORTS_ROLES = frozenset("""
+catcher pitcher closer shortstop goalkeeper keeper striker midfielder defender winger forward
+captain skipper netminder goalie batsman batter bowler jockey trainer driver rider
+""".split())
+
+
+def written(tokens: list[Token]) -> str:
+    """Tokens as the text writes them (hyphens and apostrophes unspaced: "Ban Ki-moon")."""
+    if not tokens:
+        return ""
+    return " ".join(tokens[0].doc[tokens[0].i : tokens[-1].i + 1].text.split())
 
 
 @dataclass
@@ -116,6 +216,7 @@ class Person:
     names: list[str] = field(default_factory=list)  # display forms, as written
     words: set[str] = field(default_factory=set)  # folded name words
     roles: set[str] = field(default_factory=set)  # folded description words
+    heads: set[str] = field(default_factory=set)  # folded head words of descriptions ("beekeeper")
     gender: str | None = None
     titled: bool = False  # the gender comes from an honorific (Mr, Mrs), not a first name
 
@@ -145,6 +246,7 @@ class Mention:
     person: Person
     subject: bool  # subject of its clause
     speaker: bool = False  # subject of a speech cue
+    place: bool = False  # where something is ("at Croke Park", "Walsall's"): maybe not a person
 
 
 # How many mentions back a role ("the Russian leader") looks for its person: the whole of any
@@ -155,46 +257,139 @@ _ROLE_REACH = 2000
 class SpeakerResolver:
     """Clusters the people of one Doc; `resolve()` maps a speaker mention to a name."""
 
-    def __init__(self, doc: Doc):
+    def __init__(self, doc: Doc, in_quote: bytes | bytearray | None = None):
         self.doc = doc
+        self.in_quote = in_quote if in_quote is not None else bytes(len(doc))  # 1: inside quotation marks
         self.people: list[Person] = []
         self.mentions: list[Mention] = []
         self._starts: list[int] = []  # of the mentions, which stay in text order
         self._by_word: dict[str, list[Person]] = {}
         self._entity_at: dict[int, Span] = {}  # token index -> its entity (doc.ents is rebuilt per access)
-        for ent in doc.ents:
+        ents = list(doc.ents)  # (each read of doc.ents makes new Span objects)
+        for ent in ents:
             for i in range(ent.start, ent.end):
                 self._entity_at[i] = ent
-            if ent.label_ == "PERSON":
-                self._add_name(ent)
+        self._orgs = [e for e in ents if e.label_ == "ORG" and not self.in_quote[e.start]
+                      and not any(fold(t.text) in HONORIFICS for t in e)]
+        self._org_starts = [e.start for e in self._orgs]
+        for name in self._names():
+            for i in range(name.start, name.end):
+                self._entity_at[i] = name
+            self._add_name(name)
         self._learn_genders()
 
-    def _learn_genders(self) -> None:
-        """A person who is the only one named in a sentence owns the he/she of that sentence
-        and of the next one (if it names nobody): a majority of those decides the gender,
-        unless an honorific already did."""
-        votes: dict[int, list[str]] = {}
-        by_sent: dict[int, set[int]] = {}
-        for m in self.mentions:
-            by_sent.setdefault(self.doc[m.start].sent.start, set()).add(id(m.person))
-        people = {id(p): p for p in self.people}
-        sents = list(self.doc.sents)
-        for n, sent in enumerate(sents):
-            named = by_sent.get(sent.start, set())
-            if len(named) != 1:
+    def _names(self) -> list[Span]:
+        """PERSON entities, and the names the small NER misses or mislabels: a proper-noun
+        chain after an honorific ("Cllr Ann Cole"), in apposition to a word for a person ("The
+        site manager, Corinna Valdane,") or the subject of a speech verb ("Varga said")."""
+        doc = self.doc
+        names = {e.start: e for e in doc.ents if e.label_ == "PERSON"}
+        i = 0
+        while i < len(doc):
+            if doc[i].pos_ != "PROPN" or doc[i].ent_type_ == "PERSON" or doc[i].ent_type_ not in _MISLABELLED:
+                i += 1
                 continue
-            (who,) = named
-            scope = list(sent)
-            if n + 1 < len(sents) and sents[n + 1].start not in by_sent:
-                scope += list(sents[n + 1])
-            for tok in scope:
-                if tok.lower_ in MALE or tok.lower_ in FEMALE:
-                    votes.setdefault(who, []).append("m" if tok.lower_ in MALE else "f")
+            j = i + 1
+            while j < len(doc) and (doc[j].pos_ == "PROPN" and doc[j].ent_type_ != "PERSON"
+                                    or doc[j].tag_ == "HYPH" and not doc[j - 1].whitespace_):
+                j += 1
+            while doc[j - 1].tag_ == "HYPH":
+                j -= 1
+            ent = self._entity_at.get(i - 1)
+            after = self._entity_at.get(j) if j < len(doc) and doc[j].ent_iob_ == "B" else None
+            plain = all(t.ent_type_ == "" for t in doc[i:j])
+            if plain and ent is not None and ent.label_ == "PERSON" and ent.start in names:
+                names[ent.start] = Span(doc, ent.start, j, label="PERSON")  # "Jane Doe", NER saw "Jane"
+            elif plain and after is not None and after.label_ == "PERSON" and after.start in names:
+                del names[after.start]  # "Anders Solberg", NER saw "Solberg"
+                names[i] = Span(doc, i, after.end, label="PERSON")
+            elif j - i <= 4 and self._person_like(doc[i:j]):
+                names[i] = Span(doc, i, j, label="PERSON")
+            i = j
+        for tok in doc:  # "Her son, Per Olsen, said": the parser may not see the apposition
+            if tok.i + 3 < len(doc) and is_person_noun(tok) and doc[tok.i + 1].text == ",":
+                lo = hi = tok.i + 2
+                while hi < len(doc) and hi - lo < 4 and (doc[hi].is_title and doc[hi].is_alpha or doc[hi].tag_ == "HYPH"):
+                    hi += 1
+                if hi - lo >= 2 and hi < len(doc) and doc[hi].text == "," and not any(
+                        self._entity_at.get(k) is not None and self._entity_at[k].label_ in ("GPE", "DATE")
+                        or k in names for k in range(lo, hi)):
+                    names[lo] = Span(doc, lo, hi, label="PERSON")
+        return [names[k] for k in sorted(names)]
+
+    def _shared_surname(self, span: Span) -> str | None:
+        """The family name a given name written alone shares: "Jack and Mia Tranter" (Jack
+        Tranter), "the boy's father, Greg," after "Mark Hinchcliffe's" (Greg Hinchcliffe)."""
+        doc = span.doc
+        i = span.end
+        if i + 2 < len(doc) and doc[i].lower_ == "and" and doc[i + 1].is_title:
+            j = i + 2
+            while j < len(doc) and doc[j].is_title and doc[j].pos_ == "PROPN":
+                j += 1
+            if j - i >= 3 and not (j < len(doc) and doc[j].tag_ == "POS"):
+                return doc[j - 1].text
+        root = span.root
+        if root.dep_ == "appos" and fold(root.head.text) in FAMILY_NOUNS:
+            for poss in root.head.children:
+                if poss.dep_ == "poss" and self.is_name(poss.i):
+                    return written([poss])
+        return None
+
+    @staticmethod
+    def _person_like(chain: Span) -> bool:
+        doc = chain.doc
+        root = chain[-1]
+        before = doc[chain.start - 1] if chain.start > 0 else None
+        if before is not None and fold(before.text).rstrip(".") in HONORIFICS and before.is_title:
+            return True
+        if len(chain) >= 2 and fold(chain[0].text).rstrip(".") in HONORIFICS and chain[0].is_title:
+            return True  # "Dr Aled Price" as one chain
+        after = doc[chain.end : chain.end + 3]
+        if len(chain) >= 2 and len(after) >= 2 and after[0].text == "," and (
+                after[1].lower_ == "who" or after[1].like_num and len(after) == 3 and after[2].text == ","):
+            return True  # "Nadia Farouk, 29," "Abi Crane, who left the company"
+        if any(fold(t.text) in _ORG_WORDS for t in chain):
+            return False
+        if root.dep_ == "appos" and is_person_noun(root.head):
+            return True
+        if any(c.dep_ == "appos" and is_person_noun(c) for c in root.children):
+            return True
+        if root.dep_ != "nsubj" or any(t.ent_type_ for t in chain) or not all(t.is_title for t in chain):
+            return False
+        return lemma(root.head) in SPEECH_VERBS or len(chain) >= 2  # "Varga said", "Ana Ní Bhriain scored"
+
+    def _learn_genders(self) -> None:
+        """Each he/she outside quotation marks votes for the one person named before it in its
+        paragraph (or, if its paragraph names nobody before it, in the paragraph before): a
+        majority decides the gender, unless an honorific or a family role already did."""
+        votes: dict[int, list[str]] = {}
+        people = {id(p): p for p in self.people}
+        para_of, para = [], 0
+        for tok in self.doc:
+            para_of.append(para)
+            if tok.is_space and "\n" in tok.text:
+                para += 1
+        named: dict[int, list[tuple[int, int]]] = {}  # paragraph -> (token, person) outside quotes
+        for m in self.mentions:
+            if not self.in_quote[m.start] and not m.place:
+                named.setdefault(para_of[m.start], []).append((m.start, id(m.person)))
+        for tok in self.doc:
+            if tok.lower_ not in MALE and tok.lower_ not in FEMALE or self.in_quote[tok.i]:
+                continue
+            here = para_of[tok.i]
+            before = {who for at, who in named.get(here, []) if at < tok.i}
+            if not before:
+                before = {who for _, who in named.get(here - 1, [])}
+            if len(before) == 1:
+                votes.setdefault(before.pop(), []).append("m" if tok.lower_ in MALE else "f")
         for who, genders in votes.items():
             person = people[who]
             m, f = genders.count("m"), genders.count("f")
-            if not person.titled and m != f:  # the article's own pronouns beat a name list
-                person.gender = "m" if m > f else "f"
+            if person.titled or m == f:
+                continue
+            vote = "m" if m > f else "f"
+            if person.gender in (None, vote) or max(m, f) >= 3 and max(m, f) > 2 * min(m, f) + 1:
+                person.gender = vote  # the article's own pronouns beat a name list, by a clear margin
 
     # -- building clusters -------------------------------------------------------------
     def _add_name(self, span: Span) -> Person | None:
@@ -209,7 +404,10 @@ class SpeakerResolver:
                 break
         if not words:
             return None
-        display = " ".join(t.text for t in words)
+        display = written(words)
+        surname = self._shared_surname(span) if len(words) == 1 else None
+        if surname and fold(surname) != fold(display):
+            display = f"{display} {surname}"  # "Jack and Mia Tranter", "Hinchcliffe's father, Greg,"
         folded = fold(display).split()
         if not folded or folded[0] in _PRONOUNS:
             return None
@@ -227,11 +425,18 @@ class SpeakerResolver:
         if len(folded) >= 2 and person.gender is None:
             first = folded[0]
             person.gender = "m" if first in _FIRST_NAMES_M else "f" if first in _FIRST_NAMES_F else None
+        heads, words = self._descriptions(span)
+        family = {FAMILY_NOUNS[h] for h in heads if FAMILY_NOUNS.get(h)}
+        if not gender and len(family) == 1:  # "her son, Per Olsen"
+            gender = family.pop()
         if gender:
             person.gender, person.titled = gender, True
-        person.roles.update(self._descriptions(span))
+        person.heads.update(heads)
+        person.roles.update(words)
         root = span.root
-        self.mentions.append(Mention(span.start, person, root.dep_ in ("nsubj", "nsubjpass")))
+        subject = root.dep_ in ("nsubj", "nsubjpass") or root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass")
+        place = root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPS or root.dep_ == "poss"
+        self.mentions.append(Mention(span.start, person, subject, place=place))
         self._starts.append(span.start)
         return person
 
@@ -261,22 +466,87 @@ class SpeakerResolver:
                 return m.person
         return cands[0]
 
-    def _descriptions(self, span: Span) -> set[str]:
-        """Role words written with a name: titles before it and an appositive after it."""
+    def _descriptions(self, span: Span) -> tuple[set[str], set[str]]:
+        """What the article says a named person is, as (head words, all words): a title or role
+        before the name ("Green councillor Ann Cole"), an appositive either side ("Rhys Beynon,
+        a beekeeper from Powys", "his sister, Carla"), a copula ("Ruiz is the club's captain")
+        and an age ("Lena Ortiz, 34," is "the 34-year-old")."""
+        heads: set[str] = set()
         words: set[str] = set()
         doc = span.doc
+        name = _name_words(list(span))[0]
+        titles = [t for t in span if name and t.i < name[0].i and not t.is_punct]  # "Mayor Ann Lee"
+        if titles:
+            heads.add(fold(titles[-1].text).rstrip("."))
+            words.update(fold(t.text).rstrip(".") for t in titles)
         i = span.start - 1
-        while i >= 0 and doc[i].pos_ in ("PROPN", "ADJ", "NOUN") and doc[i].ent_type_ != "PERSON":
-            words.add(fold(doc[i].text))
-            i -= 1
+        first = True
+        while i >= 0 and doc[i].ent_type_ != "PERSON" and (
+                doc[i].pos_ in ("PROPN", "ADJ", "NOUN", "NUM") or doc[i].tag_ == "HYPH" and not doc[i].whitespace_):
+            lo, _ = word_span(doc, i)
+            word = fold(doc[lo : i + 1].text)
+            if first and doc[i].pos_ in ("NOUN", "ADJ") or first and word in ROLE_NOUNS:
+                heads.add(word)
+                first = False
+            words.add(word)
+            i = lo - 1
         root = span.root
+
+        def describe(head: Token) -> None:
+            lo, hi = word_span(doc, head.i)
+            heads.add(fold(doc[lo:hi].text))
+            words.update(fold(t.text) for t in head.subtree if t.pos_ in ("NOUN", "ADJ", "PROPN") and t.i < hi)
+
         for child in root.children:
-            if child.dep_ == "appos" and child.i > root.i:
-                words.update(fold(t.text) for t in child.subtree if t.pos_ in ("NOUN", "ADJ", "PROPN"))
-        if root.dep_ == "appos" and root.head.pos_ == "NOUN":
-            words.update(fold(t.text) for t in root.head.lefts if t.pos_ in ("ADJ", "NOUN", "PROPN"))
-            words.add(fold(root.head.text))
-        return {w for w in words if w}
+            if child.dep_ == "appos" and child.i > root.i and child.ent_type_ != "PERSON":
+                describe(child)
+        if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN") and root.head.ent_type_ != "PERSON":
+            describe(root.head)
+        if root.dep_ == "nsubj" and root.head.lower_ in _COPULAS:
+            for attr in root.head.children:
+                if attr.dep_ == "attr" and attr.pos_ == "NOUN":
+                    describe(attr)
+        j = span.end
+        if j + 2 < len(doc) and doc[j].text == "," and doc[j + 1].like_num and doc[j + 2].text in (",", "."):
+            heads.add(f"{doc[j + 1].text}-year-old")  # "Lena Ortiz, 34,"
+        heads.discard("")
+        return heads, {w for w in words | heads if w}
+
+    def is_organisation(self, i: int) -> bool:
+        """Token i is part of an organisation's name."""
+        ent = self._entity_at.get(i)
+        return ent is not None and ent.label_ == "ORG"
+
+    def organisation_before(self, at: int, subject_only: bool = False) -> str | None:
+        """The organisation "the company said" or "it said" stands for: the latest named before
+        token `at` as a sentence's subject, else (not `subject_only`) the latest named."""
+        k = bisect.bisect_left(self._org_starts, at)
+        near = [e for e in self._orgs[max(0, k - 12) : k] if e.start >= at - (150 if subject_only else 400)
+                and self._entity_at.get(e.start) is e]  # not since taken for a person's name
+        subjects = [e for e in near if e.root.dep_ in ("nsubj", "nsubjpass") or (
+            e.root.dep_ == "appos" and e.root.head.dep_ in ("nsubj", "nsubjpass"))]
+        pick = subjects or ([] if subject_only else near)
+        return " ".join(pick[-1].text.split()) if pick else None
+
+    def is_organisation_name(self, name: str) -> bool:
+        """`name` is written as one of the article's organisations."""
+        return any(" ".join(e.text.split()) == name for e in self._orgs)
+
+    def add_unnamed(self, at: int, phrase: str, head: Token) -> Person:
+        """An unnamed source ("a spokeswoman for the trust", "one neighbour") becomes a person
+        of its own, named by that phrase: "the spokeswoman" and "she" find it later."""
+        word = fold(head.text)
+        person = Person(names=[phrase], heads={word}, roles={fold(t.text) for t in head.subtree if t.is_alpha})
+        person.gender = FAMILY_NOUNS.get(word) or ("f" if word.endswith("woman") else "m" if word.endswith("man") else None)
+        person.titled = person.gender is not None
+        self.people.append(person)
+        self.note_speaker(at, person)
+        return person
+
+    def is_name(self, i: int) -> bool:
+        """Token i is part of a person's name (an entity or a name the NER missed)."""
+        ent = self._entity_at.get(i)
+        return ent is not None and ent.label_ == "PERSON"
 
     def entity_at(self, i: int) -> Span | None:
         """The named entity that token `i` belongs to, if any."""
@@ -294,7 +564,7 @@ class SpeakerResolver:
         words, gender = _name_words(list(mention))
         if not words:
             return mention.text, None, 0.5
-        text = " ".join(t.text for t in words)
+        text = written(words)
         folded = fold(text).split()
         if len(words) == 1 and words[0].lower_ in MALE | FEMALE:
             person = self._pronoun(mention.start, "m" if words[0].lower_ in MALE else "f")
@@ -313,10 +583,15 @@ class SpeakerResolver:
                         break
                     tail.append(tok.text)
                 if tail and ent.end == mention.end - len(tail):
-                    longer = " ".join([*[t.text for t in _name_words(list(ent))[0]], *tail])
+                    longer = " ".join([written(_name_words(list(ent))[0]), *tail])
                     if longer not in person.names:
                         person.names.append(longer)
                 return person.name, person, 0.9
+        if folded and len(words) == 1 and words[0].is_title and words[0].pos_ != "PROPN":
+            cands = self._candidates(folded, gender)  # "Per said", a name the tagger took for a word
+            if cands:
+                person = self._latest(cands, mention.start)
+                return person.name, person, 0.8
         if all(t.pos_ == "PROPN" for t in words) and folded:
             cands = self._candidates(folded, gender)
             if cands:
@@ -328,54 +603,82 @@ class SpeakerResolver:
         person = self._role(mention)
         if person:
             return person.name, person, 0.7
+        head = mention.root
+        first = mention[0].lower_
+        key = fold(mention.doc[slice(*word_span(mention.doc, head.i))].text)
+        if first in ("the", "its") and head.tag_ not in ("NNS", "NNPS") and key in ORG_NOUNS:
+            org = self.organisation_before(mention.start)
+            extra = {fold(t.text) for t in mention if t.is_alpha and t.i != head.i} - {"the", "its"}
+            if org and extra <= set(fold(org).split()):  # "the company said": the company named before
+                return org, None, 0.6
+        if first == "the" and head.tag_ != "NNS" and key not in ORG_NOUNS and key not in FAMILY_NOUNS and (
+                is_person_noun(head) or key.endswith(("year-old", "hander", "er"))):
+            person = self._pronoun(mention.start, None)
+            if person:  # "the youngster said", "the 21-year-old said": the person in view
+                return person.name, person, 0.5
         return mention.text, None, 0.6
 
     def _person_for(self, ent: Span, at: int, gender: str | None = None) -> Person | None:
         words, own_gender = _name_words(list(ent))
-        cands = self._candidates(fold(" ".join(t.text for t in words)).split(), gender or own_gender)
+        cands = self._candidates(fold(written(words)).split(), gender or own_gender)
         return self._latest(cands, at) if cands else None
 
-    def _pronoun(self, at: int, gender: str) -> Person | None:
-        """The most salient earlier person of this gender: speakers, then subjects, then any."""
+    def _pronoun(self, at: int, gender: str | None) -> Person | None:
+        """The most salient earlier person who may be this gender: the subject of its own
+        sentence, else the latest speaker or sentence subject (a person named since the last
+        speaker takes over), else the latest person mentioned. A name only ever written as a
+        place ("at Croke Park") or inside quotation marks is not a candidate."""
         end = bisect.bisect_left(self._starts, at)
         window = [m for m in self.mentions[max(0, end - 40) : end] if m.start >= at - 400]
-        ok = [m for m in window if m.person.gender in (None, gender)]
+        placelike = {id(m.person) for m in window if m.place} - {
+            id(m.person) for m in window if not m.place}
+        ok = [m for m in window if (gender is None or m.person.gender in (None, gender)) and id(m.person) not in placelike
+              and not self.in_quote[m.start]]
         sent_start = self.doc[at].sent.start
         same_sentence = [m for m in ok if m.start >= sent_start and m.subject]
         if same_sentence:  # "Ban Ki-moon condemned what he called ..."
             return same_sentence[-1].person
-        for want in (lambda m: m.speaker, lambda m: m.subject, lambda m: True):
+        for want in (lambda m: m.speaker or m.subject, lambda m: True):
             pick = [m for m in ok if want(m)]
             if pick:
-                # a known-gender match beats an unknown one only when it is about as recent
-                best = pick[-1]
-                known = [m for m in pick if m.person.gender == gender]
-                if best.person.gender is None and known and best.start - known[-1].start < 60:
-                    best = known[-1]
-                return best.person
+                return pick[-1].person
         return None
 
     def _role(self, mention: Span) -> Person | None:
-        """A description such as "the Russian leader": the latest person it fits."""
+        """A description such as "the beekeeper", "her son", "the 34-year-old" or "the Russian
+        leader": the latest person the article described so, else (for a known role word) the
+        latest person whose descriptions share its words."""
         head = mention.root
-        if head.pos_ != "NOUN" or head.lower_ not in ROLE_NOUNS:
-            return None
-        if any(t.lower_ in ("a", "an", "one", "some", "several") for t in mention):
+        if any(t.lower_ in ("a", "an", "one", "some", "several", "another") for t in mention):
             return None  # "a senior official" is unnamed
-        if head.tag_ in ("NNS", "NNPS"):
+        if head.tag_ in ("NNS", "NNPS") or head.pos_ in ("PRON", "VERB"):
             return None
-        want = {fold(t.text) for t in mention if t.pos_ in ("ADJ", "NOUN", "PROPN") and t.i != head.i}
-        head_word = fold(head.text)
-        best, best_score = None, 0.0
+        lo, hi = word_span(mention.doc, head.i)
+        key = fold(mention.doc[lo:hi].text)
+        want = {fold(t.text) for t in mention if t.pos_ in ("ADJ", "NOUN", "PROPN") and not lo <= t.i < hi}
         before = bisect.bisect_left(self._starts, mention.start)
-        for m in reversed(self.mentions[max(0, before - _ROLE_REACH) : before]):
+        recent = self.mentions[max(0, before - _ROLE_REACH) : before]
+        best, best_score = None, 0.0
+        for m in reversed(recent):  # described so: "Rhys Beynon, a beekeeper," -> "the beekeeper"
+            if key in m.person.heads:
+                score = 1.0 + len(want & m.person.roles) - 0.5 * bool(want and not want & m.person.roles)
+                if score > best_score:
+                    best, best_score = m.person, score
+        if best is not None:
+            return best
+        for m in self.mentions[before : before + 40]:  # described first, named after
+            if key in m.person.heads and m.start - mention.end < 80:
+                return m.person
+        if head.pos_ != "NOUN" or key not in ROLE_NOUNS:
+            return None
+        for m in reversed(recent):
             roles = m.person.roles
             score = 0.0
-            if head_word in roles or (head_word == "leader" and roles & LEADER_ROLES):
+            if key in roles or (key == "leader" and roles & LEADER_ROLES):
                 score += 1.0
             score += len(want & roles)
             if want and not want & roles:
-                score = 0.0 if head_word not in roles else score - 0.5
+                score = 0.0 if key not in roles else score - 0.5
             if score > best_score:
                 best, best_score = m.person, score
         return best if best_score >= 1.0 else None

@@ -161,8 +161,8 @@ def left_out(match: Match) -> list[str]:
     if not match.exact:
         return []
     what = "quote" if match.quote.verbatim else "report"
-    return ([f"the {what} begins: {match.before} …"] if match.before else []) + (
-        [f"the {what} goes on: … {match.after}"] if match.after else [])
+    return ([f"The {what} begins: {match.before} …"] if match.before else []) + (
+        [f"The {what} goes on: … {match.after}"] if match.after else [])
 
 
 def _one_per_group(matches: list[Match]) -> list[Match]:

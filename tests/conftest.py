@@ -24,3 +24,60 @@ def sample_path() -> str:
     if not SAMPLE.is_file():
         pytest.skip(f"sample article missing: {SAMPLE}")
     return str(SAMPLE)
+
+
+# --- index backends -------------------------------------------------------------------------------
+# Behavioural tests of search run on both backends through `backend` (parametrised) and
+# `new_index_location`; the SphinxQL one is a 2-shard cluster of real `searchd` daemons on free
+# loopback ports, started once per session and stopped by PID.
+
+BACKENDS = ("whoosh", "sphinxql")
+
+
+@pytest.fixture(scope="session")
+def sphinx_cluster(tmp_path_factory):
+    """A running 2-shard cluster (quotes.searchd), or a skip saying why there cannot be one."""
+    import shutil
+
+    from quotes import searchd
+
+    if shutil.which(searchd.SEARCHD) is None:
+        pytest.skip("searchd is not installed (Debian package sphinxsearch): SphinxQL tests skipped")
+    pytest.importorskip("pymysql", reason="pymysql is not installed: SphinxQL tests skipped")
+    cluster = searchd.init(str(tmp_path_factory.mktemp("sphinx") / "cluster"), 2, port=searchd.free_ports(4))
+    try:
+        searchd.start(cluster)
+        yield cluster
+    finally:
+        searchd.stop(cluster)
+
+
+@pytest.fixture(params=BACKENDS, scope="module")
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def new_index_location(backend, request, tmp_path_factory):
+    """A function giving the location of a new, empty index on the module's backend: a folder,
+    or the test cluster emptied, with a new article store."""
+
+    def make(name: str = "ix") -> str:
+        folder = tmp_path_factory.mktemp(name)
+        if backend == "whoosh":
+            return str(folder / "ix")
+        cluster = request.getfixturevalue("sphinx_cluster")
+        empty_cluster(cluster)
+        return f"{cluster.url}?store={folder / 'store'}"
+
+    return make
+
+
+def empty_cluster(cluster) -> None:
+    """Remove every quote from the cluster's shards."""
+    import pymysql
+
+    for shard in cluster.shards:
+        with pymysql.connect(host=shard.host, port=shard.port, autocommit=True) as conn:
+            with conn.cursor() as cursor:
+                cursor.execute(f"TRUNCATE RTINDEX {shard.index}")

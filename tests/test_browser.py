@@ -3,7 +3,8 @@
 
 Playwright never downloads a browser here: it is launched with `executable_path`. Without
 Chromium (or Playwright) these tests skip, saying why. The walk through the page saves
-docs/screenshot.png, the picture in the README.
+docs/screenshot.png, the picture in the README, and the quote page of an indirect quote
+docs/quote-indirect.png.
 """
 from __future__ import annotations
 
@@ -32,6 +33,15 @@ from quotes.server import LOOPBACK_HOSTS, bind, create_app, make_server  # noqa:
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "republished.jsonl"
 SCREENSHOT = ROOT / "docs" / "screenshot.png"
+INDIRECT_SCREENSHOT = ROOT / "docs" / "quote-indirect.png"
+# A hand-written article whose mayor is reported (indirect speech, a quoted fragment in it).
+REPORTED = Article(
+    text="Council to sell the old bridge\n\nMayor Ann Lee met reporters at the town hall on Tuesday.\n\n"
+         "Ms Lee said that the council would sell the old bridge to a private developer, calling the"
+         " offer \"the best deal this town has seen in years\".\n",
+    title="Council to sell the old bridge", date="2021-03-02", source="The Town Post",
+    url="https://townpost.example/bridge", author="By Sam Roe")
+PERSON_SHOT = ROOT / "docs" / "person.png"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 TIMEOUT_MS = 15_000
@@ -55,6 +65,7 @@ def base_url(nlp, tmp_path_factory) -> Iterator[str]:
     with QuoteIndex.open(path, create=True) as ix:
         ix.add(extract_articles(read_articles([str(CORPUS)]), nlp))
         ix.add([script_article()])
+        ix.add(extract_articles([REPORTED], nlp))
     sock = bind("127.0.0.1", 0)
     server = make_server(create_app(path, allowed_hosts=LOOPBACK_HOSTS), log_level="warning")
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
@@ -157,6 +168,24 @@ def test_quote_with_a_script_renders_as_text(page):
     assert page.dialogs == []
 
 
+def test_indirect_quote_page_reads_as_reported_speech(page):
+    page.goto("/?q=bridge+developer")
+    card = page.locator("article.card", has=page.locator(".kind.reported"))
+    expect(card.locator(".quote.reported")).to_contain_text("Reported, not verbatim: the council would sell the old bridge")
+    card.get_by_role("link", name="Context and all sources").click()
+    expect(page.locator("h1")).to_have_text("Reported speech of Ann Lee")
+    said = page.locator("main .quote.reported").first
+    expect(said).to_contain_text("Reported, not verbatim:")
+    assert "“" not in said.inner_text()  # no quotation marks of ours around a report
+    expect(page.locator(".meta .kind.reported")).to_have_text("reported, not verbatim")
+    expect(page.locator(".context mark")).to_contain_text("the council would sell the old bridge")
+    apa = page.locator("textarea[data-style=apa]").input_value()
+    assert apa.startswith("Ann Lee said that the council would sell the old bridge to a private developer")
+    assert "(as cited in Roe, 2021)." in apa and "“the council" not in apa
+    INDIRECT_SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(INDIRECT_SCREENSHOT), full_page=True)
+
+
 def test_keyboard_and_phone(page):
     page.goto("/?q=Idlib")
     page.keyboard.press("Tab")
@@ -176,3 +205,21 @@ def test_no_browser_download_was_needed():
     """The browser is Debian's: Playwright's own download folder stays empty."""
     cache = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH", Path.home() / ".cache" / "ms-playwright"))
     assert not any(cache.glob("chromium-*")) or shutil.which("chromium") is not None
+
+
+def test_person_page_from_a_hit(page):
+    """A speaker's name on a hit opens their page: one person whatever the article called them.
+    Saves docs/person.png, the picture in the README."""
+    page.goto("/?q=Idlib")
+    page.locator("article.card .meta strong a", has_text="Vladimir Putin").first.click()
+    expect(page.locator("h1")).to_have_text("Vladimir Putin")
+    expect(page.locator("dl.person")).to_contain_text("Putin")  # The National's "Mr Putin" is him
+    expect(page.locator("figure.chart rect")).to_have_count(2)  # 2019-01 and 2019-02
+    expect(page.locator("figure.chart figcaption")).to_contain_text("2019-01 to 2019-02")
+    assert page.locator("article.card").count() == 3  # a republished quote is one hit
+    PERSON_SHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(PERSON_SHOT), full_page=True)
+    page.get_by_label("Their words").fill("Sochi")
+    page.get_by_role("button", name="Search their quotes").click()
+    expect(page.locator("article.card")).to_have_count(1)
+    assert page.dialogs == []

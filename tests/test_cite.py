@@ -134,7 +134,8 @@ def test_a_question_in_the_title_keeps_its_mark_and_takes_no_comma():
     assert "“Can we win?” The Daily" in cite(quote(title="Can we win?", author=None), "chicago")
 
 
-@pytest.mark.parametrize("inner", ["The talks were “effective”", 'The talks were "effective"'])
+@pytest.mark.parametrize("inner", ["The talks were “effective”", 'The talks were "effective"',
+                                   "The talks were ''effective''"])
 def test_quotation_marks_inside_a_quote_become_single(inner):
     assert "“The talks were ‘effective’”" in cite(quote(text=inner), "markdown")
     assert "“The talks were ‘effective.’”" in cite(quote(text=inner), "chicago")
@@ -159,8 +160,25 @@ def test_quotation_marks_inside_a_quote_become_single(inner):
 ])
 def test_indirect_quote_is_cited_as_reported_speech_in_every_style(style, expected):
     got = cite(indirect(), style, accessed=ACCESSED)
-    assert got == expected.replace(" on Monday", "")  # the article's "that" is kept
+    assert got == expected  # the article's own words between the verb and the clause kept
     assert "“the council" not in got and '"the council' not in got
+
+
+@pytest.mark.parametrize("style, expected", [
+    ("plain", 'Jane Doe called the plan "a bargain", Vote count: the results, The Daily, 2020-01-02,'
+              " https://daily.example/vote"),
+    ("markdown", "Jane Doe called the plan “a bargain” (in [Vote count: the results](https://daily.example/vote),"
+                 " *The Daily*, January 2, 2020)"),
+    ("apa", "Jane Doe called the plan “a bargain” (as cited in Roe & Lee-Smith, 2020).\n"
+            "Roe, J., & Lee-Smith, A. (2020, January 2). Vote count: the results. The Daily. https://daily.example/vote"),
+    ("mla", "Jane Doe called the plan “a bargain” (qtd. in Roe and Lee-Smith).\n"
+            "Roe, John, and Ann Lee-Smith. “Vote count: the results.” The Daily, 2 Jan. 2020,"
+            " daily.example/vote. Accessed 24 Nov. 2026."),
+    ("chicago", "Jane Doe called the plan “a bargain,” as reported in John Roe and Ann Lee-Smith,"
+                " “Vote count: the results,” The Daily, January 2, 2020, https://daily.example/vote."),
+])
+def test_mixed_quote_is_cited_as_its_fragment_in_its_clause_in_every_style(style, expected):
+    assert cite(mixed(), style, accessed=ACCESSED) == expected
 
 
 def test_reported_speech_keeps_the_articles_own_quotation_marks():
@@ -168,12 +186,17 @@ def test_reported_speech_keeps_the_articles_own_quotation_marks():
                  sentence='Ms Doe says the plan was "a bargain" for the town.')
     for style in STYLES:
         got = cite(q, style, accessed=ACCESSED)
-        assert "Jane Doe says the plan was “a bargain” for the town" in got, style
+        marks = '"a bargain"' if style == "plain" else "“a bargain”"
+        assert f"Jane Doe says the plan was {marks} for the town" in got, style
         assert "“the plan" not in got and "> " not in got, style
 
 
 def test_reported_speech_reads_as_a_writer_reports_it():
     assert reported(indirect(cue="saying")) == "Jane Doe said that the council would sell the bridge"
+    told = indirect(cue="told", sentence="Ms Doe told reporters that the council would sell the bridge.")
+    assert reported(told) == "Jane Doe told reporters that the council would sell the bridge"
+    late = indirect(sentence="The council would sell the bridge, Ms Doe said.", text="The council would sell the bridge")
+    assert reported(late) == "Jane Doe said the council would sell the bridge"
     assert reported(indirect(cue="according to", sentence="")) == "According to Jane Doe, the council would sell the bridge"
     assert reported(indirect(cue="told", sentence="")) == "Jane Doe said the council would sell the bridge"
     assert reported(indirect(cue="replying", sentence="")) == "Jane Doe replied the council would sell the bridge"
@@ -184,6 +207,7 @@ def test_mixed_quote_is_its_fragment_in_marks_within_its_clause():
     assert reported(mixed()) == "Jane Doe called the plan “a bargain”"
     assert cite(mixed(), "chicago").startswith("Jane Doe called the plan “a bargain,” as reported in John Roe")
     assert cite(mixed(), "mla", accessed=ACCESSED).startswith("Jane Doe called the plan “a bargain” (qtd. in Roe and Lee-Smith).")
+    assert reported(mixed(speaker=None)) == "Quoted without attribution: “a bargain”"
     # no speech verb before the fragment: the article's sentence as written, its marks kept
     q = mixed(cue="said", text="a bargain", sentence='The plan is "a bargain", Ms Doe said.')
     assert reported(q) == "Jane Doe, quoted in part: The plan is “a bargain”, Ms Doe said"

@@ -127,6 +127,20 @@ def test_ingest_command_with_dask_indexes_what_jobs_2_indexes(cluster, corpus, t
     assert local.split(" in ")[0] == remote.split(" in ")[0]  # "Indexed 8 articles, N quotes, K speakers"
     again = _run("ingest", corpus, "--dask", address, "--index", tmp_path / "remote").stdout
     assert f"({len(TEXTS)} unchanged articles skipped)" in again
+    quotes = local.split(", ")[1]  # "N quotes"
+    rebuilt = _run("reindex", "--dask", address, "--index", tmp_path / "remote").stdout
+    assert rebuilt.startswith(f"Reindexed {len(TEXTS)} articles, {quotes} in ")
+
+
+def test_evaluate_with_dask_scores_what_one_process_scores(cluster, reference, tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    texts = {a.id: a.text for a in _articles()}
+    gold.write_text("".join(json.dumps({"id": article_id, "text": texts[article_id], "quotes": [
+        {"start": q["start"], "end": q["end"], "kind": q["kind"], "speaker": q["speaker"]} for q in found[::2]]}) + "\n"
+        for article_id, found in reference), encoding="utf-8")
+    local = _run("evaluate", gold, "--jobs", 1, "--format", "json").stdout
+    remote = _run("evaluate", gold, "--dask", cluster.client.scheduler.address, "--format", "json").stdout
+    assert remote == local and json.loads(local)
 
 
 def test_a_worker_with_another_extractor_is_refused(cluster):
@@ -147,6 +161,7 @@ def test_bad_addresses_are_one_line_errors(corpus):
         assert result.stderr.startswith(f"error: --dask {address}: ") and words in result.stderr
 
 
+@pytest.mark.slow  # 2 s, but closing the cluster then waits for the restarted worker (~10 s)
 def test_a_worker_killed_mid_run_loses_and_doubles_nothing(cluster, nlp):
     """kill -9 of a busy worker process: the scheduler runs its partitions again on the other
     worker (and the one the nanny restarts); every article comes back once, in order. (Last
@@ -214,3 +229,36 @@ def _wait_for(condition, what: str, timeout: float = 120) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.2)
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_run_and_its_local_cluster(tmp_path):
+    """SIGINT to the terminal's process group (what Ctrl-C sends, workers included) once a
+    batch is committed: the usual `interrupted` line, exit 130, and no process left."""
+    index, corpus = tmp_path / "index", tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"c{copy}-{n}", "text": text}) + "\n"
+                              for copy in range(6) for n, text in enumerate(TEXTS)), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    ingest = subprocess.Popen([sys.executable, "-m", "quotes.cli", "ingest", str(corpus), "--dask", "local:2",
+                               "--partition-size", "1", "--batch-size", "2", "--index", str(index)],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              start_new_session=True)
+    try:
+        _wait_for(lambda: _indexed(index) >= 2, "a first committed batch")
+        os.killpg(ingest.pid, signal.SIGINT)
+        out, err = ingest.communicate(timeout=60)
+    finally:
+        if ingest.poll() is None:
+            os.killpg(ingest.pid, signal.SIGKILL)
+    assert ingest.returncode == 130, (out, err)
+    assert err.startswith("interrupted: ") and err.endswith("indexed\n") and err.count("\n") == 1, err
+    _wait_for(lambda: not _group_alive(ingest.pid), "the workers to stop", timeout=20)
+    assert _indexed(index) >= 2
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True

@@ -58,8 +58,8 @@ def articles() -> list[tuple[Article, list[Quote]]]:
 
 
 @pytest.fixture(scope="module")
-def ix(tmp_path_factory):
-    path = str(tmp_path_factory.mktemp("counts") / "ix")
+def ix(new_index_location):
+    path = new_index_location("counts")
     with QuoteIndex.open(path, create=True) as made:
         made.add(articles())
     with QuoteIndex.open(path) as opened:
@@ -91,6 +91,10 @@ def test_speaker_filter_by_name_keeps_exactly_the_facet_count(ix):
     assert exact.total == counts["Obama"] and {h.quote.speaker for h in exact.hits} == {"Obama"}
     assert ix.search("teachers", Filters(speaker_names=("Obama",))).total == 1
     assert ix.search("teachers", Filters(speaker_names=("Michelle Obama",))).total == 0
+    # a filter that keeps no quote keeps none, with a query or without
+    assert ix.search("teachers", Filters(speakers=("Nobody",))).total == 0
+    assert ix.search("teachers", Filters(speaker_names=("Obam",))).total == 0
+    assert ix.search(filters=Filters(speaker_names=("Obam",))).total == 0
     out = cli(ix, "search", "--speaker-name", "Obama", "--format", "jsonl")
     assert len(out.splitlines()) == 2
 

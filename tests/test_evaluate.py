@@ -269,6 +269,10 @@ def test_lenient_speaker_accepts_the_mention_and_a_gold_name_without_its_descrip
     # gold left the pronoun unresolved; we resolved it and kept the mention as written
     assert speaker_right("she", [], "Hillary Clinton", "she") == (False, True)
     assert speaker_right("she", [], "Hillary Clinton", "Mrs. Clinton") == (False, False)
+    # both left it unresolved: no speaker, the same mention (strict wants a speaker named alike)
+    assert speaker_right("she", [], None, "she") == (False, True)
+    assert speaker_right("Hillary Clinton", [], None, "she") == (False, False)
+    assert speaker_right(None, [], None, "she") == (True, True)
     assert speaker_right("Tim Hess, a real estate developer in Virginia", [], "Tim Hess") == (False, True)
     assert speaker_right("Jon Tester (D-Mont.)", [], "Jon Tester") == (False, True)
     assert speaker_right("Tim Hess, a developer", [], "Jane Roe") == (False, False)
@@ -426,7 +430,7 @@ def test_to_dict_is_json_with_stable_keys():
     text, gold, pred = _error_case()
     d = score(gold, pred, kinds="direct", errors=2).to_dict()
     assert json.loads(json.dumps(d)) == d
-    assert list(d) == ["kinds", "articles", "rows", "error_totals", "errors"]
+    assert list(d) == ["kinds", "articles", "rows", "error_totals", "wrong_speaker_forms", "errors"]
     assert list(d["rows"]) == ["direct", ALL]
     assert d["rows"][ALL]["tp"] == 2 and d["rows"][ALL]["precision"] == 0.5
     assert set(d["errors"][0]) >= {"type", "article_id", "kind", "text", "gold_speaker", "predicted_speaker", "context"}
@@ -535,3 +539,21 @@ def test_evaluate_runs_the_extractor_over_the_gold_texts(tmp_path, monkeypatch):
 def test_evaluate_checks_kinds_before_loading(tmp_path):
     with pytest.raises(QuotesError, match="unknown quote kind"):
         ev.evaluate(str(tmp_path / "missing.jsonl"), kinds="speech")
+
+
+def test_wrong_speakers_are_grouped_by_the_form_of_the_mention():
+    from quotes.evaluate import mention_form
+
+    assert mention_form("Ann Cole", None, None) == "none found"
+    assert mention_form("Ann Cole", None, "she") == "pronoun"
+    assert mention_form("Ann Cole", "Bob Hart", "she") == "pronoun"  # resolved to someone else
+    assert mention_form("Ann Cole", "the farmer", "the farmer") == "role description"
+    assert mention_form("Vale Foods", "the company", "the company") == "organisation"
+    assert mention_form("Vale Foods", None, "It") == "organisation"
+    assert mention_form("Ann Cole", "Ann", "Ann") == "first name"
+    assert mention_form("Ann Cole", "Cole", "Ms Cole") == "surname"
+    assert mention_form("Ann Cole", "Bob Hart", "Bob Hart") == "another person"
+    text, gold, pred = _error_case()
+    report = score(gold, pred, errors=10)
+    assert report.wrong_speaker_forms == {"another person": 2}
+    assert "Wrong speakers by mention: another person 2" in format_table(report)

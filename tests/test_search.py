@@ -30,8 +30,8 @@ CONVICTION = ("We have a shared conviction that the situation in Idlib must be r
 
 
 @pytest.fixture(scope="module")
-def ix(nlp, tmp_path_factory):
-    path = tmp_path_factory.mktemp("republished") / "ix"
+def ix(nlp, new_index_location):
+    path = new_index_location("republished")
     with QuoteIndex.open(str(path), create=True) as made:
         made.add(extract_articles(read_articles([str(CORPUS)]), nlp))
     with QuoteIndex.open(str(path)) as opened:
@@ -142,10 +142,14 @@ def test_pages(ix):
     assert seen == [h.quote.id for h in everything.hits]
 
 
-def test_stemming_wildcards_and_fuzzy_terms(ix):
+def test_stemming_wildcards_and_fuzzy_terms(ix, backend):
     assert ix.search("talked").total == ix.search("talks").total > 0
     assert ix.search("abandon*").total == 2
-    assert ix.search("abandn~").total == 2
+    if backend == "sphinxql":  # Sphinx 2.2 has no fuzzy matching: a clear error, not other results
+        with pytest.raises(QuotesError, match=r"bad query 'abandn~' for the search server: fuzzy terms"):
+            ix.search("abandn~")
+    else:
+        assert ix.search("abandn~").total == 2
 
 
 # --- facets and suggestions ---------------------------------------------------------------------
@@ -170,7 +174,9 @@ def test_facets_on_the_command_line(ix):
     assert message.startswith("error: --facet prints its counts with --format table or json")
 
 
-def test_zero_hits_suggest_close_spellings(ix):
+def test_zero_hits_suggest_close_spellings(ix, backend):
+    if backend == "sphinxql":
+        pytest.skip("Sphinx 2.2 has no spelling suggester: the search server suggests nothing")
     assert ix.search("Idlibb").suggestions == ["idlib"]
     assert ix.search(filters=Filters(speakers=["erdgan"])).suggestions == ["erdogan"]
     result = cli(ix, "search", "Idlibb")
@@ -179,7 +185,8 @@ def test_zero_hits_suggest_close_spellings(ix):
 
 def test_speakers_rank_by_matching_quotes(ix):
     ranked = ix.speakers("idlib")
-    assert ranked[0] == ("Vladimir Putin", 2)
+    assert ranked[0] == ("Vladimir Putin", 3)  # people, not strings: The National's "Putin" is him
+    assert ("Recep Tayyip Erdoğan", 2) in ranked and "Erdogan" not in dict(ranked)
     assert ix.speakers(filters=Filters(since="2019-02")) == [("Vladimir Putin", 1)]
     out = cli(ix, "speakers", "economy").stdout.splitlines()
     assert out[1].split(None, 1) == ["1", "Berat Albayrak"]

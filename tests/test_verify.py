@@ -28,8 +28,8 @@ Ms Lee said that the council would sell the old bridge to a private developer ne
 
 
 @pytest.fixture(scope="module")
-def ix(nlp, tmp_path_factory):
-    path = tmp_path_factory.mktemp("verify") / "ix"
+def ix(nlp, new_index_location):
+    path = new_index_location("verify")
     article = Article(text=TOWN, title="Council sells the old bridge", date="2021-03-02", source="The Town Post")
     found = extract(article, nlp=nlp)
     assert {q.kind for q in found} == {"direct", "indirect"}
@@ -37,6 +37,18 @@ def ix(nlp, tmp_path_factory):
         made.add([(article, found)])
     with QuoteIndex.open(str(path)) as opened:
         yield opened
+
+
+def web(ix):
+    pytest.importorskip("fastapi", reason="the web extra is not installed: pip install -e '.[web]'")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    from quotes.server import create_app
+
+    return TestClient(create_app(ix.path))
 
 
 def run(ix, *args):
@@ -63,7 +75,10 @@ def test_stopping_early_is_an_exact_excerpt_with_the_rest_shown(ix):
     assert result.matches[0].after == "to pay for this"
     out = run(ix, "We will not raise taxes")
     assert "Exact match" not in out and "Verdict: Exact excerpt" in out
-    assert "the quote goes on: … to pay for this" in out
+    assert "The quote goes on: … to pay for this" in out
+    # the words left out are shown as written, on the verify page too
+    html = web(ix).get("/verify?claim=We+will+not+raise+taxes").text
+    assert "Verdict: Exact excerpt" in html and "The quote goes on: … to pay for this" in html
     data = json.loads(run(ix, "We will not raise taxes", "--format", "json"))
     assert data["verdict"] == "exact excerpt" and data["matches"][0]["after"] == "to pay for this"
 
@@ -81,6 +96,9 @@ def test_a_claim_only_an_indirect_quote_matches_is_reported_speech(ix):
     assert "reported: the council would sell" in out and "“the council" not in out
     data = json.loads(run(ix, claim, "--format", "json"))
     assert [m["quote"]["verbatim"] for m in data["matches"]][-1] is False
+    html = web(ix).get("/verify", params={"claim": claim}).text
+    assert "Verdict: Reported, not verbatim" in html and "reported, not verbatim</span>" in html
+    assert "“the council" not in html
 
 
 def test_a_fabricated_claim_matches_nothing(ix):

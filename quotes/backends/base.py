@@ -4,14 +4,17 @@ whatever the engine: the article store (quotes/store.py), the schema versions ke
 the grouping of republished quotes (`Grouper`)."""
 from __future__ import annotations
 
+import hashlib
 import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Callable, ContextManager, Iterable, Iterator, Sequence
 
 from ..errors import QuotesError
 from ..model import Article, Quote
 from ..query import Filters
+from ..people_store import PeopleStore, relink
 from ..store import ArticleStore, KeyRow
 from ..wording import group_keys, same_quote, words
 
@@ -50,7 +53,9 @@ class Hit:
 class Results:
     """One page of hits, one per group of republished copies, and what the whole result set
     holds: `total` groups over `pages` pages, `facets` counts (facet -> (value, quotes), most
-    first), and for an empty result, `suggestions`: close spellings of the query or speakers."""
+    first), and for an empty result, `suggestions`: close spellings of the query or speakers.
+    `partial` names the parts of a sharded index that did not answer ("shard 1 (host:port)
+    unreachable"): the results are then those of the others, never to be taken as all."""
 
     hits: list[Hit]
     total: int
@@ -58,6 +63,7 @@ class Results:
     pages: int
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     suggestions: list[str] = field(default_factory=list)
+    partial: list[str] = field(default_factory=list)
 
 
 class Interrupted(KeyboardInterrupt):
@@ -79,6 +85,9 @@ class Batch(ABC):
     @abstractmethod
     def replace(self, article_id: str, quotes: list[Quote]) -> None:
         """Put these quotes (with their groups) in place of the article's indexed ones."""
+
+    def prefetch(self, quote_ids: set[str]) -> None:
+        """Get ready to be asked for these indexed quotes (a server reads them at once)."""
 
 
 class QuoteIndex(ABC):
@@ -127,7 +136,13 @@ class QuoteIndex(ABC):
         """The article as it was indexed (text and metadata), or None."""
         return self.store.get(article_id)
 
-    def add(self, items: Iterable[tuple[Article, list[Quote]]], extractor: str | None = None) -> tuple[int, int]:
+    @property
+    def people(self) -> PeopleStore:
+        """The people of the index (quotes/people_store.py), beside the article store."""
+        return PeopleStore(self.store.folder)
+
+    def add(self, items: Iterable[tuple[Article, list[Quote]]], extractor: str | None = None, *,
+            people: bool = True) -> tuple[int, int]:
         """Write each (article, quotes) pair, replacing the article's earlier quotes.
 
         One writer and one commit for the whole batch: if anything fails (including the
@@ -138,6 +153,10 @@ class QuoteIndex(ABC):
         (`wording.same_quote`). The articles are stored (see `store`); with `extractor` (see
         `extract.extractor_version`), each one's fingerprint is recorded for `is_current`.
         Returns (articles, quotes) written.
+
+        On the way, the people stage gives each quote its person (`PeopleStore.assign`), and
+        after the commit the quotes of earlier articles whose people the batch changed are
+        written again (`people_store.relink`); `people=False` writes the quotes as they are.
         """
         quotes = 0
         seen: dict[str, tuple[Article, list[Quote]]] = {}
@@ -146,7 +165,10 @@ class QuoteIndex(ABC):
         with self._writing() as batch:
             for article, found in items:
                 seen.setdefault(article.id, (article, found))
+            if people:
+                self.people.assign(list(seen.values()))
             grouper = Grouper(batch.indexed, self.store, [q for _, found in seen.values() for q in found])
+            batch.prefetch(grouper.candidates())
             for article, found in seen.values():
                 try:
                     placed = [grouper.place(quote) for quote in found]
@@ -161,6 +183,10 @@ class QuoteIndex(ABC):
         if extractor is not None and done:
             self.store.mark((a.id, a.fingerprint(extractor)) for a in done)
             self.store.set_meta(extractor=extractor)
+        if people and done:
+            self.people.indexed(a.id for a in done)
+            if not stopped:
+                relink(self)
         if stopped:
             raise Interrupted([a.id for a in done])
         return len(done), quotes
@@ -179,6 +205,20 @@ class QuoteIndex(ABC):
                 batch.replace(article_id, [])
             self.store.delete(found)
         return found, before - self.count()[1]
+
+    def with_people(self, filters: Filters | None) -> Filters | None:
+        """The filters with the people their speakers name (`Filters.speaker_people`): a
+        backend's speaker filter keeps their quotes whatever name their article gave."""
+        if filters is None or not filters.speakers:
+            return filters
+        return replace(filters, speaker_people=tuple(self.people.ids_for(filters.speakers)))
+
+    def named_people(self, counts: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+        """Counts by person id as counts by the people's names, most first, then by name."""
+        counts = list(counts)
+        names = self.people.names_of(pid for pid, _ in counts)
+        named = [(names[pid], n) for pid, n in counts if pid in names]
+        return sorted(named, key=lambda item: (-item[1], item[0].casefold(), item[0]))
 
     @abstractmethod
     def _writing(self) -> ContextManager[Batch]:
@@ -210,6 +250,10 @@ class QuoteIndex(ABC):
     @abstractmethod
     def get(self, quote_id: str) -> Quote | None:
         """The quote with this id, exactly as it was indexed, or None."""
+
+    @abstractmethod
+    def quotes_of(self, article_id: str) -> list[Quote]:
+        """The indexed quotes of one article, in the order of the text."""
 
     @abstractmethod
     def copies(self, quote: Quote) -> list[Quote]:
@@ -291,6 +335,11 @@ class Grouper:
         self._texts: dict[str, tuple[str, ...] | None] = {}
         self.rows: list[KeyRow] = []  # for ArticleStore.put
 
+    def candidates(self) -> set[str]:
+        """The indexed quotes `place` may compare the batch's quotes with."""
+        return {qid for stored in self._stored for groups in stored.values() for ids in groups.values()
+                for qid in ids}
+
     def place(self, quote: Quote) -> Quote:
         """The quote with its group."""
         said = self._words[quote.id]
@@ -350,6 +399,41 @@ def check_version(store: ArticleStore, location: str, current: int) -> None:
             f"the index at {location} was built by a newer version of quotes (schema"
             f" {version}, this one reads {current}): upgrade quotes to use it"
         )
+
+
+def group_key(group: str) -> int:
+    """A group as a signed 64-bit number: a fixed-width column is read in place, where a
+    column of strings loads every segment's offsets for each search that groups by it."""
+    return int.from_bytes(hashlib.blake2b(group.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+
+
+_MINUTES = 1 << 33  # minutes from year 1 to 9999 fit in 33 bits
+
+
+def order_keys(when: datetime | None, start: int) -> tuple[int, int]:
+    """Sort keys, oldest first and newest first, undated quotes last in both, then by position
+    in the article: (undated, minutes since year 1, start) packed into one signed 64-bit int."""
+    position = min(max(start, 0), (1 << 24) - 1)
+    if when is None:
+        return (1 << 61) | position, (1 << 61) | position
+    since = minutes(when)
+    return (since << 24) | position, ((_MINUTES - 1 - since) << 24) | position
+
+
+def minutes(when: datetime) -> int:
+    """Whole minutes from year 1 to `when`."""
+    return int((when - datetime(1, 1, 1)).total_seconds() // 60)
+
+
+def parse_date(quote: Quote) -> datetime:
+    """The date as written (wall-clock time, any UTC offset dropped), so `date:2019-01-23`
+    finds what the record says, whatever the time zone."""
+    try:
+        return datetime.fromisoformat(quote.date or "").replace(tzinfo=None)
+    except ValueError:
+        raise QuotesError(
+            f"quote {quote.id} (article {quote.article_id}): bad date {quote.date!r}"
+        ) from None
 
 
 def reason(exc: BaseException) -> str:

@@ -43,9 +43,9 @@ if TYPE_CHECKING:
     from whoosh.searching import Searcher
 
 # The layout of the index (Whoosh schema and article store). Version 1 (quotes 0.1 before
-# groups) stored no article texts; version 2 kept groups in a column of strings. An index of
-# another version is never opened as it is.
-SCHEMA_VERSION = 3
+# groups) stored no article texts; version 2 kept groups in a column of strings; version 3 had
+# no people. An index of another version is never opened as it is.
+SCHEMA_VERSION = 4
 # Files a folder may hold and still receive a new index (the repo's index/README.md).
 _HOUSEKEEPING = frozenset({"README.md", ".gitignore", ".gitkeep"})
 # Above this many matches, `Results.total` counts quotes, not groups (see `search`).
@@ -207,6 +207,8 @@ class WhooshIndex(QuoteIndex):
             ]
             _add_groups(searcher, hits)
             counted = _facet_counts(searcher, parsed, only, facets) if facets else {}
+            if "speaker" in counted:
+                counted["speaker"] = self.named_people(counted["speaker"])
             suggestions = [] if total else _suggestions(searcher, text, parsed, filters)
             return Results(
                 hits=hits, total=total, page=page, pages=max(-(-total // limit), 1 if hits else 0),
@@ -227,21 +229,26 @@ class WhooshIndex(QuoteIndex):
         """(query text, parsed query, the quotes the filters keep or None). Without a query, the
         filters are the query: Whoosh would otherwise visit every quote to test it against them."""
         text = (query or "").strip()
-        filters = filters or Filters()
+        filters = self.with_people(filters) or Filters()
         only = filters.query(self._ix.schema)
         names = filters.exact_speakers()
         if only is not None and names:  # the names' words found the candidates: keep the exact names
             kept = _named(searcher, _docs(searcher, only), names)
-            return text, parse(text, self._ix.schema) if text else only, kept
+            return text, parse(text, self._ix.schema) if text else only, kept or _NONE
         if not text:
             return text, only or wq.Every(), None
-        return text, parse(text, self._ix.schema), None if only is None else _docs(searcher, only)
+        return text, parse(text, self._ix.schema), None if only is None else _docs(searcher, only) or _NONE
 
     def get(self, quote_id: str) -> Quote | None:
         """The quote with this id, exactly as it was indexed, or None."""
         with self._reading() as searcher:
             stored = searcher.document(id=quote_id)
         return None if stored is None else stored_quote(stored)
+
+    def quotes_of(self, article_id: str) -> list[Quote]:
+        with self._reading() as searcher:
+            results = searcher.search(wq.Term("article_id", article_id), limit=None, sortedby=OLDEST)
+            return [stored_quote(hit.fields()) for hit in results]
 
     def copies(self, quote: Quote) -> list[Quote]:
         """Every indexed copy of the quote (its group, itself included), oldest first."""
@@ -277,7 +284,7 @@ class WhooshIndex(QuoteIndex):
         with self._reading() as searcher:
             _, parsed, only = self._prepared(searcher, query, filters)
             counts = _facet_counts(searcher, parsed, only, ["speaker"])
-        return counts["speaker"]
+        return self.named_people(counts["speaker"])
 
     def count(self) -> tuple[int, int]:
         """(articles, quotes) in the index; an article without quotes leaves nothing to count."""
@@ -441,6 +448,11 @@ def _docs(searcher: Searcher, q: wq.Query) -> set[int]:
             found.update(reader.postings(name, text).all_ids())  # (deleted quotes skipped)
         return found
     return set(searcher.docs_for_query(q))
+
+
+# The filter that keeps no quote: Whoosh takes an empty set of documents for no filter at all
+# (a query with a speaker nobody is would find everything).
+_NONE = {-1}
 
 
 def _named(searcher: Searcher, docs: set[int], names: frozenset[str]) -> set[int]:

@@ -2,10 +2,8 @@
 and the mapping from a quote to a document and from a stored document back to a quote."""
 from __future__ import annotations
 
-import hashlib
 import json
 import warnings
-from datetime import datetime
 
 with warnings.catch_warnings():
     # Whoosh 2.7.4 has invalid escapes and `is` comparisons with literals that Python 3.11 warns
@@ -15,8 +13,8 @@ with warnings.catch_warnings():
     from whoosh import analysis, columns, fields, sorting
     from whoosh.support.charset import accent_map
 
-from ..errors import QuotesError
 from ..model import Quote
+from .base import group_key, order_keys, parse_date
 
 # Stop words are kept so phrases like "we will not resign" match exactly.
 TEXT_ANALYZER = analysis.StemmingAnalyzer(stoplist=None, minsize=1) | analysis.CharsetFilter(accent_map)
@@ -24,9 +22,9 @@ NAME_ANALYZER = analysis.RegexTokenizer() | analysis.LowercaseFilter() | analysi
 
 
 # Facet name (`base.FACETS`) -> the sortable column it counts.
-FACET_COLUMNS = {"speaker": "speaker_name", "source": "source_name", "year": "year", "kind": "kind"}
+FACET_COLUMNS = {"speaker": "person", "source": "source_name", "year": "year", "kind": "kind"}
 # "By date then position", undated quotes last either way. Each a single packed number (see
-# `_order_keys`): Whoosh sorts one column far faster than several.
+# `base.order_keys`): Whoosh sorts one column far faster than several.
 OLDEST = sorting.FieldFacet("oldest")
 NEWEST = sorting.FieldFacet("newest")
 
@@ -54,13 +52,14 @@ def make_schema() -> fields.Schema:
         text=fields.TEXT(analyzer=TEXT_ANALYZER, multitoken_query="phrase", spelling=True),
         title=fields.TEXT(analyzer=TEXT_ANALYZER, multitoken_query="phrase"),
         speaker=fields.TEXT(analyzer=NAME_ANALYZER, multitoken_query="phrase"),  # name and mention
-        speaker_name=fields.COLUMN(columns.VarBytesColumn()),  # the resolved name, for facets
+        speaker_name=fields.COLUMN(columns.VarBytesColumn()),  # the person's name (else the resolved one)
+        person=_Key(sortable=True),  # Quote.person: filters, and the speaker facet (by person)
         kind=_Key(sortable=True),
         source=fields.TEXT(analyzer=NAME_ANALYZER, multitoken_query="phrase"),
         source_name=fields.COLUMN(columns.VarBytesColumn()),
         date=_Date(sortable=True),
         year=fields.COLUMN(columns.VarBytesColumn()),
-        oldest=fields.COLUMN(columns.NumericColumn("q")),  # sort keys: `_order_keys`
+        oldest=fields.COLUMN(columns.NumericColumn("q")),  # sort keys: `base.order_keys`
         newest=fields.COLUMN(columns.NumericColumn("q")),
         group=_Key(stored=True),  # Quote.group: one quote, many articles
         group_key=fields.COLUMN(columns.NumericColumn("q")),  # `group_key`, to count groups
@@ -77,53 +76,24 @@ def document(quote: Quote) -> dict[str, object]:
         "kind": quote.kind,
         "record": json.dumps(quote.to_dict(), ensure_ascii=False),
     }
-    names = " ".join(name for name in (quote.speaker, quote.speaker_mention) if name)
+    names = " ".join(name for name in (quote.speaker, quote.speaker_mention, quote.person_name) if name)
     optional = {
         "speaker": names,
-        "speaker_name": quote.speaker.encode("utf-8") if quote.speaker else None,
+        "speaker_name": (quote.person_name or quote.speaker or "").encode("utf-8") or None,
         "title": quote.title,
         "source": quote.source,
         "source_name": quote.source.encode("utf-8") if quote.source else None,
         "group": quote.group,
+        "person": quote.person,
     }
     doc.update({name: value for name, value in optional.items() if value})
-    when = _parse_date(quote) if quote.date else None
+    when = parse_date(quote) if quote.date else None
     if when is not None:
         doc["date"] = when
         doc["year"] = str(when.year).encode("ascii")
-    doc["oldest"], doc["newest"] = _order_keys(when, quote.start)
+    doc["oldest"], doc["newest"] = order_keys(when, quote.start)
     doc["group_key"] = group_key(quote.group or quote.id)  # ungrouped: a group of its own
     return doc
-
-
-def group_key(group: str) -> int:
-    """A group as a signed 64-bit number: a fixed-width column is read in place, where a
-    column of strings loads every segment's offsets for each search that groups by it."""
-    return int.from_bytes(hashlib.blake2b(group.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
-
-
-_MINUTES = 1 << 33  # minutes from year 1 to 9999 fit in 33 bits
-
-
-def _order_keys(when: datetime | None, start: int) -> tuple[int, int]:
-    """Sort keys, oldest first and newest first, undated quotes last in both, then by position
-    in the article: (undated, minutes since year 1, start) packed into one signed 64-bit int."""
-    position = min(max(start, 0), (1 << 24) - 1)
-    if when is None:
-        return (1 << 61) | position, (1 << 61) | position
-    minutes = int((when - datetime(1, 1, 1)).total_seconds() // 60)
-    return (minutes << 24) | position, ((_MINUTES - 1 - minutes) << 24) | position
-
-
-def _parse_date(quote: Quote) -> datetime:
-    """The date as written (wall-clock time, any UTC offset dropped), so `date:2019-01-23`
-    finds what the record says, whatever the time zone."""
-    try:
-        return datetime.fromisoformat(quote.date or "").replace(tzinfo=None)
-    except ValueError:
-        raise QuotesError(
-            f"quote {quote.id} (article {quote.article_id}): bad date {quote.date!r}"
-        ) from None
 
 
 def stored_quote(stored: dict[str, object]) -> Quote:

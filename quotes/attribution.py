@@ -1,0 +1,439 @@
+"""Linking each quotation to its speaker: the cue that introduces it, the mention of the
+source (a subject, an inverted name, a colon's sentence, the running speaker), and the person
+that mention names (through `speakers.SpeakerResolver`).
+
+The second stage of the `quotes` component: `component` finds the quotations, this module
+says who spoke them. Public: `Linker.attribution`, `Linker.inherited`, `Linker.subject`,
+`Linker.resolve`, `Linker.cue_text`, `speaker_rank`.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from . import marks
+from .cues import ADDRESSED_VERBS, INVERTING_VERBS, PEOPLE_NOUNS, is_cue, is_document, lemma
+from .layout import Layout
+from .speakers import ORG_NOUNS, ROLE_NOUNS, SpeakerResolver, fold, is_person_noun, word_span
+
+_SUBJECTS = ("nsubj", "nsubjpass")
+_INDEFINITE = frozenset("a an one another".split())
+_PHRASE_STOPS = frozenset(',;:()"“”')
+_MAX_MENTION = 12  # tokens: a source as written, not a paragraph
+_SPEAKER_ENTS = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")
+_NOT_SPEAKER_ENTS = ("DATE", "TIME", "PERCENT", "CARDINAL", "MONEY", "QUANTITY", "ORDINAL")
+_HEAD_CHAIN = ("conj", "advcl", "xcomp", "pcomp", "acl", "prep")
+_NAME_DEPS = ("compound", "flat", "amod", "det", "nmod", "poss", "case", "nummod", "quantmod")
+
+
+def _namelike(tok: Token) -> bool:
+    """A person's name, or a proper noun the entity recogniser left unlabelled."""
+    return tok.ent_type_ == "PERSON" or tok.pos_ == "PROPN" and tok.ent_type_ == ""
+
+
+def _reports_nothing(cue: Token) -> bool:
+    """A cue with no reported words of its own ("Clinton said.", "he told reporters." with an
+    addressee), so it can attribute the quote of the sentence before it."""
+    addressed = lemma(cue) in ADDRESSED_VERBS
+    return not any(c.dep_ == "ccomp" or c.dep_ == "dobj" and not addressed for c in cue.children)
+
+
+def speaker_rank(subject: Token | None) -> int:
+    """How likely a cue's subject is to be the speaker: 0 someone (a name, a pronoun, a role,
+    a group of people, an organisation), 1 a document, 2 something else ("Saturday", "it",
+    "a voice"), 3 nobody."""
+    if subject is None:
+        return 3
+    word = subject.lower_
+    if subject.ent_type_ in _NOT_SPEAKER_ENTS or word in ("it", "what", "which", "this", "that", "there"):
+        return 2
+    if subject.pos_ in ("PRON", "PROPN") or subject.ent_type_ in _SPEAKER_ENTS:
+        return 0
+    if word in ROLE_NOUNS or word.rstrip("s") in ROLE_NOUNS or word in PEOPLE_NOUNS or word.rstrip("s") in PEOPLE_NOUNS:
+        return 0
+    return 1 if is_document(subject) else 2
+
+
+
+@dataclass
+class Attribution:
+    """The cue that introduces a quote (None: no speech verb) and its speaker's token."""
+
+    cue: Token | None
+    subject: Token | None
+    how: float  # how sure we are that this cue introduces the quote
+
+
+
+class Linker:
+    """Attributes the quotations of one Doc; `resolve` caches one answer per subject token."""
+
+    def __init__(self, layout: Layout, cues: list[Token]):
+        self.layout = layout
+        self.doc = layout.doc
+        self.text = layout.text
+        self.paras = layout.paras
+        self.in_quote = layout.in_quote
+        self.cues = cues
+        self._cue_tokens = [c.i for c in cues]  # for finding the cues of a stretch quickly
+        self.speakers = SpeakerResolver(layout.doc, layout.in_quote)
+        self._resolved: dict[int, tuple[str | None, str, float]] = {}
+        self._org_speakers: list[tuple[int, str]] = []  # (token, name): what "it said" continues
+
+    # -- attribution ---------------------------------------------------------------------
+    def attribution(self, span: Span) -> Attribution:
+        """The cue that introduces a quoted span: a cue governing it in the parse, else the
+        nearest cue in its sentence(s) or the short sentence right after it."""
+        doc = self.doc
+        sent_lo, sent_hi = span[0].sent.start, span[-1].sent.end
+        if sent_hi < len(doc) and sent_hi - span.end <= 2 and "\n" not in doc[span.end : sent_hi + 1].text:
+            nxt = doc[sent_hi].sent  # `"Quote?" Clinton said.` parsed as two sentences
+            if nxt.end - nxt.start <= 12 and any(is_cue(t) and _reports_nothing(t) for t in nxt):
+                sent_hi = nxt.end
+        cands = self._cues_in(sent_lo, sent_hi)
+        if not cands:
+            return self._dash_attribution(span) or self._governor(span)
+        quote_tokens = set(range(span.start, span.end))
+        ancestors: dict[int, int] = {}
+        for tok in span:
+            for depth, anc in enumerate(tok.ancestors):
+                if anc.i not in quote_tokens:
+                    ancestors.setdefault(anc.i, depth)
+        linked = sorted((c for c in cands if c.i in ancestors), key=lambda c: ancestors[c.i])
+        near = sorted(cands, key=lambda c: min(abs(c.i - span.start), abs(c.i - span.end)))
+        how = 0.95 if linked else 0.8
+        # The closest cue whose subject can speak: "Holm said the ad "wrongfully" suggests"
+        # is Holm's, "Cruz said Rubio will continue to be "a champion"" is Cruz's.
+        options = [(c, self.subject(c)) for c in linked + [c for c in near if c not in linked]]
+        cue, subject = min(options, key=lambda o: speaker_rank(o[1]))  # min keeps the first best
+        return Attribution(cue, subject, how)
+
+    def _dash_attribution(self, span: Span) -> Attribution | None:
+        """`"Quote" — Jane Doe`: a name right after a dash that follows the quote."""
+        doc = self.doc
+        i = span.end
+        while i < len(doc) and doc[i].is_space:
+            i += 1
+        if i + 1 < len(doc) and doc[i].text in ("—", "―", "–", "-", "--"):
+            j = i + 1
+            while j < len(doc) and doc[j].is_space:
+                j += 1
+            if j < len(doc) and doc[j].ent_type_ == "PERSON":
+                ent = self.speakers.entity_at(j)
+                return Attribution(None, ent.root, 0.8)
+        return None
+
+    def _governor(self, span: Span) -> Attribution:
+        """No speech cue: the subject of the verb that governs the quoted words ("Trump likened
+        the refugees to a "vicious snake""), for fragments that are not titles or names."""
+        words = [t for t in span if t.is_alpha]
+        if not words or all(t.is_title or t.is_upper or t.is_stop for t in words):
+            return Attribution(None, None, 0.0)
+        verb = self._verb_above(span.root)
+        if verb is None or self.in_quote[verb.i]:
+            return Attribution(None, None, 0.0)
+        subject = self._own_subject(verb)
+        if subject is None or subject.lower_ in ("it", "this", "that", "there", "which"):
+            return Attribution(None, None, 0.0)
+        return Attribution(None, subject, 0.5)
+
+    @staticmethod
+    def _verb_above(tok: Token) -> Token | None:
+        """The nearest verb among the token's heads."""
+        verb = tok.head
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+            verb = verb.head
+        return verb if verb.pos_ in ("VERB", "AUX") else None
+
+    def _colon_before(self, char: int, para: int) -> int | None:
+        """The position of a colon that introduces a quote opening at `char`: at the end of the
+        text before it in its paragraph, or, if it opens the paragraph, of the paragraph before."""
+        lo = self.paras[para][0]
+        before = self.text[lo:char].rstrip()
+        if not before and para > 0:
+            lo = self.paras[para - 1][0]
+            before = self.text[lo : self.paras[para - 1][1]].rstrip()
+        return lo + len(before) - 1 if before.endswith(":") else None
+
+    def inherited(self, pair: marks.Pair, span: Span, para: int, last: dict[int, Attribution],
+                  questions: set[int] = frozenset()) -> Attribution | None:
+        """A quote with no cue of its own: a colon introduction, else the running speaker: the
+        last attribution before it in its paragraph, or in the paragraph before if it opens
+        its own ("Smith said she would run." then a quote paragraph); in a conversation (a
+        question, or an answer to one) the other party; else a person named right after it."""
+        colon = self._colon_before(pair.open, para)
+        if colon is not None:
+            tok = self.layout.tok(colon)
+            sent = self.doc[tok].sent  # its sentence, or the one it ends
+            lo = self.doc[tok - 1].sent.start if tok == sent.start and tok > 0 else sent.start
+            cues = self._cues_in(lo, sent.end)
+            if cues:
+                cue = max(cues, key=lambda c: c.i)
+                return Attribution(cue, self.subject(cue), 0.85)
+            # no speech verb: "McConnell delivered a blunt message to Trump: "It's time...""
+            verb = self._verb_above(self.doc[tok])
+            subject = self._own_subject(verb) if verb is not None else None
+            if speaker_rank(subject) <= 1:
+                return Attribution(None, subject, 0.7)
+        earlier = [c for c in self._para_cues(para) if c.i < span.start]
+        found = self._last_person_cue(earlier, 0.75)
+        if found:
+            return found
+        if para in last:
+            return Attribution(last[para].cue, last[para].subject, 0.75)
+        if self.text[self.paras[para][0] : pair.open].strip():
+            return None
+        if para - 1 in last:
+            asks = self.text[pair.start : pair.end].rstrip()[-1:] == "?"
+            if asks or para - 1 in questions:  # question and answer alternate
+                other = self._other_party(para, last)
+                if other is not None:
+                    return other
+            return Attribution(last[para - 1].cue, last[para - 1].subject, 0.7)
+        return self._last_person_cue(self._para_cues(para - 1), 0.6) or self._named_next(para)
+
+    def _other_party(self, para: int, last: dict[int, Attribution]) -> Attribution | None:
+        """The person speaking before the last speaker, in the last few paragraphs: who answers
+        a question, or asks the next one ("Questioned by counsel, Mrs Finch said ...")."""
+        prev = last[para - 1]
+        prev_name = self.resolve(prev.subject)[0]
+        for p in range(para - 2, max(-1, para - 6), -1):
+            options = ([last[p]] if p in last else []) + [
+                Attribution(c, self.subject(c), 0.6) for c in reversed(self._para_cues(p))]
+            for att in options:
+                if att.subject is not None and speaker_rank(att.subject) == 0 and att.subject.pos_ != "PRON":
+                    name = self.resolve(att.subject)[0]
+                    if name and name != prev_name:
+                        return Attribution(att.cue, att.subject, 0.6)
+        return None
+
+    def _named_next(self, para: int) -> Attribution | None:
+        """A quote paragraph whose speaker the next paragraph names first ("Kerr was blunt.")."""
+        if para + 1 >= len(self.paras):
+            return None
+        lo, hi = self.layout.para_tokens(para + 1)
+        sent = self.doc[lo].sent if lo < len(self.doc) else None
+        for tok in sent if sent is not None else ():
+            if tok.dep_ in _SUBJECTS and not self.in_quote[tok.i]:
+                return Attribution(None, tok, 0.5) if self.speakers.is_name(tok.i) else None
+        return None
+
+    def _cues_in(self, lo: int, hi: int) -> list[Token]:
+        """The cues among tokens lo..hi-1."""
+        at = self._cue_tokens
+        return self.cues[bisect.bisect_left(at, lo) : bisect.bisect_left(at, hi)]
+
+    def _para_cues(self, para: int) -> list[Token]:
+        if not 0 <= para < len(self.paras):
+            return []
+        start, end = self.paras[para]
+        return self._cues_in(self.layout.tok(start), self.layout.tok(end) if end < len(self.text) else len(self.doc))
+
+    def _last_person_cue(self, cues: list[Token], how: float) -> Attribution | None:
+        for cue in reversed(cues):
+            subject = self.subject(cue)
+            if speaker_rank(subject) == 0:
+                return Attribution(cue, subject, how)
+        return None
+
+    def subject(self, cue: Token) -> Token | None:
+        """Who speaks: the subject of the cue, an inverted name, or the subject of the verb the
+        cue hangs from ("... and said", "..., adding"), a speech verb's subject first."""
+        if cue.lower_ == "according":
+            for to in cue.children:
+                for obj in to.children:
+                    if obj.dep_ == "pobj":
+                        return obj
+            return None
+        own = self._own_subject(cue)
+        if own is not None:
+            return own
+        if cue.dep_ == "acl" and cue.tag_ == "VBG" and cue.head.pos_ in ("PROPN", "NOUN"):
+            return cue.head  # "footage of Trump saying ..."
+        for child in cue.rights:  # "said Mr X" parsed with X as an object
+            if (child.dep_ in ("dobj", "attr", "npadvmod", "appos", "oprd") and not self.in_quote[child.i]
+                    and (child.ent_type_ == "PERSON" or child.pos_ == "PROPN" and child.ent_type_ in ("", "ORG", "NORP"))
+                    and lemma(cue) not in ("tell", "ask", "call", "describe", "urge")):
+                return child
+        named = self._adjacent_name(cue)
+        if named is not None:
+            return named
+        found = []
+        verb = cue
+        chain = _HEAD_CHAIN + (("ccomp",) if cue.tag_ == "VBG" else ())
+        for _ in range(4):
+            if verb.dep_ not in chain or verb.head.i == verb.i:
+                break
+            verb = verb.head
+            subject = self._own_subject(verb)
+            if subject is not None:
+                if is_cue(verb):
+                    return subject
+                found.append(subject)
+        return found[0] if found else None
+
+    def _adjacent_name(self, cue: Token) -> Token | None:
+        """A name written right before the cue, maybe with an appositive ("Chief Chuck Jordan
+        said", "Flynn, a top surrogate, said"), or right after a verb of saying ("said
+        Jordan"), for when the parse gives the cue no subject."""
+        doc = self.doc
+        i = cue.i - 1
+        while i >= 0 and (doc[i].pos_ in ("ADV", "AUX") or doc[i].is_space):
+            i -= 1
+        if i >= 0 and doc[i].text == ",":  # skip back over ", an appositive,"
+            j = i - 1
+            while j >= max(0, i - 12) and doc[j].text != "," and not self.in_quote[j]:
+                j -= 1
+            if j >= 1 and doc[j].text == "," and _namelike(doc[j - 1]) and not self.in_quote[j - 1]:
+                return doc[j - 1]
+        if i >= 0 and not self.in_quote[i] and (
+            _namelike(doc[i]) or doc[i].pos_ == "PRON" and doc[i].dep_ != "dobj"
+        ):
+            return doc[i]
+        j = cue.i + 1
+        while j < len(doc) and doc[j].is_space:
+            j += 1
+        if (j < len(doc) and lemma(cue) in INVERTING_VERBS and doc[j].ent_type_ == "PERSON"
+                and not self.in_quote[j] and not (j + 1 < len(doc) and doc[j + 1].tag_ == "POS")):
+            return doc[j]
+        return None
+
+    def _own_subject(self, verb: Token) -> Token | None:
+        for child in verb.children:
+            if child.dep_ in _SUBJECTS and not self.in_quote[child.i] and not child.is_punct and not self._dateline(child):
+                if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
+                    return verb.head  # "an architect who said ..."
+                return child
+            if child.dep_ == "agent":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        return obj
+        return None
+
+    def _dateline(self, tok: Token) -> bool:
+        """A place in capitals opening a paragraph before a dash ("SAN DIEGO — ..."): where
+        the story was filed, never who spoke."""
+        if not tok.is_upper or len(tok.text) < 2:
+            return False
+        j = tok.i + 1
+        while j < len(self.doc) and j - tok.i < 4 and (self.doc[j].is_upper or self.doc[j].text in "(),"):
+            j += 1
+        return j < len(self.doc) and self.doc[j].text in ("—", "–", "--", "-")
+
+    def _mention(self, subject: Token) -> Span:
+        """The noun phrase of a subject, without appositives, relative clauses or conjuncts;
+        a named entity is kept whole, and a common noun keeps its "of" phrase."""
+        lo = word_lo = word_span(self.doc, subject.i)[0]  # "the 34-year-old"
+        for tok in reversed(list(subject.lefts)):
+            if tok.i >= word_lo:
+                continue
+            if tok.dep_ in _NAME_DEPS or tok.dep_ == "punct" and tok.text in "'’":
+                lo = min(lo, tok.left_edge.i)
+            else:
+                break
+        hi = subject.i + 1
+        for tok in subject.rights:
+            if tok.i == hi and tok.dep_ in ("flat", "compound", "case", "nummod"):
+                hi = tok.i + 1
+            elif tok.i == hi and tok.dep_ == "prep" and tok.lower_ == "of" and subject.pos_ in ("NOUN", "PRON", "NUM"):
+                hi = tok.right_edge.i + 1
+            else:
+                break
+        if subject.pos_ == "NOUN":  # "the former first lady and U.S. senator"
+            for conj in subject.rights:
+                gap = self.doc[hi : conj.left_edge.i]
+                if conj.dep_ == "conj" and conj.pos_ in ("NOUN", "PROPN") and all(t.dep_ == "cc" for t in gap):
+                    hi = conj.right_edge.i + 1
+        while hi > subject.i + 1 and self.doc[hi - 1].dep_ == "cc":
+            hi -= 1
+        if subject.ent_type_ in _SPEAKER_ENTS:
+            ent = self.speakers.entity_at(subject.i)
+            lo, hi = min(lo, ent.start), max(hi, ent.end)
+        lo, hi = min(lo, word_span(self.doc, lo)[0]), max(hi, word_span(self.doc, hi - 1)[1])  # "the 34-year-old"
+        while lo < subject.i and (self.in_quote[lo] or self.doc[lo].is_punct or self.doc[lo].is_space):
+            lo += 1
+        while hi > subject.i + 1 and (self.in_quote[hi - 1] or self.doc[hi - 1].is_punct or self.doc[hi - 1].is_space):
+            hi -= 1
+        return self.doc[lo:hi]
+
+    def _named_appositive(self, subject: Token) -> Token | None:
+        """The name written beside a described subject: "Her son, Per Olsen, said", "Outside
+        court, the boy's father, Mark Dale, said" (a conjunct in the parse)."""
+        if self.speakers.is_name(subject.i) or subject.pos_ not in ("NOUN", "ADJ", "PROPN"):
+            return None
+        for head in [subject, *(c for c in subject.children if c.dep_ == "conj")]:
+            for child in head.rights:
+                if child.dep_ == "appos" and (self.speakers.is_name(child.i) or child.pos_ == "PROPN" and child.ent_type_ == ""):
+                    return child
+                if child.dep_ == "appos" and subject.pos_ == "NOUN" and self.speakers.is_organisation(child.i):
+                    return child  # "The developer, Tallow Energy, said"
+            end = word_span(self.doc, head.i)[1]
+            if end + 1 < len(self.doc) and self.doc[end].text == "," and self.speakers.is_name(end + 1):
+                return self.speakers.entity_at(end + 1).root  # the parse missed the apposition
+        return None
+
+    def _with_modifiers(self, subject: Token, mention: Span) -> str:
+        """A common-noun source with the phrases that follow it, up to a comma, a dash or a
+        clause ("a spokesman for committee Democrats", "a person close to the Clintons"): the
+        mention is resolved without them, but a citation needs them."""
+        if subject.pos_ != "NOUN":
+            return mention.text
+        hi = mention.end
+        clauses = {t.i for c in subject.rights if c.dep_ in ("relcl", "acl") for t in c.subtree}
+        for tok in subject.subtree:
+            if tok.i < hi:
+                continue
+            dash = tok.text in "-–—" and (tok.whitespace_ or self.doc[tok.i - 1].whitespace_)
+            if (tok.i != hi or hi - mention.start >= _MAX_MENTION or self.in_quote[tok.i] or tok.i in clauses
+                    or tok.text in _PHRASE_STOPS or dash or tok.lower_ == "as"):
+                break
+            hi += 1
+        while hi > mention.end and (self.doc[hi - 1].is_punct or self.doc[hi - 1].is_space):
+            hi -= 1
+        return self.doc[mention.start : hi].text
+
+
+    def resolve(self, subject: Token) -> tuple[str | None, str, float]:
+        """(speaker, mention as written, confidence) for the subject of a cue; the speaker is
+        None for a pronoun that names nobody the article has introduced."""
+        key = subject.i
+        if key not in self._resolved:
+            subject = self._named_appositive(subject) or subject
+            mention = self._mention(subject)
+            named = mention
+            if subject.lower_ in ("it", "they"):
+                # "the Security Council condemned what it called ...": the subject before it
+                before = [t for t in subject.sent if t.i < subject.i and t.dep_ in _SUBJECTS
+                          and t.pos_ in ("NOUN", "PROPN") and not self.in_quote[t.i] and not is_document(t)]
+                if before:
+                    named = self._mention(before[-1])
+            name, person, sure = self.speakers.resolve(named)
+            written = self._with_modifiers(subject, mention)
+            if person is not None:
+                self.speakers.note_speaker(subject.i, person)
+            elif named is mention and subject.lower_ in ("it", "they"):
+                last = self._org_speakers[-1] if self._org_speakers else None
+                org = last[1] if last and subject.i - last[0] < 200 else None
+                org = org or self.speakers.organisation_before(subject.i, subject_only=True)
+                name, sure = (org, 0.6) if org else (name, sure)  # "It said": the organisation
+            elif mention[0].lower_ in _INDEFINITE and is_person_noun(subject):
+                person = self.speakers.add_unnamed(subject.i, written, subject)  # "a spokeswoman for X"
+                name = written
+            if person is None and name is not None and (self.speakers.is_organisation_name(name) or (
+                    subject.pos_ == "NOUN" and subject.tag_ != "NNS" and fold(subject.text) in ORG_NOUNS)):
+                self._org_speakers.append((subject.i, name))  # what a later "it said" continues
+            if person is None and mention.root.pos_ == "PRON" and name == mention.text:
+                name = None  # "she" with nobody to be: unattributed, never a pronoun as a name
+            elif name == mention.text:  # unresolved: the source as written, in full
+                name = written
+            self._resolved[key] = (name, written, sure)
+        return self._resolved[key]
+
+    @staticmethod
+    def cue_text(cue: Token) -> str:
+        if cue.lower_ == "according":
+            return "according to"
+        parts = [c for c in cue.children if c.dep_ == "prt"]  # "pointed out"
+        return " ".join(t.text for t in sorted([cue, *parts], key=lambda t: t.i))

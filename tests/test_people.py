@@ -1,0 +1,237 @@
+"""People across articles, over a hand-written corpus (tests/data/people.jsonl), extracted for
+real:
+
+- p01 "Recep Tayyip Erdoğan" / p02 "Tayyip Erdogan" and "Erdogan": one person, accents aside;
+- p03 Senator Marian Kowalczyk, p04 Tomasz Kowalczyk (quoted as "Mr. Kowalczyk"): two people of
+  one surname; p05 a bare "Kowalczyk" whose article does not say which: ambiguous;
+- p06 a bare "Lindqvist", resolved when p07 gives "Annika Lindqvist";
+- p08 the Ministry of Transport: an organisation;
+- p09, p10 "a spokeswoman for the trust": unnamed, never merged across articles.
+"""
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from quotes.cli import main
+from quotes.errors import QuotesError
+from quotes.index import QuoteIndex
+from quotes.ingest import Ingest, reindex
+from quotes.people import ORGANISATION, PERSON, UNNAMED, fits, read_name
+from quotes.people_store import PeopleStore
+from quotes.person_view import person_page, sparkline
+from quotes.query import Filters
+from quotes.readers import read_articles
+
+CORPUS = Path(__file__).parent / "data" / "people.jsonl"
+LINES = {json.loads(line)["id"]: line for line in CORPUS.read_text(encoding="utf-8").splitlines()}
+
+
+def ingest(nlp, folder: Path, *ids: str) -> QuoteIndex:
+    """Ingest the corpus articles `ids` (all by default), in that order, one batch each."""
+    path = folder / "ix"
+    for n, article_id in enumerate(ids or LINES):
+        part = folder / f"part{n}.jsonl"
+        part.write_text(LINES[article_id] + "\n", encoding="utf-8")
+        with QuoteIndex.open(str(path), create=True) as ix:
+            Ingest(ix, nlp).run(read_articles([str(part)]))
+    return QuoteIndex.open(str(path))
+
+
+@pytest.fixture(scope="module")
+def ix(nlp, tmp_path_factory):
+    with ingest(nlp, tmp_path_factory.mktemp("people")) as opened:
+        yield opened
+
+
+def people_of(ix, **options):
+    return PeopleStore(ix.path).people(**options)
+
+
+def named(ix, name):
+    [person] = [p for p in PeopleStore(ix.path).people(kinds=(PERSON, ORGANISATION, UNNAMED)) if p.name == name]
+    return person
+
+
+def cli(ix, *args, code=0):
+    result = CliRunner().invoke(main, [*map(str, args), "--index", ix.path])
+    assert result.exit_code == code, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    return result
+
+
+# --- names ----------------------------------------------------------------------------------------
+
+
+def test_a_name_is_read_without_case_accents_titles_or_a_headline_verb():
+    assert read_name("President Recep Tayyip ERDOĞAN").key == read_name("recep tayyip erdogan").key
+    assert read_name("Mr. Kowalczyk").gender == "m" and read_name("Mr. Kowalczyk").key == "kowalczyk"
+    assert read_name("Lindqvist Says").key == "lindqvist"
+    assert read_name("Sen. Marian Kowalczyk").titles == {"sen"}
+    assert read_name("a spokeswoman for the trust").kind == UNNAMED
+    assert read_name("the Ministry of Transport").key == "ministry of transport"
+    assert read_name("the President").kind == UNNAMED
+    assert read_name("Ministry of Transport").kind == ORGANISATION
+    assert read_name("Tomasz Kowalczyk Jr.").key != read_name("Tomasz Kowalczyk").key
+
+
+def test_a_shorter_name_fits_a_longer_one_word_by_word_or_by_initial():
+    assert fits(["tayyip"], ["recep", "tayyip"])
+    assert fits(["loretta"], ["loretta", "e"]) and fits(["loretta", "e"], ["loretta", "edith"])
+    assert not fits(["marian"], ["tomasz"])
+    assert not fits(["tayyip", "recep"], ["recep", "tayyip"])
+
+
+# --- people of the corpus -------------------------------------------------------------------------
+
+
+def test_variant_spellings_and_accents_are_one_person_with_the_fullest_name(ix):
+    erdogan = named(ix, "Recep Tayyip Erdoğan")
+    assert erdogan.quotes == 2 and erdogan.articles == 2
+    assert {"Recep Tayyip Erdoğan", "Tayyip Erdogan"} <= set(erdogan.names)
+    assert [p.name for p in people_of(ix) if "erdogan" in read_name(p.name).key] == ["Recep Tayyip Erdoğan"]
+    assert ix.search("harbour OR road", Filters(speakers=("Erdoğan",))).total == 2
+    # the hit carries the person and, apart, the name its article gave
+    [hit] = ix.search("road", Filters(speakers=("recep erdogan",))).hits
+    assert (hit.quote.person, hit.quote.person_name, hit.quote.speaker) == (
+        erdogan.id, "Recep Tayyip Erdoğan", "Tayyip Erdogan")
+
+
+def test_two_people_of_one_surname_stay_apart_and_a_bare_surname_their_articles_leave_open_is_ambiguous(ix):
+    marian, tomasz = named(ix, "Marian Kowalczyk"), named(ix, "Tomasz Kowalczyk")
+    assert marian.id != tomasz.id
+    assert (marian.quotes, tomasz.quotes) == (1, 1)  # p04's "Mr. Kowalczyk" is Tomasz: its article says so
+    open_one = named(ix, "Kowalczyk")
+    assert open_one.ambiguous and open_one.quotes == 1
+    assert "(ambiguous)" in cli(ix, "people", "kowalczyk").stdout
+
+
+def test_organisations_are_their_own_kind_and_descriptions_never_merge_across_articles(ix):
+    assert any(p.kind == ORGANISATION and "Transport" in p.name for p in people_of(ix))
+    unnamed = [p for p in people_of(ix, kinds=(UNNAMED,)) if p.name == "a spokeswoman for the trust"]
+    assert len(unnamed) == 2 and all(p.quotes == 1 for p in unnamed)
+    assert not any(p.kind == UNNAMED for p in people_of(ix))  # not listed unless asked for
+    counts = dict(ix.speakers())
+    assert counts["Recep Tayyip Erdoğan"] == 2 and "Tayyip Erdogan" not in counts
+
+
+def test_a_bare_surname_is_upgraded_in_the_index_when_a_later_article_gives_the_full_name(nlp, tmp_path):
+    with ingest(nlp, tmp_path, "p06") as ix:
+        [alone] = people_of(ix)
+        assert alone.name == "Lindqvist"
+    with ingest(nlp, tmp_path, "p06", "p07") as ix:
+        [annika] = people_of(ix)
+        assert (annika.name, annika.quotes) == ("Annika Lindqvist", 2)
+        assert ix.search(None, Filters(persons=(annika.id,))).total == 2
+        assert {h.quote.person_name for h in ix.search("passengers").hits} == {"Annika Lindqvist"}
+        assert alone.id == annika.id  # the entry kept its id as it grew
+
+
+def test_the_person_page_counts_kinds_months_sources_words_and_people_quoted_beside(ix):
+    page = person_page(ix, named(ix, "Recep Tayyip Erdoğan").id)
+    assert page.profile.kinds == {"direct": 2}
+    assert page.profile.months == [("2021-03", 1), ("2021-04", 1)]
+    assert dict(page.profile.sources) == {"Harbour Gazette": 1, "Valley Times": 1}
+    assert ("harbour", 1) in page.words and all(w not in dict(page.words) for w in ("the", "will", "we"))
+    assert [h.quote.date for h in page.results.hits] == ["2021-04-11", "2021-03-02"]  # newest first
+    assert person_page(ix, named(ix, "Recep Tayyip Erdoğan").id, "road").results.total == 1
+    assert sparkline([0, 1, 4]) == " ▂█"
+
+
+def test_cli_people_and_person(ix):
+    listed = cli(ix, "people").stdout
+    assert listed.splitlines()[0].split()[:3] == ["ID", "QUOTES", "NAME"]
+    assert [line for line in listed.splitlines() if "Erdo" in line][0].count("Tayyip") == 3  # name, 2 used
+    assert sum("Erdo" in line for line in listed.splitlines()) == 1
+    rows = json.loads(cli(ix, "people", "lindqvist", "--format", "json").stdout)
+    assert [r["name"] for r in rows] == ["Annika Lindqvist"]
+    shown = cli(ix, "person", "Erdogan").stdout
+    assert "Recep Tayyip Erdoğan" in shown and "kinds: direct 2" in shown and "2021-03 ██ 2021-04" in shown
+    assert "[as Tayyip Erdogan]" in shown
+    assert cli(ix, "person", "Nobody Atall", code=1).stderr.startswith("error: no person")
+    assert "names 2 people" in cli(ix, "person", "Kowalczyk", code=1).stderr
+
+
+# --- the user decides -----------------------------------------------------------------------------
+
+
+def test_merge_rename_and_split_survive_new_articles_and_reindex(nlp, tmp_path):
+    with ingest(nlp, tmp_path, "p03", "p04", "p05") as ix:
+        ambiguous = named(ix, "Kowalczyk")
+        marian = named(ix, "Marian Kowalczyk")
+        cli(ix, "people", "merge", marian.id, ambiguous.id)
+        cli(ix, "people", "rename", marian.id, "Marian K. Kowalczyk")
+        cli(ix, "people", "split", "Kowalczyk", "--article", "p04")
+    with ingest(nlp, tmp_path, "p03", "p01") as ix:  # a re-ingest and a new article
+        pass
+    with QuoteIndex.open(str(tmp_path / "ix")) as ix:
+        job = reindex(ix.path, nlp)
+    assert job.articles == 4
+    with QuoteIndex.open(str(tmp_path / "ix")) as ix:
+        merged = named(ix, "Marian K. Kowalczyk")
+        assert merged.id == marian.id and merged.quotes == 2 and not merged.ambiguous
+        assert ix.search(None, Filters(persons=(marian.id,))).total == 2
+        split_off = [p for p in people_of(ix) if p.id not in (marian.id,) and "kowalczyk" in read_name(p.name).key]
+        assert [(p.quotes, p.articles) for p in split_off] == [(1, 1)]
+        assert [h.quote.article_id for h in ix.search(None, Filters(persons=(split_off[0].id,))).hits] == ["p04"]
+
+
+def test_export_and_import_a_curated_list(ix, tmp_path):
+    out = io.StringIO()
+    PeopleStore(ix.path).export(out)
+    assert out.getvalue().splitlines()[0] == "id,name,kind,aliases,wikidata,notes"
+    assert "Recep Tayyip Erdoğan" in out.getvalue()
+    curated = tmp_path / "list.csv"
+    curated.write_text("name,kind,aliases,wikidata\nAnnika M. Lindqvist,person,Lindqvist|Annika Lindqvist,Q1\n",
+                       encoding="utf-8")
+    assert "Imported 1 person" in cli(ix, "people", "import", curated).stdout
+    [annika] = [p for p in people_of(ix) if p.wikidata == "Q1"]
+    assert (annika.name, annika.quotes) == ("Annika M. Lindqvist", 2)
+    assert {h.quote.person for h in ix.search(None, Filters(speakers=("annika",))).hits} == {annika.id}
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,kind\nSomeone,planet\n", encoding="utf-8")
+    assert "unknown kind 'planet'" in cli(ix, "people", "import", bad, code=1).stderr
+
+
+def test_a_failed_decision_changes_nothing_and_a_crash_before_relinking_is_repaired(nlp, tmp_path):
+    with ingest(nlp, tmp_path, "p06") as ix:
+        before = sqlite3.connect(str(Path(ix.path) / "people.sqlite")).execute("SELECT * FROM pins").fetchall()
+        with pytest.raises(QuotesError):
+            PeopleStore(ix.path).merge("Lindqvist", "Nobody Atall")
+        assert sqlite3.connect(str(Path(ix.path) / "people.sqlite")).execute("SELECT * FROM pins").fetchall() == before
+        people = PeopleStore(ix.path)
+        people.rename(people.one("Lindqvist").id, "Per Lindqvist")  # decided, but not yet relinked: a crash
+        assert people.stale() == ["p06"]
+    with ingest(nlp, tmp_path, "p09") as ix:  # the next write repairs it
+        assert PeopleStore(ix.path).stale() == []
+        assert {h.quote.person_name for h in ix.search("passengers").hits} == {"Per Lindqvist"}
+
+
+# --- the web pages --------------------------------------------------------------------------------
+
+
+def test_person_pages_and_api(ix):
+    from fastapi.testclient import TestClient
+
+    from quotes.server import create_app
+
+    client = TestClient(create_app(ix.path))
+    erdogan = named(ix, "Recep Tayyip Erdoğan")
+    listed = client.get("/api/people", params={"q": "erdogan"}).json()
+    assert [p["name"] for p in listed] == ["Recep Tayyip Erdoğan"]
+    one = client.get(f"/api/people/{erdogan.id}", params={"q": "road"}).json()
+    assert one["kinds"] == {"direct": 2} and one["results"]["total"] == 1
+    assert one["months"] == {"2021-03": 1, "2021-04": 1}
+    html = client.get(f"/people/{erdogan.id}").text
+    assert html.count("<rect ") == 2 and "Tayyip Erdogan" in html and "Harbour Gazette (1)" in html
+    assert "http" not in html.split("<svg")[1].split("</svg>")[0].replace("http://www.w3.org", "")
+    assert client.get("/people/nobody").status_code == 404
+    assert client.get("/api/people", params={"kind": "planet"}).status_code == 400
+    search = client.get("/", params={"q": "road"}).text
+    assert f'href="/people/{erdogan.id}">Recep Tayyip Erdoğan</a>' in search and "as “Tayyip Erdogan”" in search
+    assert "Kowalczyk" in client.get("/people").text
