@@ -85,11 +85,14 @@ def main() -> None:
         load.append(os.getloadavg()[0])
     finally:
         cluster.close()
-    t = time.perf_counter()
-    for start in range(0, len(pairs), args.partition_size):
-        part = pairs[start:start + args.partition_size]
-        pickle.dumps([a for a, _ in part]), pickle.loads(pickle.dumps([q for _, q in part]))
-    client_rate = len(pairs) / (time.perf_counter() - t)  # articles/s the client can send and take back
+    passes = []
+    for _ in range(5):  # the fastest pass: a busy machine only adds to a pass
+        t = time.perf_counter()
+        for start in range(0, len(pairs), args.partition_size):
+            part = pairs[start:start + args.partition_size]
+            pickle.dumps([a for a, _ in part]), pickle.loads(pickle.dumps([q for _, q in part]))
+        passes.append(time.perf_counter() - t)
+    client_rate = len(pairs) / min(passes)  # articles/s the client can send and take back
 
     n, jobs_t, dask_t = len(articles), statistics.median(jobs_s), statistics.median(dask_s)
     worker_rate = n / statistics.median(compute)  # articles/s of one worker process

@@ -137,6 +137,8 @@ def _print_results(results: Results, color: bool) -> None:
 def _print_hit(hit: Hit, color: bool) -> None:
     q = hit.quote
     speaker = speaker_name(q)
+    if q.person_name and q.speaker and q.person_name != q.speaker:  # the person, as the article named them
+        speaker = f"{q.person_name} [as {speaker}]"
     head = click.style(speaker, bold=True) if color else speaker
     about = ", ".join(p for p in (q.date, q.source) if p)
     click.echo(f"{head} ({kind_label(q)})" + (f" — {about}" if about else ""))

@@ -43,9 +43,15 @@ WORKER_WAIT = 60.0
 
 Pair = tuple[Article, list[Quote]]
 # The workers of a LocalCluster without Dask's statistical profiler (a thread taking the GIL
-# every 10 ms from the thread running spaCy) and with a slower event-loop tick: on a busy
-# machine each such wake-up waits for a core while the extraction waits for the GIL.
-QUIET_WORKERS = {"distributed.worker.profile.enabled": False, "distributed.admin.tick.interval": "200ms"}
+# every 10 ms from the thread running spaCy) and with fewer wake-ups of their event loop
+# (tick, memory and system monitors): on a busy machine each wake-up waits for a core while
+# the extraction waits for the GIL.
+QUIET_WORKERS = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+}
 
 
 def _distributed() -> Any:

@@ -12,6 +12,7 @@ import shutil
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Iterator
 
+from .backends.base import reason
 from .errors import QuotesError
 from .extract import extract_articles, extractor_version
 from .index import LOCK_FILE, Interrupted, QuoteIndex
@@ -154,7 +155,7 @@ def reindex(path: str, nlp: Any, *, jobs: int = 1, batch_size: int = DEFAULT_BAT
                     old.articles(), None if watch is None else lambda pairs: watch(pairs, total))
             _swap(path, building, inside)
         except OSError as exc:
-            raise QuotesError(f"cannot reindex the index at {path}: {_reason(exc)}") from None
+            raise QuotesError(f"cannot reindex the index at {path}: {reason(exc)}") from None
         finally:
             shutil.rmtree(building, ignore_errors=True)
             shutil.rmtree(path + ".old", ignore_errors=True)
@@ -189,10 +190,6 @@ def _swap(path: str, building: str, inside: bool) -> None:
         if name != LOCK_FILE:  # (held by `reindex`: another writer waits on it)
             shutil.move(os.path.join(building, name), os.path.join(path, name))
     shutil.rmtree(retired, ignore_errors=True)
-
-
-def _reason(exc: OSError) -> str:
-    return (exc.strerror or str(exc)).lower()
 
 
 def _has_texts(store: ArticleStore) -> bool:

@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .cues import PEOPLE_NOUNS, is_speech_form
 from .model import Article, Quote, stable_hash
-from .speakers import FEMALE, HONORIFICS, MALE, fold
+from .speakers import FEMALE, HONORIFICS, MALE, ROLE_NOUNS, fold
 
 PERSON, ORGANISATION, UNNAMED = "person", "organisation", "unnamed"
 PEOPLE_KINDS = (PERSON, ORGANISATION, UNNAMED)
@@ -43,6 +44,8 @@ institution hospital church team movement alliance front television radio agency
 """.split())
 # Words of a title that may stand before a name beside the honorifics ("Secretary of State").
 _TITLE_GLUE = frozenset("of the state foreign defense defence interior finance us u.s uk".split())
+# Words of a role written before a name ("Republican Donald Trump", "Candidate Smith"): titles.
+_ROLES = (ROLE_NOUNS | PEOPLE_NOUNS) - ORG_WORDS
 _SUFFIXES = frozenset("jr sr ii iii iv phd md esq".split())
 # Lower-case words that belong in names ("Ursula von der Leyen", "Bashar al-Assad").
 _PARTICLES = frozenset("de da di du del della der den van von la le al el bin ibn ben dos das st".split())
@@ -50,9 +53,10 @@ _DETERMINERS = frozenset("a an the".split())
 # A pronoun is never a name: its quote is unattributed (the attribution could not resolve it).
 _PRONOUNS = MALE | FEMALE | frozenset("i me we us they them it you one".split())
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
-# Capitalised runs of up to three words before a word: candidate full names in an article.
 _MONTH = re.compile(r"\d{4}-\d{2}")
-_CAPITALISED = r"((?:[A-Z][\w'’.-]*\s+){1,3})"
+# Runs of capitalised words: the full names and titles an article writes.
+_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 @dataclass(frozen=True)
@@ -80,8 +84,11 @@ class Name:
 
 def read_name(text: str | None) -> Name | None:
     """The name in a speaker string, or None if it holds no words."""
-    if not text:
-        return None
+    return _read_name(text) if text else None
+
+
+@lru_cache(maxsize=1 << 16)  # a batch reads the same few thousand names again and again
+def _read_name(text: str) -> Name | None:
     words = [w[:-2] if w.lower().endswith("'s") else w for w in _WORD.findall(text.replace("’", "'"))]
     words = [w for w in words if w.strip(".")]
     if len(words) > 1 and is_speech_form(words[-1]):  # a headline's "Obama Says"
@@ -95,14 +102,15 @@ def read_name(text: str | None) -> Name | None:
         return Name(" ".join(words), tuple(folded), UNNAMED)
     if any(f in ORG_WORDS for f in folded) or (len(words) == 1 and _acronym(words[0])):
         return Name(" ".join(words), tuple(folded), ORGANISATION)
-    if folded[-1].endswith("s") and folded[-1][:-1] in PEOPLE_NOUNS:  # "Republicans", "Officials"
+    if folded[-1].endswith("s") and folded[-1][:-1] in PEOPLE_NOUNS or (
+            len(words) == 1 and folded[0] in _ROLES):  # "Republicans", "Officials", "Official"
         return Name(" ".join(words), tuple(folded), UNNAMED)
     titles: set[str] = set()
     gender = None
-    while len(words) > 1 and (folded[0] in HONORIFICS or folded[0] in _TITLE_GLUE):
-        if folded[0] in HONORIFICS:
+    while len(words) > 1 and (folded[0] in HONORIFICS or folded[0] in _TITLE_GLUE or folded[0] in _ROLES):
+        if folded[0] in HONORIFICS or folded[0] in _ROLES:
             titles.add(folded[0])
-            gender = gender or HONORIFICS[folded[0]]
+            gender = gender or HONORIFICS.get(folded[0])
         words, folded = words[1:], folded[1:]
     if len(words) > 1 and folded[-1] in _SUFFIXES:  # "Donald Trump Jr." is not his father
         folded = folded[:-2] + [folded[-2] + "_" + folded[-1]]
@@ -212,9 +220,10 @@ def mentions(article: Article, found: Iterable[Quote]) -> dict[str, Mention]:
         for title in titles:  # an honorific says more than a pronoun the attribution chose
             if HONORIFICS.get(title):
                 genders[name.key][HONORIFICS[title]] += 3
+    runs = _runs(article.text) if any(m.kind == PERSON for m in out.values()) else {}
     for key, m in out.items():
         if m.kind == PERSON:
-            fuller, titles = _context(article.text, m)
+            fuller, titles = _context(runs, m)
             m.titles = sorted(set(m.titles) | titles)
             for title in titles:
                 if HONORIFICS.get(title):
@@ -226,18 +235,28 @@ def mentions(article: Article, found: Iterable[Quote]) -> dict[str, Mention]:
     return out
 
 
-def _context(text: str, mention: Mention) -> tuple[list[str], set[str]]:
-    """What the article writes around the mention's name: the full names that end in its
-    surname ("Tomasz Kowalczyk, the city treasurer"), as written, and the titles it puts
-    before the name itself ("President", "Mrs.")."""
+def _runs(text: str) -> dict[str, list[list[str]]]:
+    """Each capitalised word of the text (possessive and full stop dropped) -> the runs of up
+    to three capitalised words before it, with it: read once per article."""
+    out: dict[str, list[list[str]]] = {}
+    for match in _RUN.finditer(text or ""):
+        words = match.group(0).split()
+        for i in range(1, len(words)):
+            out.setdefault(_POSSESSIVE.sub("", words[i]).rstrip("."), []).append(words[max(0, i - 3): i + 1])
+    return out
+
+
+def _context(runs: dict[str, list[list[str]]], mention: Mention) -> tuple[list[str], set[str]]:
+    """What the article writes around the mention's name (`runs` of its text): the full names
+    that end in its surname ("Tomasz Kowalczyk, the city treasurer"), as written, and the
+    titles it puts before the name itself ("President", "Mrs.")."""
     fuller: set[str] = set()
     titles: set[str] = set()
     for written in {w for n in mention.names for w in _WORD.findall(n)[-1:]}:
-        for match in re.finditer(_CAPITALISED + re.escape(written) + r"\b", text or ""):
-            run = match.group(0).split()
+        for run in runs.get(written, ()):
             ends = [i for i, w in enumerate(run[:-1]) if _ends_sentence(w)]
             run = run[ends[-1] + 1:] if ends else run
-            titled = [i for i, w in enumerate(run[:-1]) if fold(w) in HONORIFICS]
+            titled = [i for i, w in enumerate(run[:-1]) if fold(w) in HONORIFICS or fold(w) in _ROLES]
             run = run[titled[0]:] if titled else run  # "Like President Obama"
             while len(run) > 1 and (run[0].lower() in STOP_WORDS or run[0].lower() in _DETERMINERS):
                 run = run[1:]
@@ -269,13 +288,10 @@ class Pin:
 
 @dataclass
 class Entry:
-    """A person as resolution made it (before the user's renames)."""
+    """A person resolution made (the store counts and names it from its mentions)."""
 
     id: str
-    name: str
-    kind: str
     ambiguous: bool = False
-    mentions: list[Mention] = field(default_factory=list)
 
 
 def resolve(block: str, found: Sequence[Mention], pins: Sequence[Pin] = ()) -> list[Entry]:
@@ -405,15 +421,11 @@ def _entries(block: str, groups: Iterable[tuple[str, bool, list[Mention]]],
         taken.add(pid)
         for m in ms:
             m.person = pid
-        made.append(Entry(pid, display_name(ms) or key, _kind(block), ambiguous, list(ms)))
+        made.append(Entry(pid, ambiguous))
     for pid, ms in pinned.items():
         for m in ms:
             m.person = pid
     return made
-
-
-def _kind(block: str) -> str:
-    return {"p": PERSON, "o": ORGANISATION, "u": UNNAMED}[block[0]]
 
 
 def person_id(block: str, key: str, ambiguous: bool = False) -> str:

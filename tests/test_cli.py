@@ -362,7 +362,9 @@ def test_ingest_shows_a_progress_bar_only_on_a_terminal(run, tmp_path, articles,
 
 
 def test_reindex_progress_bar_says_reindexing_and_counts_right(run, ix, monkeypatch):
-    monkeypatch.setattr(cli, "_stderr_is_tty", lambda: True)
+    from quotes import cli_index
+
+    monkeypatch.setattr(cli_index, "_stderr_is_tty", lambda: True)
     monkeypatch.setattr("click._termui_impl.isatty", lambda _: True)
     result = run("reindex", "--index", ix)
     assert "Reindexing" in result.stderr and "Ingesting" not in result.stderr

@@ -198,7 +198,7 @@ def test_a_lost_scheduler_is_one_line_and_the_committed_batches_stay(tmp_path):
         started.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address,
                                          "--nworkers", "1", "--nthreads", "1", "--no-dashboard"], env=env,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        ingest = subprocess.Popen([sys.executable, "-m", "quotes.cli", "ingest", str(corpus), "--dask", address,
+        ingest = subprocess.Popen([*QUOTES, "ingest", str(corpus), "--dask", address,
                                    "--partition-size", "1", "--batch-size", "2", "--index", str(index)],
                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         started.append(ingest)
@@ -212,6 +212,12 @@ def test_a_lost_scheduler_is_one_line_and_the_committed_batches_stay(tmp_path):
     assert ingest.returncode == 1, (out, err)
     assert err.startswith(f"error: lost the Dask scheduler at {address}") and err.count("\n") == 1, err
     assert _indexed(index) >= 2
+
+
+# The `quotes` command as its console script runs it. (Not `python -m quotes.cli`: Dask's
+# worker processes import the main module again, and quotes/cli.py as a main module imports
+# cli_search, whose import of cli_server imports cli_search again, half made.)
+QUOTES = [sys.executable, "-c", "import sys; from quotes.cli import main; sys.exit(main())"]
 
 
 def _indexed(index: Path) -> int:
@@ -239,7 +245,7 @@ def test_ctrl_c_stops_the_run_and_its_local_cluster(tmp_path):
     corpus.write_text("".join(json.dumps({"id": f"c{copy}-{n}", "text": text}) + "\n"
                               for copy in range(6) for n, text in enumerate(TEXTS)), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-    ingest = subprocess.Popen([sys.executable, "-m", "quotes.cli", "ingest", str(corpus), "--dask", "local:2",
+    ingest = subprocess.Popen([*QUOTES, "ingest", str(corpus), "--dask", "local:2",
                                "--partition-size", "1", "--batch-size", "2", "--index", str(index)],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               start_new_session=True)

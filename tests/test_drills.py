@@ -182,6 +182,16 @@ def quotes_cli(*args: str, timeout: float = 600) -> str:
     return proc.stdout
 
 
+# What the people stage gives each quote in the index it is ingested into (its own person ids,
+# and a last name alone resolved by the articles before it): not carried by an export.
+PER_INDEX = ("person", "person_name")
+
+
+def exported_records(index: Path) -> list[dict]:
+    records = [json.loads(line) for line in quotes_cli("export", "--index", str(index)).splitlines()]
+    return sorted(({k: v for k, v in r.items() if k not in PER_INDEX} for r in records), key=lambda r: r["id"])
+
+
 def test_export_then_ingest_gives_back_every_record(corpus, baseline, tmp_path):
     """600 articles over 12 dates: an export lists the articles of one date interleaved.
     Ingested into a new index, and back into the index itself, in commits of 8 articles, the
@@ -189,15 +199,14 @@ def test_export_then_ingest_gives_back_every_record(corpus, baseline, tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     code, _, err = finish(ingest(corpus, a, "--jobs", "2"))
     assert code == 0, err
-    exported = quotes_cli("export", "--index", str(a))
     dump = tmp_path / "dump.jsonl"
-    dump.write_text(exported, encoding="utf-8")
-    records = sorted(exported.splitlines())
+    dump.write_text(quotes_cli("export", "--index", str(a)), encoding="utf-8")
+    records = exported_records(a)
     assert len(records) == sum(len(ids) for ids in baseline.values())
     quotes_cli("ingest", str(dump), "--index", str(b), "--batch-size", "8")
-    assert sorted(quotes_cli("export", "--index", str(b)).splitlines()) == records
+    assert exported_records(b) == records
     quotes_cli("ingest", str(dump), "--index", str(a), "--batch-size", "8")
-    assert sorted(quotes_cli("export", "--index", str(a)).splitlines()) == records
+    assert exported_records(a) == records
 
 
 def test_reindex_during_an_ingest_waits_and_loses_nothing(corpus, baseline, tmp_path):
