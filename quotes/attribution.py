@@ -16,7 +16,8 @@ from spacy.tokens import Span, Token
 from . import marks
 from .cues import ADDRESSED_VERBS, INVERTING_VERBS, PEOPLE_NOUNS, is_cue, is_document, lemma
 from .layout import Layout
-from .speakers import ORG_NOUNS, ROLE_NOUNS, SpeakerResolver, fold, is_person_noun, word_span
+from .names import ORG_NOUNS, ROLE_NOUNS, fold, is_person_noun, word_span
+from .speakers import SpeakerResolver
 
 _SUBJECTS = ("nsubj", "nsubjpass")
 _INDEFINITE = frozenset("a an one another".split())

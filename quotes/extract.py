@@ -90,7 +90,8 @@ def _rules_digest() -> str:
     return stable_hash(*((here / name).read_text(encoding="utf-8") for name in _RULE_MODULES), length=8)
 
 
-_RULE_MODULES = ("marks.py", "cues.py", "component.py", "layout.py", "attribution.py", "indirect.py", "speakers.py", "extract.py", "web.py")
+_RULE_MODULES = ("marks.py", "cues.py", "component.py", "layout.py", "attribution.py", "indirect.py",
+                 "speakers.py", "names.py", "extract.py", "web.py")
 
 
 def _records(article: Article, doc, shift: int = 0, paragraph: int = 0) -> list[Quote]:

@@ -28,7 +28,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .cues import PEOPLE_NOUNS, is_speech_form
 from .model import Article, Quote, stable_hash
-from .speakers import FEMALE, HONORIFICS, MALE, ROLE_NOUNS, fold
+from .names import FEMALE, HONORIFICS, MALE, ROLE_NOUNS, fold
 
 PERSON, ORGANISATION, UNNAMED = "person", "organisation", "unnamed"
 PEOPLE_KINDS = (PERSON, ORGANISATION, UNNAMED)

@@ -14,203 +14,17 @@ Built on spaCy's parse and named entities only, so it needs no extra model:
 from __future__ import annotations
 
 import bisect
-import re
-import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from .cues import PEOPLE_NOUNS, SPEECH_VERBS, lemma
-
-HONORIFICS = {
-    "mr": "m", "mister": "m", "sir": "m", "lord": "m", "king": "m", "prince": "m",
-    "mrs": "f", "ms": "f", "miss": "f", "madam": "f", "madame": "f", "dame": "f", "lady": "f",
-    "queen": "f", "princess": "f",
-    "dr": None, "prof": None, "professor": None, "president": None, "vice": None,
-    "sen": None, "senator": None, "rep": None, "representative": None, "gov": None,
-    "governor": None, "gen": None, "general": None, "col": None, "capt": None, "lt": None,
-    "sgt": None, "adm": None, "judge": None, "justice": None, "rev": None, "father": None,
-    "mayor": None, "minister": None, "secretary": None, "chancellor": None, "premier": None,
-    "sheikh": "m", "ambassador": None, "commissioner": None, "chairman": "m",
-    "chairwoman": "f", "speaker": None, "leader": None, "chief": None, "former": None,
-    "prime": None, "foreign": None, "attorney": None, "first": None, "deputy": None,
-    # ranks and titles of local news: "Cllr Ann Cole", "Supt Moira Gallacher", "Comrade Emeka"
-    "cllr": None, "councillor": None, "councilman": "m", "councilwoman": "f", "alderman": None,
-    "comrade": None, "superintendent": None, "supt": None, "inspector": None, "insp": None,
-    "detective": None, "det": None, "constable": None, "sergeant": None, "sgt": None,
-    "officer": None, "coach": None, "pastor": None, "bishop": None, "archbishop": None,
-    "imam": None, "rabbi": None, "cardinal": None, "canon": None, "fr": "m", "alhaji": "m",
-    "alhaja": "f", "chief": None, "engr": None, "barrister": None, "baroness": "f", "baron": "m",
-    "master": None, "captain": None, "commander": None, "major": None, "colonel": None,
-    "lieutenant": None, "private": None, "corporal": None, "brigadier": None, "marshal": None,
-    "magistrate": None, "coroner": None, "director": None, "executive": None, "manager": None,
-    "cr": None, "haji": "m", "hajia": "f", "del": None, "rival": None, "crooked": None, "candidate": None, "nominee": None,
-    "uncle": "m", "auntie": "f", "aunty": "f", "mama": None, "papa": None,
-}
-# Letters after a name, not part of it: "Ruth Abernethy KC", "Sir Peter Venning MP".
-POST_NOMINALS = frozenset("kc qc sc mp msp mla mpp td obe mbe cbe kbe dbe phd md jp".split())
-# Family and household roles, with the gender they imply: "her son, Per" is a man.
-FAMILY_NOUNS = {
-    "son": "m", "daughter": "f", "father": "m", "mother": "f", "wife": "f", "husband": "m",
-    "brother": "m", "sister": "f", "grandfather": "m", "grandmother": "f", "grandson": "m",
-    "granddaughter": "f", "uncle": "m", "aunt": "f", "nephew": "m", "niece": "f",
-    "widow": "f", "widower": "m", "fiancé": "m", "fiancée": "f", "girlfriend": "f",
-    "boyfriend": "m", "mum": "f", "mom": "f", "dad": "m", "gran": "f", "grandad": "m",
-    "granddad": "m", "grandma": "f", "grandpa": "m", "stepfather": "m", "stepmother": "f",
-    "partner": None, "cousin": None, "friend": None, "neighbour": None, "neighbor": None,
-    "colleague": None, "child": None, "parent": None, "sibling": None, "spouse": None,
-    "granddaughter-in-law": "f", "daughter-in-law": "f", "son-in-law": "m", "co-author": None,
-}
-# Nouns that describe a person's role: "the Russian leader", "the spokeswoman".
-ROLE_NOUNS = {
-    "leader", "president", "minister", "premier", "chancellor", "senator", "governor",
-    "mayor", "secretary", "spokesman", "spokeswoman", "spokesperson", "candidate", "nominee",
-    "chairman", "chairwoman", "chair", "director", "chief", "official", "ambassador",
-    "general", "commander", "king", "queen", "prince", "emperor", "judge", "lawmaker",
-    "congressman", "congresswoman", "representative", "businessman", "businesswoman",
-    "billionaire", "mogul", "founder", "ceo", "executive", "head", "envoy", "diplomat",
-    "counterpart", "host", "manager", "adviser", "advisor", "aide", "strategist", "democrat",
-    "republican", "politician", "star", "actor", "actress", "author", "writer", "lawyer",
-    "attorney", "prosecutor", "sheriff", "officer", "commissioner", "economist", "analyst",
-    "professor", "researcher", "scientist", "doctor", "coach", "player", "pope", "cleric",
-    "activist", "campaigner", "incumbent", "challenger", "frontrunner", "front-runner",
-    "speaker", "whip", "deputy", "vice", "monarch", "dictator", "strongman", "mogul",
-}
-LEADER_ROLES = {"president", "premier", "chancellor", "king", "queen", "emperor", "monarch",
-                "dictator", "strongman", "minister", "prime", "head", "chief", "chairman"}
-MALE = {"he", "him", "his", "himself"}
-FEMALE = {"she", "her", "hers", "herself"}
-_FIRST_NAMES_M = set("""
-james john robert michael william david richard joseph thomas charles christopher daniel matthew
-anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward
-jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin
-samuel gregory alexander frank patrick raymond jack dennis jerry tyler aaron jose adam nathan
-henry douglas zachary peter kyle ethan walter noah jeremy christian keith roger terry gerald
-harold sean austin carl arthur lawrence dylan jesse jordan bryan billy joe bruce gabriel logan
-albert willie alan juan wayne elijah randy roy vincent ralph eugene russell bobby mason philip
-louis bernie bill mike jim tom ted chris newt rudy reince mitch marco rand jeb barack vladimir
-recep tayyip sergey sergei dmitry boris emmanuel xi narendra benjamin bashar hassan ali mohammed
-muhammad ahmed omar abdullah hamid shinzo justin francois jean pierre jacques nicolas
-giuseppe matteo silvio pedro carlos luis jair andres manuel mahmoud recep yair naftali
-tony gordon david nigel keir rishi ed jeremy dominic liam lindsey ben ivan igor oleg alexei
-volodymyr petro viktor andrzej mateusz abiy cyril uhuru chuck jeff greg doug tim steve dan
-don jim bob rob matt nick sam ken ron josh jon jake tom ben ray rick dick hank herb fred
-marty mitt newt ryan jared eric hal harry lou mel sid stan ted walt wes zach cory
-lamar elijah keith kerr
-""".split())
-_FIRST_NAMES_F = set("""
-mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty
-margaret sandra ashley kimberly emily donna michelle dorothy carol amanda melissa deborah
-stephanie rebecca sharon laura cynthia kathleen amy shirley angela helen anna brenda pamela
-nicole emma samantha katherine christine debra rachel catherine carolyn janet ruth maria
-heather diane virginia julie joyce victoria olivia kelly christina lauren joan evelyn judith
-megan cheryl andrea hannah martha jacqueline frances gloria ann teresa kathryn sara janice
-jean alice madison doris abigail julia judy grace denise amber marilyn beverly danielle theresa
-sophia marie diana brittany natalie isabella charlotte rose alexis kayla hillary chelsea
-melania ivanka kellyanne huma nikki kamala michele condoleezza
-jacinda ursula marine giorgia nicola liz kemi yvette priti suella benazir
-indira golda sanna mette greta malala oprah tulsi debbie loretta jill angela nancy lindsey
-jane joan anne ann annie kate katie beth liz lizzy meg peg sue jen jenny becky cathy kathy patty pat tammy tina
-ava ella mia zoe chloe lily amelia harper aria layla nora riley hazel violet aurora
-keisha latoya tasha shonda rakeyia tyresha kamala ayanna ilhan rashida alexandria
-""".split())
-_FIRST_NAMES_M, _FIRST_NAMES_F = _FIRST_NAMES_M - _FIRST_NAMES_F, _FIRST_NAMES_F - _FIRST_NAMES_M
-# Entity labels under which the small NER files people's names it does not know.
-_MISLABELLED = ("", "ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART")
-# Words that make a proper-noun chain an organisation or a place, not a person.
-_ORG_WORDS = frozenset("""
-council company group trust bank university college school hospital agency police service
-ministry department committee union association club party society foundation network
-institute church court board authority commission energy mobility foods ltd plc inc llc corp
-street road lane park hall house centre center square bridge river county city state
-""".split())
-# Heads of descriptions of an organisation: "the company said" is the company named before.
-ORG_NOUNS = frozenset("""
-company firm group business retailer developer operator union council trust charity agency
-authority network airline bank insurer manufacturer maker supplier club team board department
-ministry service government startup start-up brand chain carrier lender owner organisation
-organization party hospital school university college museum gallery
-""".split())
-_PLACE_PREPS = frozenset("at in from near outside inside to into across around on through".split())
-_COPULAS = frozenset("is was 's are were".split())
-_PRONOUNS = MALE | FEMALE | {"i", "we", "they", "it", "you", "one", "me", "us", "them"}
-
-
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Lower-case, strip accents and possessives, collapse spaces: the key two mentions share."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = re.sub(r"['’]s\b", "", text)
-    return " ".join(re.findall(r"[\w-]+", text))
-
-
-def is_person_noun(tok: Token) -> bool:
-    """A common noun for a person: a role ("the director"), a relation ("her son") or one of
-    the people nouns of `cues` ("a resident")."""
-    if tok.pos_ != "NOUN" or tok.tag_ == "NNS":
-        return False
-    word = fold(tok.text)
-    return (
-        word in ROLE_NOUNS or word in FAMILY_NOUNS or word in PEOPLE_NOUNS or word.endswith(_PERSON_ENDINGS))
-
-
-_PERSON_ENDINGS = ("keeper", "maker", "man", "woman", "person", "ist", "ian", "ologist", "holder", "owner",
-                   "or", "eer", "ant", "ent", "worker", "teacher", "farmer", "driver", "player", "singer",
-                   "writer", "member", "nurse", "captain", "skipper", "trader", "leader", "officer")
-
-
-def word_span(doc: Doc, i: int) -> tuple[int, int]:
-    """The tokens [lo, hi) of the word as written (between spaces) that holds token i, without
-    the punctuation at its edges: "64-year-old", "co-author", "O'Neill"."""
-    lo = hi = i
-    while lo > 0 and not doc[lo - 1].whitespace_ and not doc[lo - 1].is_space and doc[lo - 1].text not in _EDGES:
-        lo -= 1
-    while hi + 1 < len(doc) and not doc[hi].whitespace_ and not doc[hi + 1].is_space and doc[hi + 1].text not in _EDGES:
-        hi += 1
-    while lo < i and doc[lo].is_punct:
-        lo += 1
-    while hi > i and doc[hi].is_punct:
-        hi -= 1
-    return lo, hi + 1
-
-
-_EDGES = frozenset('"“”‘’,;:()[]—–…!?')
-
-
-def _name_words(tokens: list[Token]) -> tuple[list[Token], str | None]:
-    """Drop leading honorifics, titles and job words and trailing letters ("KC") from a name;
-    report the gender an honorific implies."""
-    gender = None
-    titles = [k for k, t in enumerate(tokens[:-1]) if _title_word(t)]
-    if titles and all(t.pos_ in ("PROPN", "NOUN", "ADJ", "PUNCT") for t in tokens[: titles[-1]]):
-        tokens = tokens[titles[-1]:]  # "State Energy Minister Ann Cole", "Green MLA Ann Cole"
-    while len(tokens) > 1 and (_title_word(tokens[0]) or tokens[0].is_punct or tokens[0].is_lower and tokens[0].is_alpha):
-        gender = gender or HONORIFICS.get(fold(tokens[0].text).rstrip("."))
-        tokens = tokens[1:]
-    while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].is_punct or tokens[-1].text in ("'s", "’s")
-                      or len(tokens) > 2 and fold(tokens[-1].text).replace(".", "") in POST_NOMINALS):
-        tokens = tokens[:-1]
-    return tokens, gender
-
-
-def _title_word(tok: Token) -> bool:
-    word = fold(tok.text).rstrip(".")
-    return word in HONORIFICS or word in ROLE_NOUNS or word in POST_NOMINALS or word in _SPORTS_ROLES
-
-
-_SPORTS_ROLES = frozenset("""
-catcher pitcher closer shortstop goalkeeper keeper striker midfielder defender winger forward
-captain skipper netminder goalie batsman batter bowler jockey trainer driver rider
-""".split())
-
-
-def written(tokens: list[Token]) -> str:
-    """Tokens as the text writes them (hyphens and apostrophes unspaced: "Ban Ki-moon")."""
-    if not tokens:
-        return ""
-    return " ".join(tokens[0].doc[tokens[0].i : tokens[-1].i + 1].text.split())
+from .cues import SPEECH_VERBS, lemma
+from .names import (
+    COPULAS, FAMILY_NOUNS, FEMALE, FIRST_NAMES_F, FIRST_NAMES_M, HONORIFICS,
+    LEADER_ROLES, MALE, MISLABELLED, ORG_NOUNS, ORG_WORDS, PLACE_PREPS,
+    PRONOUNS, ROLE_NOUNS, fold, is_person_noun, name_words, word_span,
+    written,
+)
 
 
 @dataclass
@@ -233,7 +47,7 @@ class Person:
 
         def rank(n: str) -> tuple[bool, int, int]:
             words = fold(n).split()
-            trusted = bool(words) and (words[0] in _FIRST_NAMES_M or words[0] in _FIRST_NAMES_F
+            trusted = bool(words) and (words[0] in FIRST_NAMES_M or words[0] in FIRST_NAMES_F
                                        or firsts.count(words[0]) >= 2)
             return trusted, len(words), -self.names.index(n)
 
@@ -291,7 +105,7 @@ class SpeakerResolver:
         i = 0
         commas = []
         while i < len(doc):
-            if doc[i].pos_ != "PROPN" or doc[i].ent_type_ == "PERSON" or doc[i].ent_type_ not in _MISLABELLED:
+            if doc[i].pos_ != "PROPN" or doc[i].ent_type_ == "PERSON" or doc[i].ent_type_ not in MISLABELLED:
                 if doc[i].text == ",":
                     commas.append(i)
                 i += 1
@@ -355,7 +169,7 @@ class SpeakerResolver:
         if len(chain) >= 2 and len(after) >= 2 and after[0].text == "," and (
                 after[1].lower_ == "who" or after[1].like_num and len(after) == 3 and after[2].text == ","):
             return True  # "Nadia Farouk, 29," "Abi Crane, who left the company"
-        if any(fold(t.text) in _ORG_WORDS for t in chain):
+        if any(fold(t.text) in ORG_WORDS for t in chain):
             return False
         if root.dep_ == "appos" and is_person_noun(root.head):
             return True
@@ -400,7 +214,7 @@ class SpeakerResolver:
 
     # -- building clusters -------------------------------------------------------------
     def _add_name(self, span: Span) -> Person | None:
-        words, gender = _name_words(list(span))
+        words, gender = name_words(list(span))
         before = span.doc[max(0, span.start - 4) : span.start]
         for tok in reversed(list(before)):  # "Mr", "Senator" just before the entity
             key = fold(tok.text).rstrip(".")
@@ -416,7 +230,7 @@ class SpeakerResolver:
         if surname and fold(surname) != fold(display):
             display = f"{display} {surname}"  # "Jack and Mia Tranter", "Hinchcliffe's father, Greg,"
         folded = fold(display).split()
-        if not folded or folded[0] in _PRONOUNS:
+        if not folded or folded[0] in PRONOUNS:
             return None
         person = self._match(folded, gender, span.start)
         if person is None:
@@ -431,7 +245,7 @@ class SpeakerResolver:
                 bucket.append(person)
         if len(folded) >= 2 and person.gender is None:
             first = folded[0]
-            person.gender = "m" if first in _FIRST_NAMES_M else "f" if first in _FIRST_NAMES_F else None
+            person.gender = "m" if first in FIRST_NAMES_M else "f" if first in FIRST_NAMES_F else None
         heads, words = self._descriptions(span)
         family = {FAMILY_NOUNS[h] for h in heads if FAMILY_NOUNS.get(h)}
         if not gender and len(family) == 1:  # "her son, Per Olsen"
@@ -444,7 +258,7 @@ class SpeakerResolver:
         subj = root.head if root.dep_ == "appos" else root
         # the subject of a main clause, not of an aside ("..., when Arthur had a hip operation")
         subject = subj.dep_ in ("nsubj", "nsubjpass") and subj.head.dep_ in ("ROOT", "conj", "ccomp", "parataxis")
-        place = root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPS or root.dep_ == "poss"
+        place = root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS or root.dep_ == "poss"
         self.mentions.append(Mention(span.start, person, subject, place=place))
         self._starts.append(span.start)
         return person
@@ -483,7 +297,7 @@ class SpeakerResolver:
         heads: set[str] = set()
         words: set[str] = set()
         doc = span.doc
-        name = _name_words(list(span))[0]
+        name = name_words(list(span))[0]
         titles = [t for t in span if name and t.i < name[0].i and not t.is_punct]  # "Mayor Ann Lee"
         if titles:
             heads.add(fold(titles[-1].text).rstrip("."))
@@ -511,7 +325,7 @@ class SpeakerResolver:
                 describe(child)
         if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN") and root.head.ent_type_ != "PERSON":
             describe(root.head)
-        if root.dep_ == "nsubj" and root.head.lower_ in _COPULAS:
+        if root.dep_ == "nsubj" and root.head.lower_ in COPULAS:
             for attr in root.head.children:
                 if attr.dep_ == "attr" and attr.pos_ == "NOUN":
                     describe(attr)
@@ -570,7 +384,7 @@ class SpeakerResolver:
 
     def resolve(self, mention: Span) -> tuple[str, Person | None, float]:
         """(speaker name, person cluster or None, confidence) for a speaker mention."""
-        words, gender = _name_words(list(mention))
+        words, gender = name_words(list(mention))
         if not words:
             return mention.text, None, 0.5
         text = written(words)
@@ -592,7 +406,7 @@ class SpeakerResolver:
                         break
                     tail.append(tok.text)
                 if tail and ent.end == mention.end - len(tail):
-                    longer = " ".join([written(_name_words(list(ent))[0]), *tail])
+                    longer = " ".join([written(name_words(list(ent))[0]), *tail])
                     if longer not in person.names:
                         person.names.append(longer)
                 return person.name, person, 0.9
@@ -628,7 +442,7 @@ class SpeakerResolver:
         return mention.text, None, 0.6
 
     def _person_for(self, ent: Span, at: int, gender: str | None = None) -> Person | None:
-        words, own_gender = _name_words(list(ent))
+        words, own_gender = name_words(list(ent))
         cands = self._candidates(fold(written(words)).split(), gender or own_gender)
         return self._latest(cands, at) if cands else None
 

@@ -27,7 +27,7 @@ import os
 import re
 import sys
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 from urllib.parse import parse_qs, urlsplit
 
 import pymysql
