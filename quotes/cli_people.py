@@ -10,7 +10,7 @@ import click
 
 from .cli import _format_option, _index_option, _open_for_writing, main
 from .cli_search import _filter_options, _filters, _write
-from .formats import one_line, shorten
+from .formats import framed, one_line, shorten
 from .index import SORTS, QuoteIndex
 from .people import PEOPLE_KINDS
 from .people_store import Person, relink
@@ -195,5 +195,5 @@ def person(name: str, query: tuple[str, ...], sort: str, limit: int, page: int, 
     for hit in results.hits:
         q = hit.quote
         said = f" [as {q.speaker}]" if q.speaker and q.speaker != p.name else ""
-        click.echo(f"  {(q.date or '')[:10]:<10}  {q.kind:<8}  {shorten(one_line(q.text), 90)}{said}")
+        click.echo(f"  {(q.date or '')[:10]:<10}  {q.kind:<8}  {framed(q, shorten(one_line(q.text), 90))}{said}")
         click.echo(f"  {'':<10}  {q.id}  {q.source or ''}")

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from quotes.cli import main
 from quotes.errors import QuotesError
 from quotes.index import QuoteIndex
+from quotes.model import Article
 from quotes.ingest import Ingest, reindex
 from quotes.people import ORGANISATION, PERSON, UNNAMED, fits, read_name
 from quotes.people_store import PeopleStore
@@ -262,3 +263,24 @@ def test_a_bare_surname_joins_whom_its_article_names_by_full_name_role_or_honori
     assert [p.ambiguous for p in store.people("kowalczyk") if p.name == "Kowalczyk"] == [True]  # ... ambiguous
     with pytest.raises(QuotesError, match="'Kowalczyk' names 3 people: .*; give an id"):
         store.one("Kowalczyk")  # the bare name is in all three
+
+
+def test_a_persons_reported_speech_is_never_shown_in_quotation_marks(nlp, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from quotes.server import create_app
+
+    text = ("Mayor Ann Lee met reporters on Monday.\n\n"
+            "Lee said that the ferry would run again by the summer.\n\n"
+            '"We have waited long enough," she said.\n')
+    path = str(tmp_path / "ix")
+    with QuoteIndex.open(path, create=True) as ix:
+        Ingest(ix, nlp).run([Article(text=text, id="ferry", date="2021-05-03")])
+    with QuoteIndex.open(path) as ix:
+        lee = named(ix, "Ann Lee")
+        shown = cli(ix, "person", "Ann Lee").stdout
+        html = TestClient(create_app(path)).get(f"/people/{lee.id}").text
+    assert "reported: the ferry would run again by the summer" in shown
+    assert "“We have waited long enough,”" in shown
+    assert "“the ferry would run again" not in shown and "“the ferry would run again" not in html
+    assert "Reported, not verbatim:</span> the ferry would run again by the summer" in html
