@@ -13,15 +13,14 @@ import csv
 import json
 import os
 import sqlite3
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Sequence, TextIO
-from urllib.parse import quote as quote_url
+from typing import Any, Iterable, Sequence, TextIO
 
 from .errors import QuotesError
 from .model import Article, Quote, stable_hash
 from .people import (ORGANISATION, PEOPLE_KINDS, PERSON, UNNAMED, Mention, Pin, block_of, display_name,
                      fits, mentions, read_name, resolve)
+from .store import transaction
 
 FILENAME = "people.sqlite"
 EXPORT_FIELDS = ("id", "name", "kind", "aliases", "wikidata", "notes")
@@ -435,28 +434,9 @@ class PeopleStore:
             raise QuotesError(f"{name!r} names {len(found)} people: {listed}; give an id")
         return found[0]
 
-    @contextmanager
-    def _db(self, write: bool = True) -> Iterator[sqlite3.Connection | None]:
+    def _db(self, write: bool = True) -> Any:
         """One transaction (None to read a file that does not exist yet)."""
-        if not write and not os.path.isfile(self.path):
-            yield None
-            return
-        try:
-            if write:
-                db = sqlite3.connect(self.path, timeout=60)
-            else:
-                db = sqlite3.connect(f"file:{quote_url(self.path)}?mode=ro", uri=True, timeout=60)
-        except sqlite3.Error as exc:
-            raise QuotesError(f"cannot use the people of the index at {self.folder}: {exc}") from None
-        try:
-            with db:
-                for statement in _TABLES if write else ():
-                    db.execute(statement)
-                yield db
-        except sqlite3.DatabaseError as exc:
-            raise QuotesError(f"cannot use the people of the index at {self.folder}: {exc}") from None
-        finally:
-            db.close()
+        return transaction(self.path, _TABLES, write, f"the people of the index at {self.folder}")
 
 
 def relink(ix: Any, batch: int = 256) -> int:

@@ -128,28 +128,35 @@ class ArticleStore:
             row = db.execute(query, args).fetchone() if db else None
         return row[0] if row else None
 
-    @contextmanager
-    def _db(self, write: bool = True) -> Iterator[sqlite3.Connection | None]:
+    def _db(self, write: bool = True) -> Any:
         """A connection (None to read a store that does not exist), committed on the way out."""
-        if not write and not self.exists():
-            yield None
-            return
-        try:
-            if write:
-                db = sqlite3.connect(self.path, timeout=60)
-            else:
-                db = sqlite3.connect(f"file:{quote(self.path)}?mode=ro", uri=True, timeout=60)
-        except sqlite3.Error as exc:
-            raise QuotesError(f"cannot use the index at {self.folder}: {exc}") from None
-        try:
-            with db:
-                for statement in _TABLES if write else ():
-                    db.execute(statement)
-                yield db
-        except sqlite3.DatabaseError as exc:
-            raise QuotesError(f"cannot use the index at {self.folder}: {exc}") from None
-        finally:
-            db.close()
+        return transaction(self.path, _TABLES, write, f"the index at {self.folder}")
+
+
+@contextmanager
+def transaction(path: str, tables: Iterable[str], write: bool, what: str) -> Iterator[sqlite3.Connection | None]:
+    """One SQLite transaction on the file at `path`, committed on the way out: to write, with
+    its `tables` made if need be; to read, opened read-only (so reading never writes), and None
+    where the file does not exist yet. Errors are one QuotesError naming `what`."""
+    if not write and not os.path.isfile(path):
+        yield None
+        return
+    try:
+        if write:
+            db = sqlite3.connect(path, timeout=60)
+        else:
+            db = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, timeout=60)
+    except sqlite3.Error as exc:
+        raise QuotesError(f"cannot use {what}: {exc}") from None
+    try:
+        with db:
+            for statement in tables if write else ():
+                db.execute(statement)
+            yield db
+    except sqlite3.DatabaseError as exc:
+        raise QuotesError(f"cannot use {what}: {exc}") from None
+    finally:
+        db.close()
 
 
 def _pack(article: Article) -> bytes:
