@@ -34,7 +34,7 @@ HONORIFICS = {
     "lieutenant": None, "private": None, "corporal": None, "brigadier": None, "marshal": None,
     "magistrate": None, "coroner": None, "director": None, "executive": None, "manager": None,
     "cr": None, "haji": "m", "hajia": "f", "del": None, "rival": None, "crooked": None, "candidate": None, "nominee": None,
-    "uncle": "m", "auntie": "f", "aunty": "f", "mama": None, "papa": None,
+    "uncle": "m", "auntie": "f", "aunty": "f",
 }
 # Letters after a name, not part of it: "Ruth Abernethy KC", "Sir Peter Venning MP".
 POST_NOMINALS = frozenset("kc qc sc mp msp mla mpp td obe mbe cbe kbe dbe phd md jp".split())
