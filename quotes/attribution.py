@@ -23,6 +23,7 @@ _SUBJECTS = ("nsubj", "nsubjpass")
 _INDEFINITE = frozenset("a an one another".split())
 _PHRASE_STOPS = frozenset(',;:()"“”')
 _MAX_MENTION = 12  # tokens: a source as written, not a paragraph
+_CUE_OPENS = 8  # tokens: how far into the sentence after a quote its cue may stand
 _SPEAKER_ENTS = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")
 _NOT_SPEAKER_ENTS = ("DATE", "TIME", "PERCENT", "CARDINAL", "MONEY", "QUANTITY", "ORDINAL")
 _HEAD_CHAIN = ("conj", "advcl", "xcomp", "pcomp", "acl", "prep")
@@ -90,8 +91,10 @@ class Linker:
         doc = self.doc
         sent_lo, sent_hi = span[0].sent.start, span[-1].sent.end
         if sent_hi < len(doc) and sent_hi - span.end <= 2 and "\n" not in doc[span.end : sent_hi + 1].text:
-            nxt = doc[sent_hi].sent  # `"Quote?" Clinton said.` parsed as two sentences
-            if nxt.end - nxt.start <= 12 and any(is_cue(t) and _reports_nothing(t) for t in nxt):
+            # `"Quote?" Clinton said.` parsed as two sentences; the cue opens the second, which
+            # may go on ("the 21-year-old said, still in his boots an hour after the siren.")
+            nxt = doc[sent_hi].sent
+            if any(is_cue(t) and _reports_nothing(t) for t in doc[nxt.start : min(nxt.end, nxt.start + _CUE_OPENS)]):
                 sent_hi = nxt.end
         cands = self._cues_in(sent_lo, sent_hi)
         if not cands:

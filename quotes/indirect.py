@@ -36,11 +36,32 @@ def _around(before: list[Token], cue: Token, after: list[Token]) -> bool:
 
 def _next_cue(tok: Token) -> bool:
     """"and" before a second cue of the same speaker, which the parser put inside the clause:
-    "said he would order a review and warned against hackers"."""
+    "said he would order a review and warned against hackers". A verb under the clause's
+    modal or in its infinitive is the clause's own ("would continue their protest")."""
     if tok.dep_ != "cc":
         return False
     conj = next((c for c in tok.head.children if c.dep_ == "conj" and c.i > tok.i), None)
-    return conj is not None and is_cue(conj) and not any(c.dep_ in ("nsubj", "nsubjpass") for c in conj.children)
+    return conj is not None and is_cue(conj) and conj.tag_ not in ("VB", "VBG") and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "aux") for c in conj.children)
+
+
+def _question_put(cue: Token) -> bool:
+    """"Asked whether she had meant to shoot, she grinned": the question put to the subject
+    of the sentence, not speech of theirs (an indirect question is not reported speech)."""
+    return lemma(cue) == "ask" and cue.dep_ == "advcl" and cue.tag_ in ("VBN", "VBD") and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in cue.children)
+
+
+def _coordinated(tokens: list[Token]) -> list[list[Token]]:
+    """A clause of two reported clauses joined by "and that" or "but that" ("said the road
+    had flooded and that the council had done nothing"): two statements, two records."""
+    tokens = sorted(tokens, key=lambda t: t.i)
+    for n in range(3, len(tokens) - 3):
+        tok, nxt = tokens[n], tokens[n + 1]
+        if (tok.lower_ in ("and", "but") and nxt.lower_ == "that" and nxt.i == tok.i + 1
+                and tok.head.pos_ in ("VERB", "AUX")):
+            return [tokens[:n], *_coordinated(tokens[n + 2 :])]
+    return [tokens]
 
 
 class _Spans:
@@ -79,15 +100,18 @@ class ReportedClauses:
         out = []
         direct_spans, mixed_spans = _Spans(direct), _Spans(mixed)
         for cue in self.clause_cues:
-            if self._headline(self.para(cue.idx)):
+            if self._headline(self.para(cue.idx)) or _question_put(cue):
                 continue
             clauses = self._clauses(cue)
+            parts = []
             for tokens in clauses:
                 # the part before an interjected attribution needs no verb of its own: "The
                 # museum, Mr. Obama said, would make visitors face uncomfortable truths"
                 front = len(clauses) == 2 and tokens is clauses[0] and _around(tokens, cue, clauses[1])
                 verb_needed = not front and (lemma(cue) not in NAMING_VERBS | OBJECT_VERBS | TOPIC_VERBS or (
                     any(t.dep_ == "ccomp" and t.head.i == cue.i for t in tokens)))
+                parts.extend((part, verb_needed) for part in _coordinated(tokens))
+            for tokens, verb_needed in parts:
                 span = self._clause_span(tokens, verb_needed=verb_needed)
                 if span is None:
                     continue
