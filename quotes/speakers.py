@@ -22,7 +22,7 @@ from .cues import SPEECH_VERBS, lemma
 from .names import (
     COPULAS, FAMILY_NOUNS, FEMALE, FIRST_NAMES_F, FIRST_NAMES_M, HONORIFICS,
     LEADER_ROLES, MALE, MISLABELLED, ORG_NOUNS, ORG_WORDS, PLACE_PREPS,
-    PRONOUNS, ROLE_NOUNS, fold, is_person_noun, name_words, word_span,
+    PRONOUNS, ROLE_NOUNS, fold, is_person_noun, is_title_word, name_words, word_span,
     written,
 )
 
@@ -173,6 +173,9 @@ class SpeakerResolver:
             return True  # "Nadia Farouk, 29," "Abi Crane, who left the company"
         if any(fold(t.text) in ORG_WORDS for t in chain):
             return False
+        if before is not None and before.pos_ == "NOUN" and is_title_word(before) and len(chain) >= 2 and all(
+                t.is_title for t in chain):
+            return True  # "chief executive Ann Cole", "head coach Ann Cole"
         if root.dep_ == "appos" and is_person_noun(root.head):
             return True
         if any(c.dep_ == "appos" and is_person_noun(c) for c in root.children):
@@ -232,8 +235,8 @@ class SpeakerResolver:
         if surname and fold(surname) != fold(display):
             display = f"{display} {surname}"  # "Jack and Mia Tranter", "Hinchcliffe's father, Greg,"
         folded = fold(display).split()
-        if not folded or folded[0] in PRONOUNS:
-            return None
+        if not folded or folded[0] in PRONOUNS or len(words) == 1 and is_title_word(words[0]):
+            return None  # "Commissioner", "Coach" alone name nobody
         person = self._match(folded, gender, span.start)
         if person is None:
             person = Person()
@@ -329,7 +332,7 @@ class SpeakerResolver:
             describe(root.head)
         if root.dep_ == "nsubj" and root.head.lower_ in COPULAS:
             for attr in root.head.children:
-                if attr.dep_ == "attr" and attr.pos_ == "NOUN":
+                if attr.dep_ == "attr" and (attr.pos_ == "NOUN" or is_title_word(attr)):  # "is the Labour MP"
                     describe(attr)
         j = span.end
         if j + 2 < len(doc) and doc[j].text == "," and doc[j + 1].like_num and doc[j + 2].text in (",", "."):
@@ -430,7 +433,8 @@ class SpeakerResolver:
             if cands:
                 person = self._latest(cands, mention.start)
                 return person.name, person, 0.8
-        if all(t.pos_ == "PROPN" for t in words) and folded:
+        described = is_title_word(words[-1]) and folded[0] not in self._by_word  # "the Labour MP"
+        if all(t.pos_ == "PROPN" for t in words) and folded and not described:
             cands = self._candidates(folded, gender)
             if cands:
                 person = self._latest(cands, mention.start)
@@ -463,10 +467,16 @@ class SpeakerResolver:
         Mama Ada, said"."""
         doc = mention.doc
         root = mention.root
-        if root.pos_ != "NOUN" or root.tag_ == "NNS":
-            return None
+        if not (root.pos_ == "NOUN" or root.pos_ == "PROPN" and is_title_word(root)) or root.tag_ in ("NNS", "NNPS"):
+            return None  # "the Public Relations Officer, Supt Ann Lee," as much as "her son, Per,"
         i, limit = mention.end, min(len(doc), mention.end + 10)
         while i < limit and doc[i].text not in _APPOSITION and doc[i].pos_ not in ("VERB", "AUX"):
+            ent = self._entity_at.get(i)
+            if ent is not None and ent.start == i and ent.label_ == "PERSON" and (
+                    ent.end < len(doc) and doc[ent.end].pos_ in ("VERB", "AUX")):
+                k = bisect.bisect_left(self._starts, i)  # "Cabinet member for finance Cllr Ann Cole told"
+                if k < len(self._starts) and self._starts[k] == i:
+                    return self.mentions[k].person
             i += 1
         if i >= limit or doc[i].text not in _APPOSITION:
             return None

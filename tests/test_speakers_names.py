@@ -50,3 +50,34 @@ def test_a_name_given_in_a_relative_clause_is_the_speaker(nlp):
         "nothing all morning."
     )
     assert speaker_of(text, nlp, "she had sold") == "Mama Tobi"
+
+
+def test_an_officer_title_with_the_name_beside_it_is_that_person(nlp):
+    text = (
+        "Crowds gathered outside the depot on Monday.\n\n"
+        "The Fire Service Liaison Officer in the county, Superintendent Obiora Nwankwo-Eze, said the fire had "
+        "been contained."
+    )
+    assert speaker_of(text, nlp, "the fire had") == "Obiora Nwankwo-Eze"
+
+
+def test_a_role_written_before_the_name_without_a_comma(nlp):
+    text = (
+        "Cabinet member for housing Cllr Tariq Mehmood told the meeting that the council had no choice.\n\n"
+        "The budget will be voted on next week."
+    )
+    assert speaker_of(text, nlp, "the council had") == "Tariq Mehmood"
+
+
+def test_a_party_role_in_capitals_is_the_person_it_describes(nlp):
+    text = "Rhiannon Pugh is the Labour MP for Dwyfor.\n\nThe Labour MP said two bus routes in her seat would close."
+    assert speaker_of(text, nlp, "two bus routes") == "Rhiannon Pugh"
+
+
+def test_a_company_officer_written_as_a_lowercase_role_is_a_person(nlp):
+    text = (
+        "\u201cThis is a great day for the valley,\u201d Redgum Solar chief executive Tavish Okonkwo said.\n\n"
+        "Mr Okonkwo said the company would hire locally."
+    )
+    assert speaker_of(text, nlp, "This is a great") == "Tavish Okonkwo"
+    assert speaker_of(text, nlp, "the company would") == "Tavish Okonkwo"
