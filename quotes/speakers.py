@@ -92,6 +92,7 @@ class SpeakerResolver:
         self._orgs = [e for e in ents if e.label_ == "ORG" and not self.in_quote[e.start]
                       and not any(fold(t.text) in HONORIFICS for t in e)]
         self._org_starts = [e.start for e in self._orgs]
+        self._full_names: set[str] | None = None  # words of the PERSON entities of two words or more
         for name in self._names():
             for i in range(name.start, name.end):
                 self._entity_at[i] = name
@@ -103,11 +104,17 @@ class SpeakerResolver:
         chain after an honorific ("Cllr Ann Cole"), in apposition to a word for a person ("The
         site manager, Corinna Valdane,") or the subject of a speech verb ("Varga said")."""
         doc = self.doc
-        names = {e.start: e for e in doc.ents if e.label_ == "PERSON"}
+        dateline = self._datelines()
+        names = {}
+        for e in doc.ents:
+            if e.label_ != "PERSON" or e.start in dateline or self._prefix_of_organisation(e):
+                continue  # "SUDBURY, Ont. —": where the story was filed
+            cut = next((t.i for t in e[1:] if t.text in ("–", "—")), e.end)
+            names[e.start] = e if cut == e.end else Span(doc, e.start, cut, label="PERSON")  # "Dr Lan – Nguyễn is ..."
         i = 0
         commas = []
         while i < len(doc):
-            if doc[i].pos_ != "PROPN" or doc[i].ent_type_ == "PERSON" or doc[i].ent_type_ not in MISLABELLED:
+            if doc[i].pos_ != "PROPN" or doc[i].ent_type_ == "PERSON" or doc[i].ent_type_ not in MISLABELLED or i in dateline:
                 if doc[i].text == ",":
                     commas.append(i)
                 i += 1
@@ -158,8 +165,32 @@ class SpeakerResolver:
                     return written([poss])
         return None
 
-    @staticmethod
-    def _person_like(chain: Span) -> bool:
+    def _datelines(self) -> set[int]:
+        """Tokens of a dateline opening a paragraph ("SUDBURY, Ont. — ..."): a place in
+        capitals, up to the dash."""
+        doc, out = self.doc, set()
+        for p in range(len(doc)):
+            if (p == 0 or doc[p - 1].is_space and "\n" in doc[p - 1].text) and doc[p].is_upper and len(doc[p].text) >= 2:
+                for q in range(p + 1, min(len(doc), p + 8)):
+                    if doc[q].text in ("—", "–", "--"):
+                        out.update(range(p, q))
+                        break
+        return out
+
+    def _prefix_of_organisation(self, chain: Span) -> bool:
+        """"Bluestem said" where the article names "Bluestem Airlines" and no person with
+        that name: the organisation ("Clinton" stays a person beside "Clinton Foundation")."""
+        text = " ".join(chain.text.split())
+        if not any(" ".join(e.text.split()).startswith(text + " ") for e in self._orgs):
+            return False
+        if self._full_names is None:
+            self._full_names = {w for e in self.doc.ents if e.label_ == "PERSON" and len(e) >= 2
+                                for w in fold(e.text).split()}
+        return not set(fold(text).split()) & self._full_names
+
+    def _person_like(self, chain: Span) -> bool:
+        if self._prefix_of_organisation(chain):
+            return False
         doc = chain.doc
         root = chain[-1]
         before = doc[chain.start - 1] if chain.start > 0 else None
@@ -439,6 +470,9 @@ class SpeakerResolver:
             if cands:
                 person = self._latest(cands, mention.start)
                 return person.name, person, 0.85
+            longer = [e for e in self._orgs if " ".join(e.text.split()).startswith(text + " ")]
+            if longer:  # "Bluestem said", after "Bluestem Airlines": the organisation, in full
+                return " ".join(longer[0].text.split()), None, 0.7
             if mention.root.ent_type_ in ("", "PERSON") and not any(t.ent_type_ in ("ORG", "GPE", "NORP") for t in words):
                 return text, None, 0.7
             return mention.text, None, 0.7

@@ -6,6 +6,7 @@ Small hand-written articles (never eval text); the session `nlp` fixture loads t
 from __future__ import annotations
 
 from quotes.extract import extract
+from quotes.speakers import SpeakerResolver
 
 
 def speaker_of(text, nlp, beginning):
@@ -81,3 +82,33 @@ def test_a_company_officer_written_as_a_lowercase_role_is_a_person(nlp):
     )
     assert speaker_of(text, nlp, "This is a great") == "Tavish Okonkwo"
     assert speaker_of(text, nlp, "the company would") == "Tavish Okonkwo"
+
+
+# -- names as written, never a dateline or a company's short name -----------------------------
+
+
+def test_a_dateline_is_never_a_person(nlp):
+    text = (
+        "THUNDER BAY, Ont. \u2014 Marius Delacroix did not wait for the first question.\n\n"
+        '"Before anyone asks, that was on me," the Thunder Bay Wolves head coach said after the loss.'
+    )
+    assert [p.name for p in SpeakerResolver(nlp(text)).people] == ["Marius Delacroix"]
+    assert speaker_of(text, nlp, "Before anyone asks") == "Marius Delacroix"
+
+
+def test_a_name_never_runs_across_a_spaced_dash(nlp):
+    text = (
+        "The study was led by Dr Trinh Thi Mai at the institute.\n\n"
+        "Her colleague, Dr Trinh Van Duc, who is not related to Dr Mai \u2013 Trinh is the family name of "
+        "many \u2013 said the trials went well."
+    )
+    names = [n for p in SpeakerResolver(nlp(text)).people for n in p.names]
+    assert names and not any("\u2013" in n for n in names), names
+
+
+def test_an_organisation_by_its_short_name_is_named_in_full(nlp):
+    text = (
+        "Staff at Larkspur Airlines walked out on Friday.\n\n"
+        'Larkspur said in a statement that it was "deeply saddened" by the strike.'
+    )
+    assert speaker_of(text, nlp, "deeply saddened") == "Larkspur Airlines"
