@@ -194,7 +194,7 @@ class _Article(Layout, ReportedClauses):
         speaker = mention = None
         confidence = 0.3
         if att.subject is not None:
-            speaker, mention, sure = self.linker.resolve(att.subject)
+            speaker, mention, sure = self.linker.speaker_of(att, self.tok(start))
             confidence = att.how * sure
         first = self.tok(start)
         last = self.tok(max(start, end - 1))
