@@ -335,22 +335,25 @@ def index_scale(path: str, synth: Synthesizer, quotes: int, batch: int,
     index."""
     baseline = rss_mb("VmRSS")
     peak_rss_reset()
-    spent = 0.0
+    spent = cpu = 0.0
     added = 0
     wall = time.perf_counter()
+    engine = searchd.cpu_seconds(cluster) if cluster else 0.0
     with QuoteIndex.open(location(path, cluster), create=True) as ix:
         for pairs in synth.batches(quotes, batch):
-            started = time.perf_counter()
+            started, used = time.perf_counter(), time.process_time()
             added += ix.add(pairs)[1]
             spent += time.perf_counter() - started
+            cpu += time.process_time() - used
         if cluster is not None:  # its RAM chunks saved, as a user's ingest --optimize would
             ix.optimize()
     wall = time.perf_counter() - wall
+    engine = searchd.cpu_seconds(cluster) - engine if cluster else 0.0
     files = [f for f in Path(path).rglob("*") if f.is_file()]
-    engine = [f for f in Path(cluster.folder).rglob("*") if f.is_file()] if cluster else []
+    shards = [f for f in Path(cluster.folder).rglob("*") if f.is_file()] if cluster else []
     return {
-        "quotes": added, "seconds": spent, "wall": wall,
-        "size": sum(f.stat().st_size for f in files + engine) / 1e6,
+        "quotes": added, "seconds": spent, "wall": wall, "cpu": cpu, "engine": engine,
+        "size": sum(f.stat().st_size for f in files + shards) / 1e6,
         "store": sum(f.stat().st_size for f in files if f.name.startswith("articles.sqlite")) / 1e6,
         "segments": sum(1 for f in files if f.suffix == ".seg"),
         "baseline": baseline, "peak": rss_mb("VmHWM"),
@@ -476,7 +479,8 @@ def index_and_search(args: argparse.Namespace, synth: Synthesizer, n: int, backe
                     else "2 shards, optimized and flushed at the end")
             rows.append((f"indexing {q:,.0f} quotes",
                          f"{q / stats['seconds']:,.0f} quotes/s ({stats['seconds']:.0f} s in `add`, {stats['wall']:.0f} s"
-                         f" wall; commits of {args.batch} articles; {done})"))
+                         f" wall; commits of {args.batch} articles; {done}); CPU per quote {1e6 * stats['cpu'] / q:,.0f} µs"
+                         + (f" in `add`, {1e6 * stats['engine'] / q:,.0f} µs in the daemons" if cluster else " in `add`")))
             rows.append((f"index size, {q:,.0f} quotes",
                          f"{stats['size']:,.0f} MB ({stats['store']:,.0f} MB of it the article store)"))
             rows.append((f"peak RSS while indexing {q:,.0f}",
