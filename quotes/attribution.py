@@ -436,8 +436,8 @@ class Linker:
     def _named_appositive(self, subject: Token) -> Token | None:
         """The name written beside a described subject: "Her son, Per Olsen, said", "Outside
         court, the boy's father, Mark Dale, said" (a conjunct in the parse)."""
-        if self.speakers.is_name(subject.i) or subject.pos_ not in ("NOUN", "ADJ", "PROPN"):
-            return None
+        if self.speakers.is_name(subject.i) or subject.pos_ not in ("NOUN", "ADJ", "PROPN", "NUM"):
+            return None  # (NUM: "One of them, Dan Osho, posted")
         for head in [subject, *(c for c in subject.children if c.dep_ == "conj")]:
             for child in head.rights:
                 if child.dep_ == "appos" and (self.speakers.is_name(child.i) or child.pos_ == "PROPN" and child.ent_type_ == ""):
@@ -530,36 +530,55 @@ class Linker:
             speaker_rank(tok) == 0 or _person_noun(tok))
 
     def _antecedent(self, pronoun: Token) -> Person | None:
-        """Who "he" or "she" is when a sentence before it in its paragraph says: the subject of
-        the latest such sentence that is a person of that gender ("Hadzic was more cautious.
-        "...," she said", "A volunteer firefighter stood up. "...," he said"), or the
-        person a "she" there stands for. None leaves it to the article-wide resolver."""
+        """Who "he" or "she" is when the sentences before it in its paragraph (or, if it opens
+        one, in the paragraph before) say: the subject of the latest of them that is a person
+        of that gender ("Hadzic was more cautious. "...," she said", "A plumber, who declined
+        to give his name, stood up. "...," he said"), or whom a "she" there stands for; a
+        person whose gender the article does not give only if no one's does; else the latest
+        person named there ("More from Ch Supt Gallacher: ..."). None leaves it to the
+        article-wide resolver."""
         sent = pronoun.sent
         if any(t.dep_ in _SUBJECTS and t.pos_ != "PRON" and not self.in_quote[t.i] for t in self.doc[sent.start : pronoun.i]):
             return None  # a subject of its own sentence comes first: the resolver's rule
         gender = "m" if pronoun.lower_ == "he" else "f"
-        para_lo = self.layout.para_tokens(self.layout.para(pronoun.idx))[0]
+        para = self.layout.para(pronoun.idx)
+        lo = self.layout.para_tokens(para)[0]
+        if lo >= sent.start and para > 0:
+            lo = self.layout.para_tokens(para - 1)[0]
+        unknown = None
         start = sent.start
-        while start > para_lo:
+        while start > lo:
             prev = self.doc[start - 1].sent
             start = prev.start
-            if start < para_lo or self.in_quote[prev.root.i]:
-                continue
-            subject = self._own_subject(prev.root)
-            if subject is not None and subject.pos_ != "PRON" and not self._personal(subject):
-                subject = next((c for c in subject.children if c.dep_ == "poss" and c.pos_ == "PROPN"), None)  # "Lee's goal"
-            if subject is None:
-                continue
-            if subject.pos_ == "PRON":
-                if subject.lower_ != pronoun.lower_:
-                    continue
-                self.resolve(subject)
-                return self._people.get(subject.i)
-            self.resolve(subject)
-            person = self._people.get(subject.i)
-            if person is not None and person.gender in (None, gender):
+            person, sure = self._sentence_subject(prev, pronoun, lo)
+            if person is not None and (sure or person.gender == gender):
                 return person
+            if person is not None and person.gender is None and unknown is None:
+                unknown = person
+        if unknown is not None:
+            return unknown
+        for i in range(sent.start - 1, lo - 1, -1):  # no subject to go by: the latest person named
+            ent = self.speakers.entity_at(i) if self.speakers.is_name(i) and not self.in_quote[i] else None
+            if ent is not None and ent.end == i + 1 and not any(a.dep_ == "relcl" for a in ent.root.ancestors):
+                person = self.speakers.resolve(ent)[1]  # (not "..., whom everyone calls Seun,")
+                if person is not None and person.gender in (None, gender):
+                    return person
         return None
+
+    def _sentence_subject(self, sent: Span, pronoun: Token, lo: int) -> tuple[Person | None, bool]:
+        """The person a sentence's subject names, if any, for a later he/she, and whether it
+        is that pronoun again (so certainly that gender)."""
+        if sent.start < lo or self.in_quote[sent.root.i]:
+            return None, False
+        subject = self._own_subject(sent.root)
+        if subject is not None and subject.pos_ == "NUM":  # "One of them, Dan Osho, posted ..."
+            subject = self._named_appositive(subject)
+        if subject is not None and subject.pos_ != "PRON" and not self._personal(subject):
+            subject = next((c for c in subject.children if c.dep_ == "poss" and c.pos_ == "PROPN"), None)  # "Lee's goal"
+        if subject is None or subject.pos_ == "PRON" and subject.lower_ != pronoun.lower_:
+            return None, False
+        self.resolve(subject)
+        return self._people.get(subject.i), subject.pos_ == "PRON"
 
     @staticmethod
     def cue_text(cue: Token) -> str:

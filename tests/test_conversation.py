@@ -161,3 +161,33 @@ def test_he_after_a_sentence_about_someone_who_is_unnamed_is_that_person(nlp):
         "promised us that crossing three years ago,” he said."
     )
     assert quote(text, nlp, "You promised").speaker == "A local plumber"
+
+
+def test_she_prefers_the_woman_over_a_person_whose_gender_is_not_given(nlp):
+    text = (
+        "Mrs Maura Kinsella ran the village school for thirty years.\n\n"
+        "“She never let anyone off,” said her former deputy, Mrs Edel Farrelly.\n\n"
+        "Mrs Kinsella was never one to back down. At one meeting, a councillor complained about "
+        "the cost of the new roof. “Then cut your own expenses,” she replied."
+    )
+    assert quote(text, nlp, "Then cut").speaker == "Maura Kinsella"
+
+
+def test_he_after_a_sentence_with_no_subject_is_the_man_it_names(nlp):
+    text = (
+        "Storm Ilse brought down power lines across the county overnight.\n\n"
+        "“Stay away from fallen cables,” said Lorna Pike, who speaks for the power company.\n\n"
+        "More now from Inspector Gavin Roe, who has been briefing reporters at the station. "
+        "“Only travel if you really must,” he said."
+    )
+    assert quote(text, nlp, "Only travel").speaker == "Gavin Roe"
+
+
+def test_one_of_them_with_a_name_is_that_person_for_a_later_he(nlp):
+    text = (
+        "A train has been stuck outside the station since nine o'clock.\n\n"
+        "“We are working to move it,” said Colm Berry, who speaks for the rail company.\n\n"
+        "One of them, Tomasz Wilk, posted on Facebook that they had not moved for hours. “The "
+        "driver keeps saying sorry, but nobody tells him anything either,” he wrote."
+    )
+    assert quote(text, nlp, "The driver").speaker == "Tomasz Wilk"
