@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from difflib import SequenceMatcher
 from typing import NamedTuple, Sequence
 
@@ -45,6 +46,7 @@ class Token(NamedTuple):
     end: int
 
 
+@lru_cache(maxsize=1 << 16)  # a page of quotes, or a batch, folds the same words again and again
 def fold(word: str) -> str:
     """Case-folded, accents and apostrophes dropped: the form words are compared in."""
     s = unicodedata.normalize("NFKD", word.casefold())
