@@ -15,6 +15,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import NamedTuple, Sequence
@@ -47,6 +48,7 @@ class Token(NamedTuple):
     end: int
 
 
+@lru_cache(maxsize=1 << 16)  # a page of quotes, or a batch, folds the same words again and again
 def fold(word: str) -> str:
     """Case-folded, accents and apostrophes dropped: the form words are compared in."""
     if word.isascii():  # (most words: no accents to drop, and casefold is lower)
