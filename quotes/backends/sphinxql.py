@@ -14,7 +14,8 @@ What Sphinx 2.2 does that shapes this module:
   saved: `optimize` flushes each shard after optimizing it.
 - A result set holds at most `max_matches` rows (1,000 by default), so pages stop at
   `MAX_RESULTS`, and facet counts, exact only when max_matches is at least the number of
-  values counted, get a larger one (on facet queries only: it slows plain ones).
+  values counted, get a larger one (on facet queries only, each as large as its facet needs:
+  it slows a query whatever it counts).
 - A shard that is down leaves the distributed index answering with the other shards' results,
   saying so only in SHOW WARNINGS: every search reads them into `Results.partial`, and what
   must be complete (export, copies, verify, counts) fails instead.
