@@ -1,38 +1,91 @@
 """Ingest throughput with and without the people stage, side by side (batch by batch, on the
-same batches of bench.py's generated quotes), then people and person page latency, warm:
+same batches of bench.py's generated quotes, the two indexes taking turns to go first), then
+people and person page latency, warm:
 
-    python benchmarks/people.py 30000 128     # quotes, articles per commit
+    python benchmarks/people.py 100000 128 --at 30000    # quotes, articles per commit
+
+At each size (--at, and the last) it prints the cost of the people stage: the time `add` took
+with it against without, over all batches so far and over the last tenth before that size
+(the throughput at that size), and the time spent in the stage itself (`PeopleStore.assign`
+and `indexed`, and `relink`), timed inside the same run.
 """
-import sys, time, shutil, tempfile, os
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import bench
-from quotes.index import QuoteIndex
-from quotes.extract import extract_articles, load_nlp
-from quotes.people_store import PeopleStore
-from quotes.person_view import person_page
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
 
-n = int(sys.argv[1]); batch = int(sys.argv[2]) if len(sys.argv) > 2 else 512
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402
+import quotes.backends.base as base  # noqa: E402
+from quotes.extract import extract_articles, load_nlp  # noqa: E402
+from quotes.index import QuoteIndex  # noqa: E402
+from quotes.people_store import PeopleStore  # noqa: E402
+from quotes.person_view import person_page  # noqa: E402
+
+parser = argparse.ArgumentParser()
+parser.add_argument("quotes", type=int)
+parser.add_argument("batch", type=int, nargs="?", default=512)
+parser.add_argument("--at", type=int, action="append", default=[], help="also report at this many quotes")
+args = parser.parse_args()
+n = args.quotes
+sizes = sorted({*args.at, n})
+
+stage = [0.0]  # seconds inside the people stage
+
+
+def timed(call):
+    def run(*a, **k):
+        t = time.perf_counter()
+        try:
+            return call(*a, **k)
+        finally:
+            stage[0] += time.perf_counter() - t
+    return run
+
+
+PeopleStore.assign = timed(PeopleStore.assign)
+PeopleStore.indexed = timed(PeopleStore.indexed)
+base.relink = timed(base.relink)
+
 articles = bench.corpus(20)
 found = [q for _, qs in extract_articles(articles, load_nlp()) for q in qs]
 synth = bench.Synthesizer(found, bench.vocabulary())
 where = tempfile.mkdtemp(prefix="people-bench-")
-spent = {False: 0.0, True: 0.0}; tail = {False: 0.0, True: 0.0}; added = 0; tail_q = 0
-with QuoteIndex.open(os.path.join(where, "plain"), create=True) as a, QuoteIndex.open(os.path.join(where, "people"), create=True) as b:
-    for pairs in synth.batches(n, batch):
-        for ix, people in ((a, False), (b, True)):
+spent = {False: 0.0, True: 0.0}
+added = 0
+# Per batch: (quotes after it, its quotes, seconds without, seconds with, seconds inside the stage).
+log: list[tuple[int, int, float, float, float]] = []
+
+
+def report(size: int) -> None:
+    upto = [r for r in log if r[0] <= size]
+    tail = [r for r in upto if r[0] > 0.9 * size]
+    for label, rows in (("all batches", upto), ("last tenth", tail)):
+        q, plain, people, inside = (sum(r[i] for r in rows) for i in (1, 2, 3, 4))
+        print(f"| {size:,} | {label} | {q:,} | {q / plain:.0f} | {q / people:.0f} | {people / plain - 1:+.1%}"
+              f" | {inside:.1f} s = {inside / plain:.1%} |", flush=True)
+
+
+print("| quotes | batches | quotes in them | quotes/s without people | with | cost | inside the stage |")
+print("|---|---|---|---|---|---|---|")
+with QuoteIndex.open(os.path.join(where, "plain"), create=True) as a, \
+        QuoteIndex.open(os.path.join(where, "people"), create=True) as b:
+    for number, pairs in enumerate(synth.batches(n, args.batch)):
+        took = {}
+        inside = 0.0
+        for ix, people in ((a, False), (b, True)) if number % 2 == 0 else ((b, True), (a, False)):
+            before = stage[0]
             t = time.perf_counter()
             got = ix.add(pairs, people=people)[1]
-            d = time.perf_counter() - t
-            spent[people] += d
-            if added >= 0.9 * n:
-                tail[people] += d
-        if added >= 0.9 * n:
-            tail_q += got
+            took[people] = time.perf_counter() - t
+            inside += (stage[0] - before) if people else 0.0
         added += got
-        print(f"  {added} quotes: add {spent[False]:.1f} s without people, {spent[True]:.1f} s with", flush=True)
-for people in (False, True):
-    print(f"people={people}: {added} quotes, {spent[people]:.1f} s in add = {added / spent[people]:.0f} quotes/s;"
-          f" last {tail_q} quotes: {tail_q / tail[people]:.0f} quotes/s" if tail[people] else "", flush=True)
+        log.append((added, got, took[False], took[True], inside))
+        for size in sizes:
+            if log[-1][0] >= size > (log[-2][0] if len(log) > 1 else 0):
+                report(added)
 path = os.path.join(where, "people")
 st = PeopleStore(path)
 everyone = st.people()
@@ -45,6 +98,8 @@ for label, call in (("quotes people (all %d)" % len(everyone), lambda: st.people
     call()
     ts = []
     for _ in range(7):
-        t = time.perf_counter(); call(); ts.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        call()
+        ts.append(time.perf_counter() - t)
     print(f"  {label}: median {sorted(ts)[3] * 1000:.0f} ms, max {max(ts) * 1000:.0f} ms", flush=True)
 shutil.rmtree(where)

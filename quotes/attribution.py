@@ -16,13 +16,16 @@ from spacy.tokens import Span, Token
 from . import marks
 from .cues import ADDRESSED_VERBS, INVERTING_VERBS, PEOPLE_NOUNS, is_cue, is_document, lemma
 from .layout import Layout
-from .names import ORG_NOUNS, ROLE_NOUNS, fold, is_person_noun, word_span
+from .names import COPULAS, ORG_NOUNS, ROLE_NOUNS, fold, is_person_noun, word_span
 from .speakers import SpeakerResolver
 
 _SUBJECTS = ("nsubj", "nsubjpass")
 _INDEFINITE = frozenset("a an one another".split())
 _PHRASE_STOPS = frozenset(',;:()"“”')
 _MAX_MENTION = 12  # tokens: a source as written, not a paragraph
+_CUE_OPENS = 8  # tokens: how far into the sentence after a quote its cue may stand
+_REPLY_VERBS = frozenset("reply answer respond retort counter interject interrupt".split())
+_TURN_TAIL = 6  # words after its last quotation: a paragraph that is one turn of an exchange
 _SPEAKER_ENTS = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")
 _NOT_SPEAKER_ENTS = ("DATE", "TIME", "PERCENT", "CARDINAL", "MONEY", "QUANTITY", "ORDINAL")
 _HEAD_CHAIN = ("conj", "advcl", "xcomp", "pcomp", "acl", "prep")
@@ -90,8 +93,10 @@ class Linker:
         doc = self.doc
         sent_lo, sent_hi = span[0].sent.start, span[-1].sent.end
         if sent_hi < len(doc) and sent_hi - span.end <= 2 and "\n" not in doc[span.end : sent_hi + 1].text:
-            nxt = doc[sent_hi].sent  # `"Quote?" Clinton said.` parsed as two sentences
-            if nxt.end - nxt.start <= 12 and any(is_cue(t) and _reports_nothing(t) for t in nxt):
+            # `"Quote?" Clinton said.` parsed as two sentences; the cue opens the second, which
+            # may go on ("the 21-year-old said, still in his boots an hour after the siren.")
+            nxt = doc[sent_hi].sent
+            if any(is_cue(t) and _reports_nothing(t) for t in doc[nxt.start : min(nxt.end, nxt.start + _CUE_OPENS)]):
                 sent_hi = nxt.end
         cands = self._cues_in(sent_lo, sent_hi)
         if not cands:
@@ -175,6 +180,8 @@ class Linker:
                 return Attribution(cue, self.subject(cue), 0.85)
             # no speech verb: "McConnell delivered a blunt message to Trump: "It's time...""
             verb = self._verb_above(self.doc[tok])
+            if verb is not None and self.in_quote[verb.i] and tok > 0:  # the colon hangs from the quote
+                verb = self._verb_above(self.doc[tok - 1])
             subject = self._own_subject(verb) if verb is not None else None
             if speaker_rank(subject) <= 1:
                 return Attribution(None, subject, 0.7)
@@ -185,15 +192,58 @@ class Linker:
         if para in last:
             return Attribution(last[para].cue, last[para].subject, 0.75)
         if self.text[self.paras[para][0] : pair.open].strip():
-            return None
+            return self._actor_before(span)
         if para - 1 in last:
+            if self._runs_on(para - 1):  # a quote running on from the paragraph before
+                return Attribution(last[para - 1].cue, last[para - 1].subject, 0.75)
             asks = self.text[pair.start : pair.end].rstrip()[-1:] == "?"
-            if asks or para - 1 in questions:  # question and answer alternate
+            if asks or para - 1 in questions or self._exchange(para, last):  # turns alternate
                 other = self._other_party(para, last)
                 if other is not None:
                     return other
             return Attribution(last[para - 1].cue, last[para - 1].subject, 0.7)
         return self._last_person_cue(self._para_cues(para - 1), 0.6) or self._named_next(para)
+
+    def _actor_before(self, span: Span) -> Attribution | None:
+        """A quote after a sentence whose subject acts but says nothing: the one who speaks
+        ("Cllr Keaveney interrupted. "With respect ..."", "Lavoie shot back. "Tell that ..."")."""
+        i = span.start - 1
+        while i >= 0 and (self.doc[i].is_punct or self.doc[i].is_space):
+            i -= 1
+        if i < 0 or self.in_quote[i]:
+            return None
+        root = self.doc[i].sent.root
+        subject = self._own_subject(root) if not self.in_quote[root.i] else None
+        if subject is None or speaker_rank(subject) != 0:
+            return None
+        return Attribution(None, subject, 0.65)
+
+    def _runs_on(self, para: int) -> bool:
+        """The last quotation of a paragraph stays open into the next paragraph."""
+        pairs = self.layout.pairs_in(para)
+        return bool(pairs) and not pairs[-1].closed
+
+    def _turn(self, para: int) -> bool:
+        """A paragraph that is one turn of an exchange: it opens with its quotation, or ends
+        with it (or with its cue)."""
+        pairs = self.layout.pairs_in(para)
+        if not pairs:
+            return False
+        lo, hi = self.paras[para]
+        return not self.text[lo : pairs[0].open].strip() or len(self.text[pairs[-1].close + 1 : hi].split()) <= _TURN_TAIL
+
+    def _exchange(self, para: int, last: dict[int, Attribution]) -> bool:
+        """The paragraph before is a reply, or it and the one before it are turns of two
+        different people: an exchange, whose next untagged turn goes back to the other one."""
+        if not self._turn(para - 1):
+            return False
+        cue = last[para - 1].cue
+        if cue is not None and lemma(cue) in _REPLY_VERBS:  # "she replied": to someone before
+            return True
+        if para - 2 not in last or not self._turn(para - 2):
+            return False
+        one, two = (self.resolve(last[p].subject)[0] for p in (para - 1, para - 2))
+        return one is not None and two is not None and one != two
 
     def _other_party(self, para: int, last: dict[int, Attribution]) -> Attribution | None:
         """The person speaking before the last speaker, in the last few paragraphs: who answers
@@ -218,6 +268,8 @@ class Linker:
         sent = self.doc[lo].sent if lo < len(self.doc) else None
         for tok in sent if sent is not None else ():
             if tok.dep_ in _SUBJECTS and not self.in_quote[tok.i]:
+                if tok.lower_ in ("that", "this") and tok.head.lower_ in COPULAS:  # "That was Ann Lee, 64."
+                    tok = next((c for c in tok.head.rights if c.dep_ == "attr"), tok)
                 return Attribution(None, tok, 0.5) if self.speakers.is_name(tok.i) else None
         return None
 

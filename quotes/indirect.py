@@ -12,8 +12,10 @@ from bisect import bisect_left, bisect_right
 from spacy.tokens import Token
 
 from .cues import (
-    CLAUSE_VERBS, COMMISSIVE_VERBS, NAMING_VERBS, OBJECT_VERBS, ORDER_VERBS, TOPIC_VERBS, is_cue, lemma,
+    CLAUSE_VERBS, COMMISSIVE_VERBS, NAMING_VERBS, OBJECT_VERBS, ORDER_VERBS, PLAN_VERBS, TOPIC_VERBS,
+    is_cue, is_document, lemma,
 )
+from .names import is_person_noun
 
 _BREAKS = frozenset({",", "—", "–", "-", "--"})
 
@@ -36,11 +38,48 @@ def _around(before: list[Token], cue: Token, after: list[Token]) -> bool:
 
 def _next_cue(tok: Token) -> bool:
     """"and" before a second cue of the same speaker, which the parser put inside the clause:
-    "said he would order a review and warned against hackers"."""
+    "said he would order a review and warned against hackers". A verb under the clause's
+    modal or in its infinitive is the clause's own ("would continue their protest")."""
     if tok.dep_ != "cc":
         return False
     conj = next((c for c in tok.head.children if c.dep_ == "conj" and c.i > tok.i), None)
-    return conj is not None and is_cue(conj) and not any(c.dep_ in ("nsubj", "nsubjpass") for c in conj.children)
+    return conj is not None and is_cue(conj) and conj.tag_ not in ("VB", "VBG") and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "aux") for c in conj.children)
+
+
+def _question_put(cue: Token) -> bool:
+    """"Asked whether she had meant to shoot, she grinned": the question put to the subject
+    of the sentence, not speech of theirs (an indirect question is not reported speech)."""
+    return lemma(cue) == "ask" and cue.dep_ == "advcl" and cue.tag_ in ("VBN", "VBD") and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in cue.children)
+
+
+def _unspoken(cue: Token) -> bool:
+    """A cue that reports nothing yet said: a plan ("was preparing to announce funding"), or a
+    thing that is no speaker ("a motion calling for a review", a plan, not a statement)."""
+    if cue.dep_ == "xcomp" and lemma(cue.head) in PLAN_VERBS:
+        return True
+    head = cue.head
+    return cue.dep_ == "acl" and head.pos_ == "NOUN" and not (
+        is_person_noun(head) or is_document(head) or head.ent_type_)
+
+
+def _nobody(subject: Token) -> bool:
+    """"Nobody writes about the sister": a denial that anyone spoke."""
+    return subject.lower_ in ("nobody", "none", "noone") or subject.lower_ == "one" and any(
+        c.lower_ == "no" for c in subject.children)
+
+
+def _coordinated(tokens: list[Token]) -> list[list[Token]]:
+    """A clause of two reported clauses joined by "and that" or "but that" ("said the road
+    had flooded and that the council had done nothing"): two statements, two records."""
+    tokens = sorted(tokens, key=lambda t: t.i)
+    for n in range(3, len(tokens) - 3):
+        tok, nxt = tokens[n], tokens[n + 1]
+        if (tok.lower_ in ("and", "but") and nxt.lower_ == "that" and nxt.i == tok.i + 1
+                and tok.head.pos_ in ("VERB", "AUX")):
+            return [tokens[:n], *_coordinated(tokens[n + 2 :])]
+    return [tokens]
 
 
 class _Spans:
@@ -79,15 +118,18 @@ class ReportedClauses:
         out = []
         direct_spans, mixed_spans = _Spans(direct), _Spans(mixed)
         for cue in self.clause_cues:
-            if self._headline(self.para(cue.idx)):
+            if self._headline(self.para(cue.idx)) or _question_put(cue) or _unspoken(cue):
                 continue
             clauses = self._clauses(cue)
+            parts = []
             for tokens in clauses:
                 # the part before an interjected attribution needs no verb of its own: "The
                 # museum, Mr. Obama said, would make visitors face uncomfortable truths"
                 front = len(clauses) == 2 and tokens is clauses[0] and _around(tokens, cue, clauses[1])
                 verb_needed = not front and (lemma(cue) not in NAMING_VERBS | OBJECT_VERBS | TOPIC_VERBS or (
                     any(t.dep_ == "ccomp" and t.head.i == cue.i for t in tokens)))
+                parts.extend((part, verb_needed) for part in _coordinated(tokens))
+            for tokens, verb_needed in parts:
                 span = self._clause_span(tokens, verb_needed=verb_needed)
                 if span is None:
                     continue
@@ -97,7 +139,7 @@ class ReportedClauses:
                 if mixed_spans.contains(s + 1, e - 1):  # give or take a character
                     continue  # the whole clause is quoted: one record, the quote
                 subject = self._subject(cue)
-                if subject is None or s <= subject.idx < e:
+                if subject is None or s <= subject.idx < e or _nobody(subject):
                     continue
                 out.append((s, e, cue, subject))
         return out
@@ -123,6 +165,7 @@ class ReportedClauses:
         addressed = any(c.dep_ in ("dobj", "dative") for c in cue.children)
         clauses = [list(c.subtree) for c in cue.children
                    if c.dep_ == "ccomp" or c.dep_ == "xcomp" and verb in ORDER_VERBS and addressed]
+        clauses = self._joined(cue, clauses)
         if not clauses and (verb in COMMISSIVE_VERBS or verb == "say" and _passive(cue)):
             # "vowed to fight on", "is said to be ill" (one clause, even where the parser split
             # a hyphenated verb into several complements: "to co-ordinate")
@@ -138,6 +181,26 @@ class ReportedClauses:
             clauses = self._object(cue) if verb in OBJECT_VERBS else self._topic(cue, verb)
         # "a strike that executives said could ...": the relative word is not reported
         return [[t for t in c if t.i > cue.i] if _relative_front(c, cue) else c for c in clauses]
+
+    def _joined(self, cue: Token, clauses: list[list[Token]]) -> list[list[Token]]:
+        """Two complements the parser split where the text has one clause ("told us that the
+        main was old and pressure dropped at peak hours": "pressure dropped" as a second
+        complement) are one; a clause before the cue across a semicolon is another sentence's
+        ("Ann is truing a wheel; Bo is arguing with the kettle")."""
+        out: list[list[Token]] = []
+        for clause in clauses:
+            lo, hi = min(t.i for t in clause), max(t.i for t in clause)
+            if hi < cue.i and any(t.text == ";" for t in self.doc[hi + 1 : cue.i]):
+                continue
+            if out and out[-1][-1].i < cue.i < lo or not out:
+                out.append(sorted(clause, key=lambda t: t.i))
+                continue
+            gap = self.doc[out[-1][-1].i + 1 : lo]
+            if all(t.dep_ == "cc" and t.lower_ == "and" for t in gap) and not self.doc[lo].lower_ == "that" and len(gap) <= 1:
+                out[-1] = sorted([*out[-1], *gap, *clause], key=lambda t: t.i)
+            else:
+                out.append(sorted(clause, key=lambda t: t.i))
+        return out
 
     def _object(self, cue: Token) -> list[list[Token]]:
         """"criticized the trade deals", "accused Clinton of lying": the object, with the
@@ -156,8 +219,10 @@ class ReportedClauses:
         """"spoke about the need for reform", "commented on the shooting": what it was about."""
         if verb not in TOPIC_VERBS:
             return []
+        # "spoke on condition of anonymity" says how, not what
         return [[t for c in p.children if c.dep_ in ("pobj", "pcomp") for t in c.subtree]
-                for p in cue.children if p.dep_ == "prep" and p.i > cue.i and p.lower_ in ("about", "on")][:1]
+                for p in cue.children if p.dep_ == "prep" and p.i > cue.i and p.lower_ in ("about", "on")
+                and not any(c.lower_ == "condition" for c in p.children)][:1]
 
     def _naming(self, cue: Token, verb: str) -> list[list[Token]]:
         """"called Burma a good news story", "described the party as a highway", "called for

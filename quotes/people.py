@@ -7,20 +7,24 @@ It is pure logic over plain records; `people_store` keeps them in SQLite beside 
 - A name is folded to a key (case, accents, honorifics, trailing cue words of a headline such
   as "Obama Says" dropped) and classed as a person, an organisation, or an unnamed
   description (which is never merged across articles).
-- Person names are resolved per surname ("block"), so a batch of articles only touches the
-  blocks of the names it brings. Within a block, the fullest names are anchors; a shorter
-  name joins the one anchor it fits ("Tayyip Erdogan" -> "Recep Tayyip Erdogan", "Loretta
-  Lynch" -> "Loretta E. Lynch"), and a bare surname joins the anchor its own article decides
-  (a full name elsewhere in the article, gender from honorifics and pronouns, role), or the
-  only anchor there is; otherwise it is an entry of its own, marked ambiguous.
-- The user's decisions (`Pin`s) override all of that, and ids stay stable: an entry keeps the
-  id most of its quotes had before.
+- Person names are resolved per surname ("block"). Within a block, the fullest names are
+  anchors; a shorter name joins the one anchor it fits ("Tayyip Erdogan" -> "Recep Tayyip
+  Erdogan", "Loretta Lynch" -> "Loretta E. Lynch"), and a bare surname joins the anchor its
+  own article decides (a full name elsewhere in the article, gender from honorifics and
+  pronouns, role), or the only anchor there is; otherwise it is an entry of its own, marked
+  ambiguous.
+- What a block resolves against (`State`) is made from a `Tally` per full name, not from its
+  mentions, so a batch resolves its own mentions, and earlier ones only where the state moved
+  under them (a new anchor, or the gender or titles that tell anchors apart): the work of a
+  batch follows the names it brings, not the size of the index.
+- The user's decisions (pins, in the store) override all of that, and ids stay stable: an
+  entry keeps its id while it has quotes, and a new entry takes the id most of its quotes had.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
@@ -174,7 +178,8 @@ class Mention:
     gender: str | None  # from honorifics and pronouns of its quotes
     titles: list[str]
     evidence: list[str]  # for a bare surname: full names of that surname in its article
-    person: str | None = None  # the person it belongs to (set by `resolve`)
+    person: str | None = None  # the person it belongs to
+    group: str | None = None  # the group of its block it joined (`group_of`); None when pinned
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -276,83 +281,120 @@ def _ends_sentence(word: str) -> bool:
     return word.endswith((".", "!", "?", ":", ";")) and len(bare) > 1 and fold(bare) not in HONORIFICS
 
 
-@dataclass(frozen=True)
-class Pin:
-    """A user's decision: the mentions of `key` (in `article_id`, or in any article when it
-    is "") belong to `person`."""
-
-    article_id: str
-    key: str
-    person: str
-
-
 @dataclass
-class Entry:
-    """A person resolution made (the store counts and names it from its mentions)."""
+class Tally:
+    """What the mentions of one full name bring to the state of their block, kept per name so
+    that a batch updates it without reading the block's other mentions: how many mentions
+    write it, how many unpinned bare surnames find it written in full in their article, the
+    quotes of each gender and the titles of its mentions."""
 
-    id: str
-    ambiguous: bool = False
+    key: str
+    mentions: int = 0
+    evidence: int = 0
+    votes: dict[str, int] = field(default_factory=dict)  # "m" or "f" -> quotes
+    titles: dict[str, int] = field(default_factory=dict)  # title -> mentions
 
-
-def resolve(block: str, found: Sequence[Mention], pins: Sequence[Pin] = ()) -> list[Entry]:
-    """The people of one block: sets `person` on every mention and returns the entries made.
-    An entry's id is the one most of its quotes had before, else made from its key."""
-    by_article = {(p.article_id, p.key): p.person for p in pins}
-    pinned: dict[str, list[Mention]] = {}
-    free: list[Mention] = []
-    for m in found:
-        person = by_article.get((m.article_id, m.key)) or by_article.get(("", m.key))
-        if person:
-            pinned.setdefault(person, []).append(m)
-        else:
-            free.append(m)
-    if not block.startswith("p:"):
-        groups = [(m.key, False, [m]) for m in free] if block.startswith("u:") else (
-            [(free[0].key, False, free)] if free else [])
-        return _entries(block, groups, pinned)
-    anchors, fixed = _anchors(free, pins, pinned)
-    groups: dict[str, tuple[str, bool, list[Mention]]] = {a: (a, False, []) for a in anchors}
-    gender = _genders([*free, *(m for ms in pinned.values() for m in ms)], anchors)
-    roles = _roles([*free, *(m for ms in pinned.values() for m in ms)], anchors)
-    beside: dict[str, list[tuple[str, ...]]] = {}  # article -> the full names it quotes
-    for m in [*free, *(x for ms in pinned.values() for x in ms)]:
-        if len(m.tokens) > 1:
-            beside.setdefault(m.article_id, []).append(m.given)
-    for m in free:
-        # A bare surname is not a full name its own article quotes apart: the article's
-        # attribution would have given it that name.
-        options = [a for a in _candidates(m, anchors) if len(m.tokens) > 1 or not any(
-            fits(g, a.split()[:-1]) for g in beside.get(m.article_id, ()))]
-        target = m.key if m.key in anchors else _fit(m, options, gender, roles)
-        if target is not None:
-            groups[target][2].append(m)
-        else:
-            groups.setdefault("?" + m.key, (m.key, len(options) > 1, []))[2].append(m)
-    for anchor, person in fixed.items():  # joined a name the user decided: theirs
-        if anchor in groups:
-            pinned.setdefault(person, []).extend(groups.pop(anchor)[2])
-    return _entries(block, [g for g in groups.values() if g[2]], pinned)
+    def live(self) -> bool:
+        return self.mentions > 0 or self.evidence > 0
 
 
-def _anchors(free: Sequence[Mention], pins: Sequence[Pin], pinned: Mapping[str, list[Mention]],
-             ) -> tuple[set[str], dict[str, str]]:
-    """Full names (two words or more) that no other full name of the block extends; and
-    those of them the user pinned to a person."""
-    fixed = {p.key: p.person for p in pins if p.article_id == "" and len(p.key.split()) > 1}
-    for person, ms in pinned.items():
-        for m in ms:
-            if len(m.tokens) > 1:
-                fixed.setdefault(m.key, person)
-    every = {m.key for m in free if len(m.tokens) > 1} | set(fixed) | {
-        e for m in free for e in _evidence(m)}
+def tally(tallies: dict[str, Tally], m: Mention, pinned: bool, sign: int = 1) -> None:
+    """Count a mention of a person's block into (sign 1) or out of (-1) its tallies."""
+    if len(m.tokens) > 1:
+        t = tallies.setdefault(m.key, Tally(m.key))
+        t.mentions += sign
+        if m.gender:
+            t.votes[m.gender] = t.votes.get(m.gender, 0) + sign * m.quotes
+        for title in m.titles:
+            t.titles[title] = t.titles.get(title, 0) + sign
+    elif not pinned:  # a name the user decided is not evidence for the others
+        for key in set(_evidence(m)):
+            tallies.setdefault(key, Tally(key)).evidence += sign
+
+
+@dataclass(frozen=True)
+class State:
+    """What the names of a block resolve against: the anchors (full names no fuller name of
+    the block extends), those the user pinned to a person, and each anchor's gender and
+    titles, from the full names that fit it alone."""
+
+    anchors: frozenset[str]
+    fixed: Mapping[str, str]  # anchor -> the person the user decided
+    gender: Mapping[str, str | None]
+    roles: Mapping[str, frozenset[str]]
+
+
+def block_state(tallies: Iterable[Tally], fixed: Mapping[str, str]) -> State:
+    """The state of a person's block from its tallies and the full names the user pinned."""
+    live = [t for t in tallies if t.live()]
+    every = {t.key: t.key.split() for t in live} | {k: k.split() for k in fixed}
 
     def extended(key: str) -> bool:
-        tokens = key.split()
-        return any(other != key and fits(tokens[:-1], other.split()[:-1])
-                   and _richness(other.split()) > _richness(tokens) for other in every)
+        tokens = every[key]
+        return any(other != key and fits(tokens[:-1], words[:-1]) and _richness(words) > _richness(tokens)
+                   for other, words in every.items())
 
-    anchors = {k for k in every if not extended(k)}
-    return anchors, {k: p for k, p in fixed.items() if k in anchors}
+    anchors = frozenset(k for k in every if not extended(k))
+    votes: dict[str, Counter] = {a: Counter() for a in anchors}
+    roles: dict[str, set[str]] = {a: set() for a in anchors}
+    for t in live:
+        fitting = _candidates(t.key.split()[:-1], anchors) if t.mentions > 0 else []
+        if len(fitting) == 1:
+            votes[fitting[0]].update({g: n for g, n in t.votes.items() if n > 0})
+            roles[fitting[0]].update(title for title, n in t.titles.items() if n > 0)
+    gender = {a: _majority(c) for a, c in votes.items()}
+    return State(anchors, {k: p for k, p in fixed.items() if k in anchors}, gender,
+                 {a: frozenset(r) for a, r in roles.items()})
+
+
+def _majority(votes: Counter) -> str | None:
+    top = votes.most_common(2)
+    if not top or (len(top) > 1 and top[0][1] == top[1][1]):  # no votes, or a tie: not known
+        return None
+    return top[0][0]
+
+
+def target(m: Mention, state: State, beside: Sequence[tuple[str, ...]]) -> tuple[str | None, bool]:
+    """The anchor a mention of a person's block joins (None: no anchor fits, or several its
+    article cannot tell apart), and whether several could be meant. `beside`: the given
+    names of the full names its article quotes in the block."""
+    if m.key in state.anchors:
+        return m.key, False
+    # A bare surname is not a full name its own article quotes apart: the article's
+    # attribution would have given it that name.
+    options = [a for a in _candidates(m.given, state.anchors) if len(m.tokens) > 1 or not any(
+        fits(g, a.split()[:-1]) for g in beside)]
+    return _fit(m, options, state.gender, state.roles), len(options) > 1
+
+
+def group_of(block: str, m: Mention, state: State | None, beside: Sequence[tuple[str, ...]]) -> tuple[str, bool]:
+    """The group of its block a free mention joins (an anchor's key; "?" and its own key when
+    it joins none), and whether it is ambiguous. Organisations join by key; descriptions are
+    blocks of one article each."""
+    if not block.startswith("p:") or state is None:
+        return m.key, False
+    anchor, several = target(m, state, beside)
+    return (anchor, False) if anchor is not None else ("?" + m.key, several)
+
+
+def new_ids(block: str, groups: Mapping[str, Sequence[Mention]], ambiguous: Mapping[str, bool],
+            taken: set[str]) -> dict[str, str]:
+    """Ids for the groups new to a block: the id most of their quotes had before unless
+    taken (an entry that grew keeps its id), else one made from the group's key."""
+    made: dict[str, str] = {}
+    for grp, ms in sorted(groups.items(), key=lambda g: (-sum(m.quotes for m in g[1]), g[0])):
+        before: Counter = Counter()
+        for m in ms:
+            if m.person:
+                before[m.person] += m.quotes
+        kept = [pid for pid, _ in before.most_common() if pid not in taken]
+        key = grp[1:] if grp.startswith("?") else grp
+        pid = kept[0] if kept else person_id(block, key, ambiguous.get(grp, False))
+        if pid in taken:  # an id made from the key, already in use
+            pid = person_id(block, key + "#" + str(len(made)), ambiguous.get(grp, False))
+        taken.add(pid)
+        made[grp] = pid
+    return made
 
 
 def _evidence(m: Mention) -> list[str]:
@@ -360,14 +402,13 @@ def _evidence(m: Mention) -> list[str]:
     return [name.key for e in m.evidence if (name := read_name(e)) and name.surname == m.tokens[-1]]
 
 
-def _candidates(m: Mention, anchors: set[str]) -> list[str]:
-    """The anchors a name can be a shorter writing of."""
-    given = m.tokens[:-1]
+def _candidates(given: Sequence[str], anchors: Iterable[str]) -> list[str]:
+    """The anchors a name of these given names can be a shorter writing of."""
     return sorted(a for a in anchors if fits(given, a.split()[:-1]))
 
 
 def _fit(m: Mention, options: list[str], gender: Mapping[str, str | None],
-         roles: Mapping[str, set[str]]) -> str | None:
+         roles: Mapping[str, frozenset[str]]) -> str | None:
     """The one anchor of `options` (those the mention can be) it joins, or None (none, or
     several its article cannot tell apart)."""
     if len(m.tokens) == 1 and m.evidence:  # a bare surname: its article decides first
@@ -376,56 +417,11 @@ def _fit(m: Mention, options: list[str], gender: Mapping[str, str | None],
         options = told or options
     role = {t for t in m.titles if not HONORIFICS.get(t)}
     if role and len(options) > 1:
-        options = [a for a in options if roles.get(a, set()) & role] or options
+        options = [a for a in options if roles.get(a, frozenset()) & role] or options
     if m.gender and len(options) > 1:
         options = [a for a in options if gender.get(a) in (m.gender, None)] or options
         options = [a for a in options if gender.get(a) == m.gender] or options
     return options[0] if len(options) == 1 else None
-
-
-def _genders(found: Iterable[Mention], anchors: set[str]) -> dict[str, str | None]:
-    """Each anchor's gender, from the full names that fit it alone."""
-    votes: dict[str, Counter] = {a: Counter() for a in anchors}
-    for m in found:
-        fitting = _candidates(m, anchors) if len(m.tokens) > 1 else []
-        if m.gender and len(fitting) == 1:
-            votes[fitting[0]][m.gender] += m.quotes
-    return {a: (c.most_common(1)[0][0] if c else None) for a, c in votes.items()}
-
-
-def _roles(found: Iterable[Mention], anchors: set[str]) -> dict[str, set[str]]:
-    """Each anchor's titles ("president"), from the full names that fit it alone."""
-    roles: dict[str, set[str]] = {a: set() for a in anchors}
-    for m in found:
-        fitting = _candidates(m, anchors) if len(m.tokens) > 1 else []
-        if len(fitting) == 1:
-            roles[fitting[0]].update(m.titles)
-    return roles
-
-
-def _entries(block: str, groups: Iterable[tuple[str, bool, list[Mention]]],
-             pinned: Mapping[str, list[Mention]]) -> list[Entry]:
-    """Entries with stable ids: the id most of the group's quotes had, unless taken."""
-    made: list[Entry] = []
-    taken = set(pinned)
-    ordered = sorted(groups, key=lambda g: -sum(m.quotes for m in g[2]))
-    for key, ambiguous, ms in ordered:
-        before = Counter()
-        for m in ms:
-            if m.person:
-                before[m.person] += m.quotes
-        kept = [pid for pid, _ in before.most_common() if pid not in taken]
-        pid = kept[0] if kept else person_id(block, key, ambiguous)
-        if pid in taken:  # an id made from the key, already in use
-            pid = person_id(block, key + "#" + str(len(made)), ambiguous)
-        taken.add(pid)
-        for m in ms:
-            m.person = pid
-        made.append(Entry(pid, ambiguous))
-    for pid, ms in pinned.items():
-        for m in ms:
-            m.person = pid
-    return made
 
 
 def person_id(block: str, key: str, ambiguous: bool = False) -> str:
@@ -433,16 +429,13 @@ def person_id(block: str, key: str, ambiguous: bool = False) -> str:
     return stable_hash(block, key, "?" if ambiguous else "", length=12)
 
 
-def display_name(ms: Sequence[Mention]) -> str:
-    """The fullest writing, accents kept ("Recep Tayyip Erdoğan" over "Recep Tayyip
-    Erdogan"), then the most quoted."""
-    if ms and all(len(m.tokens) == 1 for m in ms):  # known by surname: named by its articles
-        common = set.intersection(*(set(m.evidence) for m in ms))
-        if len(common) == 1:
-            return common.pop()
-    weight: Counter = Counter()
-    for m in ms:
-        weight[m.display] += m.quotes
-    if not weight:
+def display_name(weights: Mapping[str, int], told: Iterable[str] = ()) -> str:
+    """The fullest writing of the names `weights` (writing -> quotes), accents kept ("Recep
+    Tayyip Erdoğan" over "Recep Tayyip Erdogan"), then the most quoted; for a person known by
+    surname only, `told` (the full names all their articles write) names them if it is one."""
+    told = set(told)
+    if len(told) == 1:
+        return told.pop()
+    if not weights:
         return ""
-    return max(weight, key=lambda d: (_richness(d.split()), sum(not c.isascii() for c in d), weight[d], d))
+    return max(weights, key=lambda d: (_richness(d.split()), sum(not c.isascii() for c in d), weights[d], d))

@@ -13,42 +13,18 @@ import csv
 import json
 import os
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence, TextIO
+from typing import Any, Iterable, Iterator, Sequence, TextIO
 
 from .errors import QuotesError
 from .model import Article, Quote, stable_hash
-from .people import (ORGANISATION, PEOPLE_KINDS, PERSON, UNNAMED, Mention, Pin, block_of, display_name,
-                     fits, mentions, read_name, resolve)
+from .people import ORGANISATION, PEOPLE_KINDS, PERSON, UNNAMED, Mention, block_of, fits, mentions, read_name
+from .people_db import CHUNK, TABLES, Changes, insert_mentions, migrate, read_mentions, refresh, update_block
 from .store import transaction
 
 FILENAME = "people.sqlite"
 EXPORT_FIELDS = ("id", "name", "kind", "aliases", "wikidata", "notes")
-_MENTION_FIELDS = ("article_id", "key", "block", "kind", "display", "names", "quotes", "kinds", "months",
-                   "first", "source", "gender", "titles", "evidence", "person")
-_JSON = frozenset({"names", "kinds", "months", "titles", "evidence"})
-_TABLES = (
-    "CREATE TABLE IF NOT EXISTS mentions (article_id TEXT, key TEXT, block TEXT, kind TEXT,"
-    " display TEXT, names TEXT, quotes INTEGER, kinds TEXT, months TEXT, first TEXT, source TEXT,"
-    " gender TEXT, titles TEXT, evidence TEXT, person TEXT, indexed TEXT,"
-    " PRIMARY KEY (article_id, key))",
-    "CREATE INDEX IF NOT EXISTS mentions_block ON mentions (block)",
-    "CREATE INDEX IF NOT EXISTS mentions_person ON mentions (person)",
-    "CREATE INDEX IF NOT EXISTS mentions_stale ON mentions (article_id) WHERE indexed IS NOT person",
-    "CREATE TABLE IF NOT EXISTS persons (id TEXT PRIMARY KEY, name TEXT, kind TEXT, ambiguous INTEGER,"
-    " quotes INTEGER, articles INTEGER, first TEXT, last TEXT, names TEXT, sources TEXT)",
-    "CREATE INDEX IF NOT EXISTS persons_quotes ON persons (quotes)",
-    # Every word of every name of a person: the people a name typed by a user can mean.
-    "CREATE TABLE IF NOT EXISTS words (word TEXT, person TEXT, PRIMARY KEY (word, person))",
-    "CREATE INDEX IF NOT EXISTS words_person ON words (person)",
-    # The user's decisions: never rewritten by ingest or reindex.
-    "CREATE TABLE IF NOT EXISTS pins (article_id TEXT, key TEXT, block TEXT, person TEXT,"
-    " PRIMARY KEY (article_id, key))",
-    "CREATE INDEX IF NOT EXISTS pins_block ON pins (block)",
-    "CREATE TABLE IF NOT EXISTS curated (id TEXT PRIMARY KEY, name TEXT, kind TEXT, wikidata TEXT,"
-    " notes TEXT)",
-)
-_CHUNK = 500
 _PERSONS = "SELECT p.*, c.wikidata, c.notes FROM persons p LEFT JOIN curated c ON c.id = p.id"
 
 
@@ -106,19 +82,19 @@ class PeopleStore:
         for article, quotes in batch:  # an article repeated in a batch counts as first seen
             found.setdefault(article.id, mentions(article, quotes))
         with self._db() as db:
-            blocks: set[str] = set()
+            added: dict[str, list[Mention]] = {}
+            removed: dict[str, list[Mention]] = {}
             for article_id, ms in found.items():
-                before = {row[0]: row[1:] for row in db.execute(
-                    "SELECT key, person, block FROM mentions WHERE article_id = ?", (article_id,))}
-                blocks.update(b for _, b in before.values())
+                before = read_mentions(db, "article_id = ?", (article_id,))
+                for m in before:
+                    removed.setdefault(m.block, []).append(m)
                 db.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
+                ids = {m.key: m.person for m in before}
                 for m in ms.values():
-                    m.person = before.get(m.key, (None,))[0]  # its id before: kept if it can be
-                    blocks.add(m.block)
-                db.executemany(f"INSERT INTO mentions ({', '.join(_MENTION_FIELDS)}, indexed) VALUES"
-                               f" ({', '.join('?' * (len(_MENTION_FIELDS) + 1))})",
-                               [(*_row(m), None) for m in ms.values()])
-            self._resolve(db, blocks)
+                    m.person = ids.get(m.key)  # its id before: kept if it can be
+                    added.setdefault(m.block, []).append(m)
+                insert_mentions(db, ms.values())
+            self._update(db, {*added, *removed}, added, removed)
             people = {article_id: {key: self._person_of(db, article_id, key) for key in ms}
                       for article_id, ms in found.items()}
             names = self._names(db, {p for ps in people.values() for p in ps.values()})
@@ -221,18 +197,12 @@ class PeopleStore:
         person = self.get(person_id)
         if person is None:
             return None
-        kinds: dict[str, int] = {}
-        months: dict[str, int] = {}
-        sources: dict[str, int] = {}
+        sums: dict[str, dict[str, int]] = {"qkind": {}, "month": {}, "source": {}}
         with self._db(write=False) as db:
-            for k, m, s, n in db.execute("SELECT kinds, months, source, quotes FROM mentions WHERE person = ?",
-                                         (person_id,)):
-                for kind, c in json.loads(k).items():
-                    kinds[kind] = kinds.get(kind, 0) + c
-                for month, c in json.loads(m).items():
-                    months[month] = months.get(month, 0) + c
-                if s:
-                    sources[s] = sources.get(s, 0) + n
+            for what, value, n in db.execute("SELECT what, value, n FROM counts WHERE person = ? AND what IN"
+                                             " ('qkind', 'month', 'source')", (person_id,)):
+                sums[what][value] = n
+            kinds, months, sources = sums["qkind"], sums["month"], sums["source"]
             rows = db.execute(
                 "SELECT other.person, COUNT(DISTINCT other.article_id) AS n FROM mentions me JOIN mentions"
                 " other ON other.article_id = me.article_id AND other.person != me.person JOIN persons p"
@@ -258,7 +228,7 @@ class PeopleStore:
                            [(key, block, a.id) for _, key, block in rows if " " in key])
             db.execute("UPDATE pins SET person = ? WHERE person = ?", (a.id, b.id))
             blocks = self._curate(db, a) | {r[2] for r in rows}
-            self._resolve(db, blocks)
+            self._update(db, blocks)
         return self.one(a.id)
 
     def split(self, name: str, articles: Sequence[str]) -> Person:
@@ -281,7 +251,7 @@ class PeopleStore:
                            [(art, k, block, pid) for art, k, block, _ in rows])
             db.execute("INSERT OR IGNORE INTO curated VALUES (?, ?, ?, NULL, NULL)",
                        (pid, rows[0][3], _kind_of(rows[0][2])))
-            self._resolve(db, {r[2] for r in rows})
+            self._update(db, {r[2] for r in rows})
         return self.one(pid)
 
     def rename(self, person_id: str, name: str) -> Person:
@@ -292,8 +262,8 @@ class PeopleStore:
         with self._db() as db:
             blocks = self._curate(db, person)
             db.execute("UPDATE curated SET name = ? WHERE id = ?", (name.strip(), person.id))
-            self._resolve(db, blocks)
-            self._refresh(db, {person.id})
+            self._update(db, blocks)
+            refresh(db, {person.id})
         return self.one(person.id)
 
     def export(self, out: TextIO) -> int:
@@ -335,66 +305,23 @@ class PeopleStore:
                     block = block_of(parsed, "")
                     db.execute("INSERT OR REPLACE INTO pins VALUES ('', ?, ?, ?)", (parsed.key, block, pid))
                     blocks.add(block)
-            self._resolve(db, blocks)
-            self._refresh(db, {(r.get("id") or "").strip() for r in rows} - {""})
+            self._update(db, blocks)
+            refresh(db, {(r.get("id") or "").strip() for r in rows} - {""})
         return len(rows)
 
     # ------------------------------------------------------------------ inside
 
-    def _resolve(self, db: sqlite3.Connection, blocks: Iterable[str]) -> None:
-        """Resolve each block again and refresh the people whose mentions moved."""
+    def _update(self, db: sqlite3.Connection, blocks: Iterable[str], added: dict[str, list[Mention]] | None = None,
+                removed: dict[str, list[Mention]] | None = None) -> None:
+        """Resolve the blocks after a change of their mentions (`added`, `removed`), or, with
+        neither, all their mentions again (the user's pins changed); then the people moved."""
+        changes = Changes()
         touched: set[str] = set()
-        ambiguous: dict[str, bool] = {}
+        rebuild = added is None and removed is None
         for block in sorted(blocks):
-            found = [_mention(r) for r in db.execute(
-                f"SELECT {', '.join(_MENTION_FIELDS)} FROM mentions WHERE block = ?", (block,))]
-            before = {(m.article_id, m.key): m.person for m in found}
-            pins = [Pin(*r) for r in db.execute("SELECT article_id, key, person FROM pins WHERE block = ?",
-                                                 (block,))]
-            for entry in resolve(block, found, pins):
-                ambiguous[entry.id] = entry.ambiguous
-            moved = [(m.person, m.article_id, m.key) for m in found if before[(m.article_id, m.key)] != m.person]
-            db.executemany("UPDATE mentions SET person = ? WHERE article_id = ? AND key = ?", moved)
-            touched |= {m.person for m in found if m.person} | {p for p in before.values() if p}
-        self._refresh(db, touched, ambiguous)
-
-    def _refresh(self, db: sqlite3.Connection, ids: Iterable[str], ambiguous: dict[str, bool] | None = None) -> None:
-        """Recount the people `ids` from their mentions (in SQL: a person of many articles
-        costs an index scan, not their rows in Python); drop those left with none."""
-        for pid in ids:
-            quotes, articles, first, last, kind, bare = db.execute(
-                "SELECT SUM(quotes), COUNT(DISTINCT article_id), MIN(first), MAX(first), MIN(kind),"
-                " MAX(instr(key, ' ')) = 0 FROM mentions WHERE person = ?", (pid,)).fetchone()
-            curated = db.execute("SELECT name, kind FROM curated WHERE id = ?", (pid,)).fetchone()
-            db.execute("DELETE FROM words WHERE person = ?", (pid,))
-            if not quotes:
-                db.execute("DELETE FROM persons WHERE id = ?", (pid,))
-                continue
-            names = [n for n, _ in db.execute(
-                "SELECT j.value, SUM(m.quotes) AS n FROM mentions m, json_each(m.names) j WHERE m.person = ?"
-                " GROUP BY j.value ORDER BY n DESC, j.value", (pid,))]
-            sources = [s for s, _ in db.execute(
-                "SELECT source, SUM(quotes) AS n FROM mentions WHERE person = ? AND source IS NOT NULL"
-                " GROUP BY source ORDER BY n DESC, source", (pid,))]
-            if bare:  # known by surname only: their articles' text may name them (`display_name`)
-                shown = [_mention(r) for r in db.execute(
-                    f"SELECT {', '.join(_MENTION_FIELDS)} FROM mentions WHERE person = ?", (pid,))]
-            else:
-                shown = [Mention("", k, "", kind, display, [], n, {}, {}, None, None, None, [], [])
-                         for k, display, n in db.execute(
-                             "SELECT MIN(key), display, SUM(quotes) FROM mentions WHERE person = ? GROUP BY display",
-                             (pid,))]
-            was = db.execute("SELECT ambiguous, name FROM persons WHERE id = ?", (pid,)).fetchone()
-            flag = (ambiguous or {}).get(pid, bool(was and was[0]))
-            name = (curated and curated[0]) or display_name(shown) or shown[0].key
-            if was and was[1] != name:  # the index holds the old name: write them again
-                db.execute("UPDATE mentions SET indexed = NULL WHERE person = ?", (pid,))
-            db.execute("INSERT OR REPLACE INTO persons VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
-                pid, name, (curated and curated[1]) or kind, int(flag and not curated), quotes, articles,
-                first, last, json.dumps(names, ensure_ascii=False), json.dumps(sources, ensure_ascii=False)))
-            words = {w for n in [*names, *(curated[:1] if curated and curated[0] else [])]
-                     if (parsed := read_name(n)) for w in parsed.tokens}
-            db.executemany("INSERT OR IGNORE INTO words VALUES (?, ?)", [(w, pid) for w in words])
+            touched |= update_block(db, block, (added or {}).get(block, []), (removed or {}).get(block, []),
+                                    changes, rebuild)
+        refresh(db, touched | changes.apply(db))
 
     def _curate(self, db: sqlite3.Connection, person: Person) -> set[str]:
         """Pin the person's mentions (and full names, in any article) to their id, so a
@@ -413,8 +340,8 @@ class PeopleStore:
     def _names(self, db: sqlite3.Connection | None, ids: set[str | None]) -> dict[str, str]:
         wanted = sorted(i for i in ids if i)
         out: dict[str, str] = {}
-        for n in range(0, len(wanted) if db else 0, _CHUNK):
-            chunk = wanted[n: n + _CHUNK]
+        for n in range(0, len(wanted) if db else 0, CHUNK):
+            chunk = wanted[n: n + CHUNK]
             out.update(db.execute(f"SELECT id, name FROM persons WHERE id IN ({','.join('?' * len(chunk))})", chunk))
         return out
 
@@ -434,9 +361,22 @@ class PeopleStore:
             raise QuotesError(f"{name!r} names {len(found)} people: {listed}; give an id")
         return found[0]
 
-    def _db(self, write: bool = True) -> Any:
-        """One transaction (None to read a file that does not exist yet)."""
-        return transaction(self.path, _TABLES, write, f"the people of the index at {self.folder}")
+    @contextmanager
+    def _db(self, write: bool = True) -> Iterator[Any]:
+        """One transaction (None to read a file that does not exist yet). A file written before
+        the tallies is brought up to date first (`people_db.migrate`), once."""
+        what = f"the people of the index at {self.folder}"
+        if not write:
+            with transaction(self.path, (), False, what) as db:
+                if db is None or "grp" in {r[1] for r in db.execute("PRAGMA table_info(mentions)")}:
+                    yield db
+                    return
+            with self._db():
+                pass
+        with transaction(self.path, TABLES, write, what) as db:
+            if write:
+                migrate(db)
+            yield db
 
 
 def relink(ix: Any, batch: int = 256) -> int:
@@ -465,16 +405,6 @@ def relink(ix: Any, batch: int = 256) -> int:
         people.indexed(stale)
         done += len(pairs)
     return done
-
-
-def _row(m: Mention) -> tuple:
-    return tuple(json.dumps(getattr(m, f), ensure_ascii=False) if f in _JSON else getattr(m, f)
-                 for f in _MENTION_FIELDS)
-
-
-def _mention(row: Sequence[Any]) -> Mention:
-    values = {f: (json.loads(v) if f in _JSON else v) for f, v in zip(_MENTION_FIELDS, row)}
-    return Mention(**values)
 
 
 def _kind_of(block: str) -> str:

@@ -1,0 +1,84 @@
+"""Indirect speech: which reported clauses become records, and where they begin and end.
+
+Small hand-written articles (never eval text); the session `nlp` fixture loads the pipeline once.
+"""
+from __future__ import annotations
+
+from quotes.extract import extract
+
+
+def reported(text, nlp):
+    """[(clause, speaker)] of the indirect quotes, in text order."""
+    return [(q.text, q.speaker) for q in extract(text, nlp=nlp) if q.kind == "indirect"]
+
+
+def test_two_clauses_joined_by_and_that_are_two_statements(nlp):
+    text = (
+        "Wendell Ashgrove said the pumping station had failed twice in a month, "
+        "and that nobody from the water board had come to look at it."
+    )
+    assert reported(text, nlp) == [
+        ("the pumping station had failed twice in a month", "Wendell Ashgrove"),
+        ("nobody from the water board had come to look at it", "Wendell Ashgrove"),
+    ]
+
+
+def test_but_that_also_starts_a_second_statement(nlp):
+    text = "Judge Corrina Hale said the plea had earned him some credit but that the harm done was grave."
+    assert [c for c, _ in reported(text, nlp)] == ["the plea had earned him some credit", "the harm done was grave"]
+
+
+def test_and_without_that_keeps_one_clause(nlp):
+    text = "Mr Ashgrove said the station had failed twice and the board had done nothing."
+    assert [c for c, _ in reported(text, nlp)] == ["the station had failed twice and the board had done nothing"]
+
+
+def test_a_modal_verb_in_the_clause_is_not_a_second_cue(nlp):
+    text = "Priya Lomond said the tenants were relieved but would continue their rent strike until spring."
+    assert [c for c, _ in reported(text, nlp)] == [
+        "the tenants were relieved but would continue their rent strike until spring"]
+
+
+def test_a_question_put_to_someone_is_not_their_speech(nlp):
+    text = (
+        "Halvard Steen scored twice for the visitors.\n\n"
+        "Asked whether he had meant to chip the keeper, Steen laughed.\n\n"
+        "Asked about his contract, he was noncommittal."
+    )
+    assert reported(text, nlp) == []
+
+
+def test_a_plan_to_announce_is_not_yet_speech(nlp):
+    text = "A council official said the borough was preparing to announce new funding for libraries."
+    assert [c for c, _ in reported(text, nlp)] == ["the borough was preparing to announce new funding for libraries"]
+
+
+def test_a_motion_calling_for_something_is_no_speaker(nlp):
+    text = "Ms Trevelyan said she would table a motion calling for a review of parking charges."
+    assert reported(text, nlp) == [("she would table a motion calling for a review of parking charges", "Trevelyan")]
+
+
+def test_nobody_is_no_source(nlp):
+    text = "The twins run the bakery together.\n\nNobody writes about the brother who keeps the books."
+    assert reported(text, nlp) == []
+
+
+def test_speaking_on_condition_of_anonymity_reports_nothing(nlp):
+    text = (
+        "A hospital porter, who spoke on condition of anonymity, said the lifts had been broken since June."
+    )
+    assert [c for c, _ in reported(text, nlp)] == ["the lifts had been broken since June"]
+
+
+def test_a_clause_across_a_semicolon_is_not_reported(nlp):
+    text = "Tomasz Rudd, 41, is oiling a chain; Effie Marr, 33, is arguing with the printer."
+    assert reported(text, nlp) == []
+
+
+def test_one_clause_split_by_the_parser_stays_one(nlp):
+    text = (
+        "A senior engineer, who did not wish to be named, told this newspaper that the estate was at the far "
+        "end of the supply network and pressure dropped sharply in the evenings."
+    )
+    assert [c for c, _ in reported(text, nlp)] == [
+        "the estate was at the far end of the supply network and pressure dropped sharply in the evenings"]
