@@ -341,10 +341,10 @@ def rss_mb(field: str = "VmHWM") -> float:
 
 
 def index_scale(path: str, synth: Synthesizer, quotes: int, batch: int,
-                cluster: searchd.Cluster | None = None) -> dict[str, float]:
+                cluster: searchd.Cluster | None = None, people: bool = True) -> dict[str, float]:
     """Index `quotes` generated quotes, one `add` per batch; generating them is not timed.
     `path` is a folder, or with `cluster`, the folder of the article store of the cluster's
-    index."""
+    index; without `people`, the people stage is left out."""
     baseline = rss_mb("VmRSS")
     peak_rss_reset()
     spent = cpu = 0.0
@@ -354,7 +354,7 @@ def index_scale(path: str, synth: Synthesizer, quotes: int, batch: int,
     with QuoteIndex.open(location(path, cluster), create=True) as ix:
         for pairs in synth.batches(quotes, batch):
             started, used = time.perf_counter(), time.process_time()
-            added += ix.add(pairs)[1]
+            added += ix.add(pairs, people=people)[1]
             spent += time.perf_counter() - started
             cpu += time.process_time() - used
         if cluster is not None:  # its RAM chunks saved, as a user's ingest --optimize would
@@ -485,10 +485,10 @@ def index_and_search(args: argparse.Namespace, synth: Synthesizer, n: int, backe
             rows.append((f"indexing {n:,} quotes", f"not timed: the index kept in {path} (--reuse)"))
         else:
             shutil.rmtree(path, ignore_errors=True)
-            stats = index_scale(path, synth, n, args.batch, cluster)
+            stats = index_scale(path, synth, n, args.batch, cluster, people=not args.no_people)
             q = stats["quotes"]
             done = (f"{stats['segments']:.0f} segments at the end" if cluster is None
-                    else "2 shards, optimized and flushed at the end")
+                    else "2 shards, optimized and flushed at the end") + ("; no people stage" if args.no_people else "")
             rows.append((f"indexing {q:,.0f} quotes",
                          f"{q / stats['seconds']:,.0f} quotes/s ({stats['seconds']:.0f} s in `add`, {stats['wall']:.0f} s"
                          f" wall; commits of {args.batch} articles; {done}); CPU per quote {1e6 * stats['cpu'] / q:,.0f} µs"
@@ -528,6 +528,7 @@ def main() -> None:
     parser.add_argument("--no-textacy", action="store_true", help="skip the textacy comparison")
     parser.add_argument("--rounds", type=int, default=1,
                         help="extraction and textacy runs, alternating (medians and ranges reported)")
+    parser.add_argument("--no-people", action="store_true", help="index without the people stage")
     parser.add_argument("--keep", metavar="DIR", help="build the indexes in DIR and keep them")
     parser.add_argument("--reuse", action="store_true",
                         help="with --keep: search the indexes an earlier run kept there, without building them")

@@ -17,7 +17,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from difflib import SequenceMatcher
-from functools import lru_cache
 from typing import NamedTuple, Sequence
 
 from .matching import last_name
