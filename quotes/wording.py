@@ -15,8 +15,8 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import NamedTuple, Sequence
 
 from .matching import last_name
