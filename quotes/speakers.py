@@ -70,6 +70,17 @@ class Mention:
 # How many mentions back a role ("the Russian leader") looks for its person: the whole of any
 # news article, without a quadratic cost on book-length text.
 _ROLE_REACH = 2000
+# Lower-case particles inside a name: "Iestyn ap Gwilym", "Ana ní Bhriain", "Kees van der Berg".
+_PARTICLES = frozenset("ap ab ní nic bin binti ibn van von der den ter de da dos di du della".split())
+
+
+def _particle(doc: Doc, j: int) -> bool:
+    """Token j is a particle between two capitalised words of one name."""
+    return (doc[j].lower_ in _PARTICLES and doc[j].is_lower and 0 < j < len(doc) - 1
+            and doc[j - 1].is_title and doc[j + 1].is_title and doc[j + 1].pos_ == "PROPN"
+            and doc[j + 1].ent_type_ not in ("GPE", "LOC", "FAC"))
+
+
 # Marks that open or close an apposition: "Her son, Per Olsen, said", "her father – Don Ryan –".
 _APPOSITION = frozenset({",", "–", "—"})
 
@@ -121,7 +132,8 @@ class SpeakerResolver:
                 continue
             j = i + 1
             while j < len(doc) and (doc[j].pos_ == "PROPN" and doc[j].ent_type_ != "PERSON"
-                                    or doc[j].tag_ == "HYPH" and not doc[j - 1].whitespace_):
+                                    or doc[j].tag_ == "HYPH" and not doc[j - 1].whitespace_
+                                    or _particle(doc, j)):  # "Iestyn ap Gwilym"
                 j += 1
             while doc[j - 1].tag_ == "HYPH":
                 j -= 1
@@ -145,7 +157,27 @@ class SpeakerResolver:
                         self._entity_at.get(k) is not None and self._entity_at[k].label_ in ("GPE", "DATE")
                         or k in names for k in range(lo, hi)):
                     names[lo] = Span(doc, lo, hi, label="PERSON")
+        self._pairs(names)
         return [names[k] for k in sorted(names)]
+
+    def _pairs(self, names: dict[int, Span]) -> None:
+        """"Femi and Tunde Okafor have cut hair side by side": two people sharing a family
+        name, where the NER saw a place or nothing, once one of the given names is written
+        alone as a person elsewhere."""
+        doc = self.doc
+        alone = {fold(e.text) for e in names.values() if len(e) == 1}
+        for i in range(len(doc) - 3):
+            a, b, c = doc[i], doc[i + 2], doc[i + 3]
+            if not (doc[i + 1].lower_ == "and" and all(t.pos_ == "PROPN" and t.is_title for t in (a, b, c))):
+                continue
+            if i + 4 < len(doc) and (doc[i + 4].tag_ == "POS" or doc[i + 4].pos_ == "PROPN"):
+                continue
+            if (fold(a.text) in alone or fold(b.text) in alone) and not any(
+                    self._entity_at.get(k) is not None and self._entity_at[k].label_ == "ORG" for k in (i, i + 2, i + 3)):
+                for k in [k for k, e in names.items() if e.start < i + 4 and e.end > i]:
+                    del names[k]
+                names[i] = Span(doc, i, i + 1, label="PERSON")
+                names[i + 2] = Span(doc, i + 2, i + 4, label="PERSON")
 
     def _shared_surname(self, span: Span) -> str | None:
         """The family name a given name written alone shares: "Jack and Mia Tranter" (Jack
@@ -191,6 +223,8 @@ class SpeakerResolver:
     def _person_like(self, chain: Span) -> bool:
         if self._prefix_of_organisation(chain):
             return False
+        if len(chain) >= 3 and any(_particle(chain.doc, t.i) for t in chain[1:-1]):
+            return True  # "Iestyn ap Gwilym", whatever the NER made of it
         doc = chain.doc
         root = chain[-1]
         before = doc[chain.start - 1] if chain.start > 0 else None

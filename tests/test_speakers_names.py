@@ -112,3 +112,24 @@ def test_an_organisation_by_its_short_name_is_named_in_full(nlp):
         'Larkspur said in a statement that it was "deeply saddened" by the strike.'
     )
     assert speaker_of(text, nlp, "deeply saddened") == "Larkspur Airlines"
+
+
+# -- first names and particles ------------------------------------------------------------------
+
+
+def test_brothers_named_together_keep_the_family_name(nlp):
+    text = (
+        "LAGOS \u2014 Chidi and Obinna Okwuosa have run the print shop on the corner for twenty years.\n\n"
+        '"We argue every morning," said Chidi, 52.\n\n'
+        '"He starts the arguments," Obinna said.'
+    )
+    assert speaker_of(text, nlp, "We argue") == "Chidi Okwuosa"
+    assert speaker_of(text, nlp, "He starts") == "Obinna Okwuosa"
+
+
+def test_a_name_with_a_lowercase_particle_is_one_name(nlp):
+    text = (
+        "Owain ap Rhys kicked the winning penalty in the last minute.\n\n"
+        "\u201cI just shut my eyes,\u201d ap Rhys said."
+    )
+    assert speaker_of(text, nlp, "I just shut") == "Owain ap Rhys"
