@@ -81,6 +81,18 @@ def _particle(doc: Doc, j: int) -> bool:
             and doc[j + 1].ent_type_ not in ("GPE", "LOC", "FAC"))
 
 
+# Last words that make a name a firm's, never a surname: "Vexon Mobility", "Tallow Energy".
+_FIRM_WORDS = frozenset("""
+company group trust agency ministry department committee union association society foundation
+network institute authority commission energy mobility foods ltd plc inc llc corp
+""".split())
+
+
+def _firm_name(ent: Span) -> bool:
+    """A PERSON entity of the NER's that is an organisation's name by its last word."""
+    return ent.label_ == "PERSON" and len(ent) >= 2 and fold(ent[-1].text) in _FIRM_WORDS
+
+
 # Marks that open or close an apposition: "Her son, Per Olsen, said", "her father – Don Ryan –".
 _APPOSITION = frozenset({",", "–", "—"})
 
@@ -100,7 +112,7 @@ class SpeakerResolver:
         for ent in ents:
             for i in range(ent.start, ent.end):
                 self._entity_at[i] = ent
-        self._orgs = [e for e in ents if e.label_ == "ORG" and not self.in_quote[e.start]
+        self._orgs = [e for e in ents if (e.label_ == "ORG" or _firm_name(e)) and not self.in_quote[e.start]
                       and not any(fold(t.text) in HONORIFICS for t in e)]
         self._org_starts = [e.start for e in self._orgs]
         self._full_names: set[str] | None = None  # words of the PERSON entities of two words or more
@@ -118,7 +130,7 @@ class SpeakerResolver:
         dateline = self._datelines()
         names = {}
         for e in doc.ents:
-            if e.label_ != "PERSON" or e.start in dateline or self._prefix_of_organisation(e):
+            if e.label_ != "PERSON" or e.start in dateline or _firm_name(e) or self._prefix_of_organisation(e):
                 continue  # "SUDBURY, Ont. —": where the story was filed
             cut = next((t.i for t in e[1:] if t.text in ("–", "—")), e.end)
             names[e.start] = e if cut == e.end else Span(doc, e.start, cut, label="PERSON")  # "Dr Lan – Nguyễn is ..."
@@ -415,7 +427,8 @@ class SpeakerResolver:
         token `at` as a sentence's subject, else (not `subject_only`) the latest named."""
         k = bisect.bisect_left(self._org_starts, at)
         near = [e for e in self._orgs[max(0, k - 12) : k] if e.start >= at - (150 if subject_only else 400)
-                and self._entity_at.get(e.start) is e]  # not since taken for a person's name
+                and self._entity_at.get(e.start) is e  # not since taken for a person's name
+                and not all(w in self._by_word for w in fold(e.text).split())]  # nor a person's surname ("Crane")
         subjects = [e for e in near if e.root.dep_ in ("nsubj", "nsubjpass") or (
             e.root.dep_ == "appos" and e.root.head.dep_ in ("nsubj", "nsubjpass"))]
         pick = subjects or ([] if subject_only else near)

@@ -133,3 +133,12 @@ def test_a_name_with_a_lowercase_particle_is_one_name(nlp):
         "\u201cI just shut my eyes,\u201d ap Rhys said."
     )
     assert speaker_of(text, nlp, "I just shut") == "Owain ap Rhys"
+
+
+def test_the_company_is_never_a_person_who_shares_a_word_with_it(nlp):
+    text = (
+        "A former engineer, Adaeze Crane, sued Brightwell Mobility in March.\n\n"
+        "Crane said she had warned her managers twice.\n\n"
+        "In a statement, the company said its products met every safety standard."
+    )
+    assert speaker_of(text, nlp, "its products") == "Brightwell Mobility"
