@@ -9,6 +9,7 @@ says who spoke them. Public: `Linker.attribution`, `Linker.inherited` (from `tur
 from __future__ import annotations
 
 import bisect
+import re
 
 from spacy.tokens import Span, Token
 
@@ -23,6 +24,7 @@ _PHRASE_STOPS = frozenset(',;:()"“”')
 _MAX_MENTION = 12  # tokens: a source as written, not a paragraph
 _CUE_OPENS = 8  # tokens: how far into the sentence after a quote its cue may stand
 _HE_SHE = ("he", "she")
+_CLOCK = re.compile(r"\d{1,2}[:.]\d\d")  # a live blog's time stamp
 _HEAD_CHAIN = ("conj", "advcl", "xcomp", "pcomp", "acl", "prep")
 _NAME_DEPS = ("compound", "flat", "amod", "det", "nmod", "poss", "case", "nummod", "quantmod")
 
@@ -118,6 +120,8 @@ class Linker(Turns):
             if j < len(doc) and doc[j].ent_type_ == "PERSON":
                 ent = self.speakers.entity_at(j)
                 return Attribution(None, ent.root, 0.8)
+            if j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].ent_type_ == "" and doc[j].is_title:
+                return Attribution(None, doc[j], 0.7)  # a name the NER missed ("— Marian, Clontarf")
         return None
 
     def _governor(self, span: Span) -> Attribution:
@@ -274,7 +278,8 @@ class Linker(Turns):
             ent = self.speakers.entity_at(subject.i)
             lo, hi = min(lo, ent.start), max(hi, ent.end)
         lo, hi = min(lo, word_span(self.doc, lo)[0]), max(hi, word_span(self.doc, hi - 1)[1])  # "the 34-year-old"
-        while lo < subject.i and (self.in_quote[lo] or self.doc[lo].is_punct or self.doc[lo].is_space):
+        while lo < subject.i and (self.in_quote[lo] or self.doc[lo].is_punct or self.doc[lo].is_space
+                                  or _CLOCK.fullmatch(self.doc[lo].text)):  # "14:02 Ann Lee again:"
             lo += 1
         while hi > subject.i + 1 and (self.in_quote[hi - 1] or self.doc[hi - 1].is_punct or self.doc[hi - 1].is_space):
             hi -= 1
@@ -294,6 +299,12 @@ class Linker(Turns):
             end = word_span(self.doc, head.i)[1]
             if end + 1 < len(self.doc) and self.doc[end].text == "," and self.speakers.is_name(end + 1):
                 return self.speakers.entity_at(end + 1).root  # the parse missed the apposition
+        if is_person_noun(subject):  # "A partner at Kestrel Capital, Ms Joan Abara," (hung on the firm)
+            for obj in (o for prep in subject.rights if prep.dep_ == "prep" for o in prep.children if o.dep_ == "pobj"):
+                if not self.speakers.is_name(obj.i):
+                    name = next((c for c in obj.rights if c.dep_ == "appos" and self.speakers.is_name(c.i)), None)
+                    if name is not None:
+                        return name
         return None
 
     def _with_modifiers(self, subject: Token, mention: Span) -> str:

@@ -84,6 +84,9 @@ class Turns:
             subject = self._own_subject(verb) if verb is not None else None
             if speaker_rank(subject) <= 1:
                 return Attribution(None, subject, 0.7)
+            root = self.doc[tok].sent.root  # no verb at all: "Ann Lee again, looking back: "...""
+            if root.i < tok and not self.in_quote[root.i] and root.pos_ == "PROPN" and root.ent_type_ in ("", "PERSON"):
+                return Attribution(None, root, 0.65)
         earlier = [c for c in self._para_cues(para) if c.i < span.start]
         found = self._last_person_cue(earlier, 0.75)
         if found:
