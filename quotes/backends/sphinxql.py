@@ -14,7 +14,8 @@ What Sphinx 2.2 does that shapes this module:
   saved: `optimize` flushes each shard after optimizing it.
 - A result set holds at most `max_matches` rows (1,000 by default), so pages stop at
   `MAX_RESULTS`, and facet counts, exact only when max_matches is at least the number of
-  values counted, get a larger one (on facet queries only: it slows plain ones).
+  values counted, get a larger one (on facet queries only, each as large as its facet needs:
+  it slows a query whatever it counts).
 - A shard that is down leaves the distributed index answering with the other shards' results,
   saying so only in SHOW WARNINGS: every search reads them into `Results.partial`, and what
   must be complete (export, copies, verify, counts) fails instead.
@@ -28,6 +29,7 @@ import re
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Callable, Iterator, Sequence
 from urllib.parse import parse_qs, urlsplit
 
@@ -50,6 +52,10 @@ SCHEME = "sphinxql://"
 SCHEMA_VERSION = 2  # 2: each quote's person (quotes/people.py)
 MAX_RESULTS = 1000  # Sphinx's default max_matches: the deepest result a page can show
 _FACET_MATCHES = 10_000  # max_matches of facet queries: counts are exact up to so many values
+# Facet (`base.FACETS`) -> the attribute it counts, and the max_matches of its query (a year
+# or a kind has far fewer values than a speaker or a source).
+_FACETS = {"speaker": ("speaker_name", _FACET_MATCHES), "source": ("source_name", _FACET_MATCHES),
+           "year": ("year", 1000), "kind": ("kind", 100)}
 _ROWS = 1000  # ids per DELETE or lookup, rows per page of a scan
 # Characters of SQL per REPLACE: well under searchd's max_packet_size (8 MB) in UTF-8.
 _PACKET = 2_000_000
@@ -221,27 +227,27 @@ class SphinxQLIndex(QuoteIndex):
         if page * limit > MAX_RESULTS:
             raise QuotesError(f"the search server shows the first {MAX_RESULTS:,} results only:"
                               " narrow the search to see further")
-        found = translate(query, filters)
+        found = translate(query, self.with_people(filters))
         if found.match and sort == "relevance":
             select, order = "MAX(WEIGHT()) AS best", "WITHIN GROUP ORDER BY oldest ASC ORDER BY best DESC, oldest ASC"
         else:
             key = "newest" if sort == "-date" else "oldest"
             select, order = "1 AS best", f"WITHIN GROUP ORDER BY {key} ASC ORDER BY {key} ASC"
         where, args = _where(found)
-        sql = (f"SELECT record, {select} FROM {self.name}{where} GROUP BY group_key {order}"
-               f" LIMIT {(page - 1) * limit}, {limit} OPTION max_matches={MAX_RESULTS}, ranker=bm25")
-        sets, partial = self._search(sql, args, meta=True)
-        total = int(dict(sets.pop())["total_found"])
+        statements = [f"SELECT record, {select} FROM {self.name}{where} GROUP BY group_key {order}"
+                      f" LIMIT {(page - 1) * limit}, {limit} OPTION max_matches={MAX_RESULTS},"
+                      f" ranker={'bm25' if select.startswith('MAX') else 'none'}", "SHOW META"]
+        # The facets in the same round trip, the full-text part matched once for all (a FACET
+        # beside WEIGHT() fails on a distributed index), each with a max_matches of its own: it
+        # slows a query even where there are few values to count.
+        for name in facets:
+            column, most = _FACETS[name]
+            statements.append(f"SELECT {column}, COUNT(*) AS n FROM {self.name}{where} GROUP BY {column}"
+                              f" ORDER BY n DESC LIMIT {most} OPTION max_matches={most}, ranker=none")
+        sets, partial = self._search("; ".join(statements), args * (1 + len(facets)))
+        total = int(dict(sets[1])["total_found"])
         hits = [_hit(row[0], row[1] if select.startswith("MAX") else 0.0, found) for row in sets[0]]
-        counted: dict[str, list[tuple[str, int]]] = {}
-        if facets:  # (a FACET beside WEIGHT() fails on a distributed index: a query of their own)
-            sql = f"SELECT id FROM {self.name}{where} LIMIT 1 OPTION max_matches={_FACET_MATCHES}"
-            for name in facets:
-                column = {"speaker": "speaker_name", "source": "source_name"}.get(name, name)
-                sql += f" FACET {column} ORDER BY COUNT(*) DESC LIMIT {_FACET_MATCHES}"
-            sets, missing = self._search(sql, args)
-            partial += missing
-            counted = {name: _facet(rows) for name, rows in zip(facets, sets[1:])}
+        counted = {name: _facet(rows) for name, rows in zip(facets, sets[2:])}
         partial += self._add_groups(hits)
         return Results(hits=hits, total=total, page=page, pages=max(-(-total // limit), 1 if hits else 0),
                        facets=counted, partial=sorted(set(partial)))
@@ -249,7 +255,7 @@ class SphinxQLIndex(QuoteIndex):
     def export(self, query: str | None = None, filters: Filters | None = None) -> Iterator[Quote]:
         """Every quote matching, oldest first, read a page at a time (from every shard, or an
         error)."""
-        found = translate(query, filters)
+        found = translate(query, self.with_people(filters))
         for row in self._scan(found, "export"):
             yield _quote(row)
 
@@ -299,7 +305,7 @@ class SphinxQLIndex(QuoteIndex):
         return [_quote(row) for row in rows]
 
     def speakers(self, query: str | None = None, filters: Filters | None = None) -> list[tuple[str, int]]:
-        found = translate(query, filters)
+        found = translate(query, self.with_people(filters))
         where, args = _where(found)
         sql = (f"SELECT speaker_name, COUNT(*) AS n FROM {self.name}{where} GROUP BY speaker_name"
                f" ORDER BY n DESC LIMIT {_FACET_MATCHES} OPTION max_matches={_FACET_MATCHES}")
@@ -322,10 +328,10 @@ class SphinxQLIndex(QuoteIndex):
         for daemon in {id(d): d for d in [self._head, *(d for _, d in self._shards)]}.values():
             daemon.close()
 
-    def _search(self, sql: str, args: Sequence[object], meta: bool = False) -> tuple[list[list[tuple]], list[str]]:
-        """The result sets of a search through the distributed index (then SHOW META's, with
-        `meta`), and the shards that did not answer (from SHOW WARNINGS), in one round trip."""
-        sets = self._head.run(sql + ("; SHOW META" if meta else "") + "; SHOW WARNINGS", args)
+    def _search(self, sql: str, args: Sequence[object]) -> tuple[list[list[tuple]], list[str]]:
+        """The result sets of a search through the distributed index, and the shards that did
+        not answer (from SHOW WARNINGS), in one round trip."""
+        sets = self._head.run(sql + "; SHOW WARNINGS", args)
         warnings = sets.pop()
         return sets, [self._shard_named(str(row[2])) for row in warnings if "agent" in str(row[2])]
 
@@ -476,7 +482,8 @@ def _values(quote: Quote) -> str:
     """A quote's row for REPLACE, in `_WRITTEN` order, as SQL."""
     when = parse_date(quote) if quote.date else None
     oldest, newest = order_keys(when, quote.start)
-    names = " ".join(name for name in (quote.speaker, quote.speaker_mention, quote.person_name) if name)
+    # The person's id among the names: `--speaker` finds a person's quotes by any of their names.
+    names = " ".join(name for name in (quote.speaker, quote.speaker_mention, quote.person_name, quote.person) if name)
     strings = "','".join(_escaped((
         quote.text, quote.title or "", names, quote.source or "", quote.id, quote.article_id, quote.kind,
         " ".join((quote.person_name or quote.speaker or "").split()),  # the speaker facet counts people
@@ -527,11 +534,27 @@ def _matches(text: str, found: Translated) -> list[tuple[int, int]]:
         return []
     stems = {t.text for w in found.words for t in TEXT_ANALYZER(w)}
     spans = []
-    for token in TEXT_ANALYZER(text, chars=True):
-        written = " ".join(t.text for t in NAME_ANALYZER(text[token.startchar : token.endchar]))
-        if token.text in stems or any(written.startswith(p) for p in found.prefixes):
-            spans.append((token.startchar, token.endchar))
+    for token in _TOKEN.finditer(text):
+        word = token.group()
+        if _stem(word) in stems or found.prefixes and any(_written(word).startswith(p) for p in found.prefixes):
+            spans.append(token.span())
     return spans
+
+
+# The words of a text as TEXT_ANALYZER's tokenizer finds them; each is analysed alone, once
+# (its filters look at no other word), where analysing every hit's text took a third of a search.
+_TOKEN = TEXT_ANALYZER.items[0].expression
+
+
+@lru_cache(maxsize=1 << 16)
+def _stem(word: str) -> str:
+    return " ".join(t.text for t in TEXT_ANALYZER(word))
+
+
+@lru_cache(maxsize=1 << 16)
+def _written(word: str) -> str:
+    """The word as written, case and accents folded (what a prefix is compared with)."""
+    return " ".join(t.text for t in NAME_ANALYZER(word))
 
 
 def _facet(rows: list[tuple]) -> list[tuple[str, int]]:
