@@ -17,7 +17,7 @@ from . import marks
 from .cues import ADDRESSED_VERBS, INVERTING_VERBS, PEOPLE_NOUNS, is_cue, is_document, lemma
 from .layout import Layout
 from .names import COPULAS, ORG_NOUNS, ROLE_NOUNS, fold, is_person_noun, word_span
-from .speakers import SpeakerResolver
+from .speakers import Person, SpeakerResolver
 
 _SUBJECTS = ("nsubj", "nsubjpass")
 _INDEFINITE = frozenset("a an one another".split())
@@ -25,6 +25,7 @@ _PHRASE_STOPS = frozenset(',;:()"“”')
 _MAX_MENTION = 12  # tokens: a source as written, not a paragraph
 _CUE_OPENS = 8  # tokens: how far into the sentence after a quote its cue may stand
 _REPLY_VERBS = frozenset("reply answer respond retort counter interject interrupt".split())
+_HE_SHE = ("he", "she")
 _TURN_TAIL = 6  # words after its last quotation: a paragraph that is one turn of an exchange
 _SPEAKER_ENTS = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")
 _NOT_SPEAKER_ENTS = ("DATE", "TIME", "PERCENT", "CARDINAL", "MONEY", "QUANTITY", "ORDINAL")
@@ -42,6 +43,13 @@ def _reports_nothing(cue: Token) -> bool:
     addressee), so it can attribute the quote of the sentence before it."""
     addressed = lemma(cue) in ADDRESSED_VERBS
     return not any(c.dep_ == "ccomp" or c.dep_ == "dobj" and not addressed for c in cue.children)
+
+
+def _person_noun(tok: Token) -> bool:
+    """A common noun for a person: a known word for one, or one a "who" clause describes ("a
+    plumber, who declined to give his name,")."""
+    return is_person_noun(tok) or tok.pos_ == "NOUN" and tok.tag_ != "NNS" and any(
+        c.dep_ == "relcl" and any(w.lower_ == "who" and w.dep_ in _SUBJECTS for w in c.children) for c in tok.rights)
 
 
 def speaker_rank(subject: Token | None) -> int:
@@ -84,6 +92,7 @@ class Linker:
         self._cue_tokens = [c.i for c in cues]  # for finding the cues of a stretch quickly
         self.speakers = SpeakerResolver(layout.doc, layout.in_quote)
         self._resolved: dict[int, tuple[str | None, str, float]] = {}
+        self._people: dict[int, Person | None] = {}  # subject token -> the person it names
         self._org_speakers: list[tuple[int, str]] = []  # (token, name): what "it said" continues
 
     # -- attribution ---------------------------------------------------------------------
@@ -100,7 +109,7 @@ class Linker:
                 sent_hi = nxt.end
         cands = self._cues_in(sent_lo, sent_hi)
         if not cands:
-            return self._dash_attribution(span) or self._governor(span)
+            return self._age_said(span) or self._dash_attribution(span) or self._governor(span)
         quote_tokens = set(range(span.start, span.end))
         ancestors: dict[int, int] = {}
         for tok in span:
@@ -115,6 +124,19 @@ class Linker:
         options = [(c, self.subject(c)) for c in linked + [c for c in near if c not in linked]]
         cue, subject = min(options, key=lambda o: speaker_rank(o[1]))  # min keeps the first best
         return Attribution(cue, subject, how)
+
+    def _age_said(self, span: Span) -> Attribution | None:
+        """`"...," the 21-year-old said`: the small tagger reads "said" after an age as a noun
+        (a "said" of "year-olds"), so the parse gives no cue; the age is the speaker."""
+        doc = self.doc
+        for tok in doc[span.end : min(len(doc), span.end + _CUE_OPENS)]:
+            if tok.lower_ in ("said", "says") and tok.pos_ == "NOUN" and tok.i >= 3:
+                age = doc[tok.i - 1]
+                if age.lower_ == "old" and doc[tok.i - 2].tag_ == "HYPH" and not self.in_quote[age.i]:
+                    return Attribution(tok, age, 0.8)
+            if tok.text in (".", "!", "?", ";") or "\n" in tok.text:
+                break
+        return None
 
     def _dash_attribution(self, span: Span) -> Attribution | None:
         """`"Quote" — Jane Doe`: a name right after a dash that follows the quote."""
@@ -414,8 +436,8 @@ class Linker:
     def _named_appositive(self, subject: Token) -> Token | None:
         """The name written beside a described subject: "Her son, Per Olsen, said", "Outside
         court, the boy's father, Mark Dale, said" (a conjunct in the parse)."""
-        if self.speakers.is_name(subject.i) or subject.pos_ not in ("NOUN", "ADJ", "PROPN"):
-            return None
+        if self.speakers.is_name(subject.i) or subject.pos_ not in ("NOUN", "ADJ", "PROPN", "NUM"):
+            return None  # (NUM: "One of them, Dan Osho, posted")
         for head in [subject, *(c for c in subject.children if c.dep_ == "conj")]:
             for child in head.rights:
                 if child.dep_ == "appos" and (self.speakers.is_name(child.i) or child.pos_ == "PROPN" and child.ent_type_ == ""):
@@ -462,7 +484,11 @@ class Linker:
                           and t.pos_ in ("NOUN", "PROPN") and not self.in_quote[t.i] and not is_document(t)]
                 if before:
                     named = self._mention(before[-1])
-            name, person, sure = self.speakers.resolve(named)
+            person = self._antecedent(subject) if subject.lower_ in _HE_SHE else None
+            if person is not None:
+                name, sure = person.name, 0.75
+            else:
+                name, person, sure = self.speakers.resolve(named)
             written = self._with_modifiers(subject, mention)
             if person is not None:
                 self.speakers.note_speaker(subject.i, person)
@@ -471,7 +497,7 @@ class Linker:
                 org = last[1] if last and subject.i - last[0] < 200 else None
                 org = org or self.speakers.organisation_before(subject.i, subject_only=True)
                 name, sure = (org, 0.6) if org else (name, sure)  # "It said": the organisation
-            elif mention[0].lower_ in _INDEFINITE and is_person_noun(subject):
+            elif mention[0].lower_ in _INDEFINITE and _person_noun(subject):
                 person = self.speakers.add_unnamed(subject.i, written, subject)  # "a spokeswoman for X"
                 name = written
             if person is None and name is not None and (self.speakers.is_organisation_name(name) or (
@@ -482,7 +508,77 @@ class Linker:
             elif name == mention.text:  # unresolved: the source as written, in full
                 name = written
             self._resolved[key] = (name, written, sure)
+            self._people[key] = person
         return self._resolved[key]
+
+    def speaker_of(self, att: Attribution, at: int) -> tuple[str | None, str, float]:
+        """`resolve` for a quote at token `at`; a quote that inherits its speaker from an
+        earlier sentence (a running speaker, a turn of an exchange) is noted as that person's
+        turn, so "she" and "the witness" after it find who spoke last."""
+        found = self.resolve(att.subject)
+        person = self._people.get(att.subject.i)
+        if person is not None and at > att.subject.i and self.doc[at].sent.start > att.subject.i:
+            while at > 0 and self.in_quote[at]:
+                at -= 1  # just before the quotation: the resolver reads no mention inside one
+            self.speakers.note_speaker(at, person)
+        return found
+
+    def _personal(self, tok: Token) -> bool:
+        """A subject that can be a person: a name, a word for a person ("a teacher"), or one
+        that a "who" clause describes ("a volunteer, who declined to give his name,")."""
+        return tok.pos_ == "PROPN" or tok.ent_type_ == "PERSON" or tok.pos_ == "NOUN" and (
+            speaker_rank(tok) == 0 or _person_noun(tok))
+
+    def _antecedent(self, pronoun: Token) -> Person | None:
+        """Who "he" or "she" is when the sentences before it in its paragraph (or, if it opens
+        one, in the paragraph before) say: the subject of the latest of them that is a person
+        of that gender ("Hadzic was more cautious. "...," she said", "A plumber, who declined
+        to give his name, stood up. "...," he said"), or whom a "she" there stands for; a
+        person whose gender the article does not give only if no one's does; else the latest
+        person named there ("More from Ch Supt Gallacher: ..."). None leaves it to the
+        article-wide resolver."""
+        sent = pronoun.sent
+        if any(t.dep_ in _SUBJECTS and t.pos_ != "PRON" and not self.in_quote[t.i] for t in self.doc[sent.start : pronoun.i]):
+            return None  # a subject of its own sentence comes first: the resolver's rule
+        gender = "m" if pronoun.lower_ == "he" else "f"
+        para = self.layout.para(pronoun.idx)
+        lo = self.layout.para_tokens(para)[0]
+        if lo >= sent.start and para > 0:
+            lo = self.layout.para_tokens(para - 1)[0]
+        unknown = None
+        start = sent.start
+        while start > lo:
+            prev = self.doc[start - 1].sent
+            start = prev.start
+            person, sure = self._sentence_subject(prev, pronoun, lo)
+            if person is not None and (sure or person.gender == gender):
+                return person
+            if person is not None and person.gender is None and unknown is None:
+                unknown = person
+        if unknown is not None:
+            return unknown
+        for i in range(sent.start - 1, lo - 1, -1):  # no subject to go by: the latest person named
+            ent = self.speakers.entity_at(i) if self.speakers.is_name(i) and not self.in_quote[i] else None
+            if ent is not None and ent.end == i + 1 and not any(a.dep_ == "relcl" for a in ent.root.ancestors):
+                person = self.speakers.resolve(ent)[1]  # (not "..., whom everyone calls Seun,")
+                if person is not None and person.gender in (None, gender):
+                    return person
+        return None
+
+    def _sentence_subject(self, sent: Span, pronoun: Token, lo: int) -> tuple[Person | None, bool]:
+        """The person a sentence's subject names, if any, for a later he/she, and whether it
+        is that pronoun again (so certainly that gender)."""
+        if sent.start < lo or self.in_quote[sent.root.i]:
+            return None, False
+        subject = self._own_subject(sent.root)
+        if subject is not None and subject.pos_ == "NUM":  # "One of them, Dan Osho, posted ..."
+            subject = self._named_appositive(subject)
+        if subject is not None and subject.pos_ != "PRON" and not self._personal(subject):
+            subject = next((c for c in subject.children if c.dep_ == "poss" and c.pos_ == "PROPN"), None)  # "Lee's goal"
+        if subject is None or subject.pos_ == "PRON" and subject.lower_ != pronoun.lower_:
+            return None, False
+        self.resolve(subject)
+        return self._people.get(subject.i), subject.pos_ == "PRON"
 
     @staticmethod
     def cue_text(cue: Token) -> str:

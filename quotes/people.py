@@ -191,9 +191,12 @@ class Mention:
 
 
 def mentions(article: Article, found: Iterable[Quote]) -> dict[str, Mention]:
-    """The article's mentions by key, from its attributed quotes and the article's text."""
+    """The article's mentions by key, from its attributed quotes and the article's text; with
+    the person their quotes carry, if they do (records exported from an index), so that an
+    entry they make takes that id again."""
     out: dict[str, Mention] = {}
     genders: dict[str, Counter] = {}
+    carried: dict[str, Counter] = {}
     for quote in found:
         name = read_name(quote.speaker)
         if name is None:
@@ -210,6 +213,8 @@ def mentions(article: Article, found: Iterable[Quote]) -> dict[str, Mention]:
         if _richness(name.display.split()) > _richness(m.display.split()):
             m.display = name.display
         m.quotes += 1
+        if quote.person:  # a record exported from an index: the person it had there
+            carried.setdefault(name.key, Counter())[quote.person] += 1
         m.kinds[quote.kind] = m.kinds.get(quote.kind, 0) + 1
         if quote.date and _MONTH.match(quote.date):
             m.months[quote.date[:7]] = m.months.get(quote.date[:7], 0) + 1
@@ -237,6 +242,8 @@ def mentions(article: Article, found: Iterable[Quote]) -> dict[str, Mention]:
                 m.evidence = fuller
         if genders[key]:
             m.gender = genders[key].most_common(1)[0][0]
+        if key in carried:
+            m.person = carried[key].most_common(1)[0][0]
     return out
 
 

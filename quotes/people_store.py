@@ -91,7 +91,7 @@ class PeopleStore:
                 db.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
                 ids = {m.key: m.person for m in before}
                 for m in ms.values():
-                    m.person = ids.get(m.key)  # its id before: kept if it can be
+                    m.person = ids.get(m.key) or m.person  # its id before (or its records'): kept if it can be
                     added.setdefault(m.block, []).append(m)
                 insert_mentions(db, ms.values())
             self._update(db, {*added, *removed}, added, removed)

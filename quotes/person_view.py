@@ -60,8 +60,7 @@ def person_page(ix: QuoteIndex, person_id: str, query: str | None = None, filter
         raise QuotesError(f"no person {person_id!r} in the index (see `quotes people`)")
     mine = replace(filters or Filters(), persons=(person_id,))
     results = ix.search(query, mine, sort=sort, page=page, limit=limit)
-    sample = ix.search(None, Filters(persons=(person_id,)), sort="-date", limit=WORD_SAMPLE)
-    return PersonPage(profile, top_words(h.quote.text for h in sample.hits), results)
+    return PersonPage(profile, top_words(ix.texts(Filters(persons=(person_id,)), WORD_SAMPLE)), results)
 
 
 def top_words(texts: Any, n: int = TOP_WORDS) -> list[tuple[str, int]]:

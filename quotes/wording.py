@@ -47,6 +47,7 @@ class Token(NamedTuple):
     end: int
 
 
+@lru_cache(maxsize=1 << 16)  # a page of quotes, or a batch, folds the same words again and again
 def fold(word: str) -> str:
     """Case-folded, accents and apostrophes dropped: the form words are compared in."""
     if word.isascii():  # (most words: no accents to drop, and casefold is lower)

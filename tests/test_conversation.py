@@ -101,3 +101,93 @@ def test_the_turn_after_a_reply_goes_back_to_who_was_answered(nlp):
     )
     assert quote(text, nlp, "Thank you").speaker == "Osgood Trevelyan"
 
+
+def test_after_an_exchange_the_witness_is_who_answered_last(nlp):
+    text = (
+        "A pensioner told a jury on Tuesday how her savings disappeared.\n\n"
+        "Questioned by Fenella Brightwater KC, prosecuting, Mrs Agnes Morrow said the defendant had "
+        "visited her every week.\n\n"
+        "“How often did he call on you?” Ms Brightwater asked.\n\n"
+        "“Every Friday. He said he would do my shopping.”\n\n"
+        "“Did you give him your bank card?”\n\n"
+        "“Yes. I trusted him.”\n\n"
+        "The witness said she had known the family for years. “He was like a grandson to me,” she "
+        "told the court."
+    )
+    assert quote(text, nlp, "He was like").speaker == "Agnes Morrow"
+
+
+# -- pronouns ------------------------------------------------------------------------------------
+
+
+def test_he_after_a_sentence_about_an_unnamed_man_is_that_man(nlp):
+    text = (
+        "Parents filled the library for the road safety evening on Wednesday.\n\n"
+        "“The crossing is in next year's plan,” said Gideon Farrant, the county's highways "
+        "engineer.\n\n"
+        "A retired teacher, who declined to give his name, stood and faced Mr Farrant. “You "
+        "promised us that crossing three years ago,” he said."
+    )
+    assert quote(text, nlp, "You promised").speaker == "A retired teacher"
+
+
+def test_the_age_said_that_the_tagger_reads_as_a_noun_is_a_cue(nlp):
+    text = (
+        "The village shop reopened on Saturday after the flood.\n\n"
+        "Orla Quennell, 58, has run the shop for thirty years.\n\n"
+        "“Who would have believed it?” the 58-year-old said, smiling behind the counter."
+    )
+    q = quote(text, nlp, "Who would")
+    assert (q.speaker, q.cue) == ("Orla Quennell", "said")
+
+
+def test_she_after_a_sentence_about_her_goal_is_the_scorer(nlp):
+    text = (
+        "Annaghmore won the county final on Sunday.\n\n"
+        "Ava Mulcahy scored twice for the winners.\n\n"
+        "Full-back Nora Quigg was booked in the first half. Quigg’s injury is not serious.\n\n"
+        "Mulcahy’s second goal, a chip from the wing, will be remembered for years. Asked "
+        "whether she had meant it, she laughed. “Ask the goalkeeper,” she said."
+    )
+    assert quote(text, nlp, "Ask the").speaker == "Ava Mulcahy"
+
+
+def test_he_after_a_sentence_about_someone_who_is_unnamed_is_that_person(nlp):
+    text = (
+        "Parents filled the library for the road safety evening on Wednesday.\n\n"
+        "“The crossing is in next year's plan,” said Gideon Farrant, the county's highways "
+        "engineer.\n\n"
+        "A local plumber, who declined to give his name, stood and faced Mr Farrant. “You "
+        "promised us that crossing three years ago,” he said."
+    )
+    assert quote(text, nlp, "You promised").speaker == "A local plumber"
+
+
+def test_she_prefers_the_woman_over_a_person_whose_gender_is_not_given(nlp):
+    text = (
+        "Mrs Maura Kinsella ran the village school for thirty years.\n\n"
+        "“She never let anyone off,” said her former deputy, Mrs Edel Farrelly.\n\n"
+        "Mrs Kinsella was never one to back down. At one meeting, a councillor complained about "
+        "the cost of the new roof. “Then cut your own expenses,” she replied."
+    )
+    assert quote(text, nlp, "Then cut").speaker == "Maura Kinsella"
+
+
+def test_he_after_a_sentence_with_no_subject_is_the_man_it_names(nlp):
+    text = (
+        "Storm Ilse brought down power lines across the county overnight.\n\n"
+        "“Stay away from fallen cables,” said Lorna Pike, who speaks for the power company.\n\n"
+        "More now from Inspector Gavin Roe, who has been briefing reporters at the station. "
+        "“Only travel if you really must,” he said."
+    )
+    assert quote(text, nlp, "Only travel").speaker == "Gavin Roe"
+
+
+def test_one_of_them_with_a_name_is_that_person_for_a_later_he(nlp):
+    text = (
+        "A train has been stuck outside the station since nine o'clock.\n\n"
+        "“We are working to move it,” said Colm Berry, who speaks for the rail company.\n\n"
+        "One of them, Tomasz Wilk, posted on Facebook that they had not moved for hours. “The "
+        "driver keeps saying sorry, but nobody tells him anything either,” he wrote."
+    )
+    assert quote(text, nlp, "The driver").speaker == "Tomasz Wilk"

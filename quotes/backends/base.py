@@ -245,6 +245,11 @@ class QuoteIndex(ABC):
         """Page `page` of the quotes matching `query` (Whoosh syntax) and `filters`, one hit
         per group of republished copies."""
 
+    def texts(self, filters: Filters | None, limit: int) -> list[str]:
+        """The words of the newest `limit` quotes matching `filters`, one a group, for counting
+        words (a person page's): no hits, highlights or sources to make."""
+        return [h.quote.text for h in self.search(None, filters, sort="-date", limit=limit).hits]
+
     @abstractmethod
     def export(self, query: str | None = None, filters: Filters | None = None) -> Iterator[Quote]:
         """Every quote matching `query` and `filters` (each copy of a group), oldest first."""

@@ -227,7 +227,7 @@ class SphinxQLIndex(QuoteIndex):
         if page * limit > MAX_RESULTS:
             raise QuotesError(f"the search server shows the first {MAX_RESULTS:,} results only:"
                               " narrow the search to see further")
-        found = translate(query, filters)
+        found = translate(query, self.with_people(filters))
         if found.match and sort == "relevance":
             select, order = "MAX(WEIGHT()) AS best", "WITHIN GROUP ORDER BY oldest ASC ORDER BY best DESC, oldest ASC"
         else:
@@ -255,7 +255,7 @@ class SphinxQLIndex(QuoteIndex):
     def export(self, query: str | None = None, filters: Filters | None = None) -> Iterator[Quote]:
         """Every quote matching, oldest first, read a page at a time (from every shard, or an
         error)."""
-        found = translate(query, filters)
+        found = translate(query, self.with_people(filters))
         for row in self._scan(found, "export"):
             yield _quote(row)
 
@@ -305,7 +305,7 @@ class SphinxQLIndex(QuoteIndex):
         return [_quote(row) for row in rows]
 
     def speakers(self, query: str | None = None, filters: Filters | None = None) -> list[tuple[str, int]]:
-        found = translate(query, filters)
+        found = translate(query, self.with_people(filters))
         where, args = _where(found)
         sql = (f"SELECT speaker_name, COUNT(*) AS n FROM {self.name}{where} GROUP BY speaker_name"
                f" ORDER BY n DESC LIMIT {_FACET_MATCHES} OPTION max_matches={_FACET_MATCHES}")
@@ -482,7 +482,8 @@ def _values(quote: Quote) -> str:
     """A quote's row for REPLACE, in `_WRITTEN` order, as SQL."""
     when = parse_date(quote) if quote.date else None
     oldest, newest = order_keys(when, quote.start)
-    names = " ".join(name for name in (quote.speaker, quote.speaker_mention, quote.person_name) if name)
+    # The person's id among the names: `--speaker` finds a person's quotes by any of their names.
+    names = " ".join(name for name in (quote.speaker, quote.speaker_mention, quote.person_name, quote.person) if name)
     strings = "','".join(_escaped((
         quote.text, quote.title or "", names, quote.source or "", quote.id, quote.article_id, quote.kind,
         " ".join((quote.person_name or quote.speaker or "").split()),  # the speaker facet counts people

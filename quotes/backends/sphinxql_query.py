@@ -165,11 +165,13 @@ def _filters(filters: Filters, out: Translated, parts: list[str]) -> None:
             if not words:
                 raise QuotesError(f"bad {name} {value!r}: it has no words to search for")
             alternatives.append("(" + " ".join(f"={w}" for w in words) + ")")
+        if name == "speaker":  # or the people the names name: by the id among their names
+            alternatives += [f"={pid}" for pid in filters.speaker_people if pid.isalnum()]
         parts.append(f"(@{name} {' | '.join(alternatives)})")
     names = sorted(filters.exact_speakers())
     if names:  # exactly as the speaker facet counted them (stored with spaces normalised)
         out.condition(f"speaker_name IN ({', '.join(['%s'] * len(names))})", *names)
-    if filters.persons:  # (`speaker_people` has no SphinxQL form: a speaker is matched by its words)
+    if filters.persons:
         out.condition(f"person IN ({', '.join(['%s'] * len(filters.persons))})", *filters.persons)
     if filters.kinds:
         unknown = [k for k in filters.kinds if k not in KINDS]

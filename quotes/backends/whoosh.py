@@ -224,6 +224,23 @@ class WhooshIndex(QuoteIndex):
             for n in range(results.scored_length()):  # (`docs()` is a set: no order)
                 yield stored_quote(searcher.stored_fields(results.docnum(n)))
 
+    def texts(self, filters: Filters | None, limit: int) -> list[str]:
+        """The words of the newest `limit` quotes matching `filters`, one a group, read from
+        their stored records alone (a search would make each hit's sources too)."""
+        with self._reading() as searcher:
+            _, parsed, only = self._prepared(searcher, None, filters)
+            results = searcher.search(parsed, filter=only, limit=None, sortedby=NEWEST)
+            seen: set[str] = set()
+            out: list[str] = []
+            for n in range(results.scored_length()):
+                if len(out) >= limit:
+                    break
+                quote = stored_quote(searcher.stored_fields(results.docnum(n)))
+                if (quote.group or quote.id) not in seen:
+                    seen.add(quote.group or quote.id)
+                    out.append(quote.text)
+            return out
+
     def _prepared(self, searcher: Searcher, query: str | None, filters: Filters | None,
                   ) -> tuple[str, wq.Query, set[int] | None]:
         """(query text, parsed query, the quotes the filters keep or None). Without a query, the
