@@ -169,25 +169,41 @@ def test_quote_never_pairs_across_a_paragraph_break():
 # -- performance and robustness -----------------------------------------------------------------
 
 
+def _seconds(text: str) -> float:
+    """The best of three runs: what the code costs, less what a busy machine adds."""
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        find_pairs(text)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
 @pytest.mark.parametrize(
-    "text",
+    "unit, filler",
     [
-        "“" * 20_000 + "a" * 180_000,
-        ("“ab " * 20_000).ljust(200_000, "x"),
-        ("a' " * 20_000).ljust(200_000, "y"),
-        (" 'a" * 20_000).ljust(200_000, "z"),
-        ('word "' * 20_000).ljust(200_000, "w"),
-        ("“open\n\n" * 20_000).ljust(200_000, "v"),
-        ("‘x ’s " * 20_000).ljust(200_000, "u"),
-        ("«» ''‚ " * 20_000)[:200_000].ljust(200_000, "t"),
+        ("“", "a"),
+        ("“ab ", "x"),
+        ("a' ", "y"),
+        (" 'a", "z"),
+        ('word "', "w"),
+        ("“open\n\n", "v"),
+        ("‘x ’s ", "u"),
+        ("«» ''‚ ", "t"),
     ],
     ids=["openers-then-text", "curly-openers", "trailing-singles", "leading-singles", "straight", "paragraphs", "singles-mixed", "mixed"],
 )
-def test_linear_time_on_pathological_input(text):
-    t0 = time.perf_counter()
-    pairs = find_pairs(text)
-    assert time.perf_counter() - t0 < 2.0
-    assert all(0 <= p.start <= p.end <= len(text) for p in pairs)
+def test_linear_time_on_pathological_input(unit, filler):
+    """Pairing grows linearly with the marks: 8x the text costs far less than the 64x of a
+    quadratic pass (a ratio measured in one run, not a wall-clock bound a loaded machine breaks)."""
+    def text(n: int) -> str:
+        return (unit * n)[: n * 10].ljust(n * 10, filler)
+
+    small, large = text(4_000), text(32_000)
+    ratio = _seconds(large) / max(_seconds(small), 1e-4)
+    assert ratio < 24, f"8x the text took {ratio:.0f}x the time"
+    pairs = find_pairs(large)
+    assert all(0 <= p.start <= p.end <= len(large) for p in pairs)
 
 
 def test_random_strings_never_break_the_invariants():
