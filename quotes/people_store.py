@@ -5,7 +5,8 @@ decisions (merges, splits, renames, imported lists), which no ingest or reindex 
 Every change is one SQLite transaction, so a crash keeps either all of a decision or none of
 it. The index holds each quote's person id; a mention whose person changed after its quotes
 were indexed (a later article resolved it, the user merged it) is marked until `relink` has
-written its quotes again, so a crash between the two is repaired by the next write.
+written its quotes again, so a crash between the two is repaired by the next write. The tables,
+and how a batch moves them with work that follows the batch, are in `people_db`.
 """
 from __future__ import annotations
 
