@@ -88,18 +88,27 @@ def corpus(n: int, seed: int = 0) -> list[Article]:
     return articles
 
 
-def time_extraction(articles: list[Article], jobs: int) -> tuple[float, list[Pair]]:
-    """Seconds to extract the quotes of `articles` (model loaded and warm), and the pairs."""
+def cpu_seconds() -> float:
+    """CPU time of this process and of its children waited for (the forked pools): unlike the
+    wall time, it does not count the time spent waiting for a core other sessions hold."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def time_extraction(articles: list[Article], jobs: int) -> tuple[float, float, list[Pair]]:
+    """Seconds (wall, CPU) to extract the quotes of `articles` (model loaded and warm), and
+    the pairs."""
     nlp = load_nlp()
     list(extract_articles(articles[:2], nlp))  # warm up
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     extracted = list(extract_articles(articles, nlp, jobs=jobs))
-    return time.perf_counter() - started, extracted
+    return time.perf_counter() - started, cpu_seconds() - cpu, extracted
 
 
 # --------------------------------------------------------------------------- 2. textacy
 
 _TEXTACY_NLP: Any = None  # the pipeline, inherited by forked workers
+_TEXTACY_LOADED: dict[tuple[str, ...], Any] = {}  # one load per exclusion, for all the rounds
 
 
 def textacy_missing() -> str | None:
@@ -155,18 +164,21 @@ def time_textacy(articles: list[Article], jobs: int, exclude: tuple[str, ...] = 
     import spacy
 
     global _TEXTACY_NLP
-    _TEXTACY_NLP = spacy.load(model_name(), exclude=list(exclude))
+    if exclude not in _TEXTACY_LOADED:
+        _TEXTACY_LOADED[exclude] = spacy.load(model_name(), exclude=list(exclude))
+    _TEXTACY_NLP = _TEXTACY_LOADED[exclude]
     _textacy_batch([a.text for a in articles[:2]])  # warm up
     texts = [a.text for a in articles]
     batches = [texts[i:i + 16] for i in range(0, len(texts), 16)]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     if jobs <= 1:
         counts = [_textacy_batch(b) for b in batches]
     else:
         with mp.get_context("fork").Pool(jobs) as pool:
             counts = pool.map(_textacy_batch, batches, chunksize=1)
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "found": sum(c[0] for c in counts), "refused": sum(c[1] for c in counts),
+    return {"seconds": seconds, "cpu": cpu_seconds() - cpu, "found": sum(c[0] for c in counts),
+            "refused": sum(c[1] for c in counts),
             "rules": sum(c[2] for c in counts) / (seconds * max(1, jobs))}
 
 
@@ -329,28 +341,31 @@ def rss_mb(field: str = "VmHWM") -> float:
 
 
 def index_scale(path: str, synth: Synthesizer, quotes: int, batch: int,
-                cluster: searchd.Cluster | None = None) -> dict[str, float]:
+                cluster: searchd.Cluster | None = None, people: bool = True) -> dict[str, float]:
     """Index `quotes` generated quotes, one `add` per batch; generating them is not timed.
     `path` is a folder, or with `cluster`, the folder of the article store of the cluster's
-    index."""
+    index; without `people`, the people stage is left out."""
     baseline = rss_mb("VmRSS")
     peak_rss_reset()
-    spent = 0.0
+    spent = cpu = 0.0
     added = 0
     wall = time.perf_counter()
+    engine = searchd.cpu_seconds(cluster) if cluster else 0.0
     with QuoteIndex.open(location(path, cluster), create=True) as ix:
         for pairs in synth.batches(quotes, batch):
-            started = time.perf_counter()
-            added += ix.add(pairs)[1]
+            started, used = time.perf_counter(), time.process_time()
+            added += ix.add(pairs, people=people)[1]
             spent += time.perf_counter() - started
+            cpu += time.process_time() - used
         if cluster is not None:  # its RAM chunks saved, as a user's ingest --optimize would
             ix.optimize()
     wall = time.perf_counter() - wall
+    engine = searchd.cpu_seconds(cluster) - engine if cluster else 0.0
     files = [f for f in Path(path).rglob("*") if f.is_file()]
-    engine = [f for f in Path(cluster.folder).rglob("*") if f.is_file()] if cluster else []
+    shards = [f for f in Path(cluster.folder).rglob("*") if f.is_file()] if cluster else []
     return {
-        "quotes": added, "seconds": spent, "wall": wall,
-        "size": sum(f.stat().st_size for f in files + engine) / 1e6,
+        "quotes": added, "seconds": spent, "wall": wall, "cpu": cpu, "engine": engine,
+        "size": sum(f.stat().st_size for f in files + shards) / 1e6,
         "store": sum(f.stat().st_size for f in files if f.name.startswith("articles.sqlite")) / 1e6,
         "segments": sum(1 for f in files if f.suffix == ".seg"),
         "baseline": baseline, "peak": rss_mb("VmHWM"),
@@ -470,13 +485,14 @@ def index_and_search(args: argparse.Namespace, synth: Synthesizer, n: int, backe
             rows.append((f"indexing {n:,} quotes", f"not timed: the index kept in {path} (--reuse)"))
         else:
             shutil.rmtree(path, ignore_errors=True)
-            stats = index_scale(path, synth, n, args.batch, cluster)
+            stats = index_scale(path, synth, n, args.batch, cluster, people=not args.no_people)
             q = stats["quotes"]
             done = (f"{stats['segments']:.0f} segments at the end" if cluster is None
-                    else "2 shards, optimized and flushed at the end")
+                    else "2 shards, optimized and flushed at the end") + ("; no people stage" if args.no_people else "")
             rows.append((f"indexing {q:,.0f} quotes",
                          f"{q / stats['seconds']:,.0f} quotes/s ({stats['seconds']:.0f} s in `add`, {stats['wall']:.0f} s"
-                         f" wall; commits of {args.batch} articles; {done})"))
+                         f" wall; commits of {args.batch} articles; {done}); CPU per quote {1e6 * stats['cpu'] / q:,.0f} µs"
+                         + (f" in `add`, {1e6 * stats['engine'] / q:,.0f} µs in the daemons" if cluster else " in `add`")))
             rows.append((f"index size, {q:,.0f} quotes",
                          f"{stats['size']:,.0f} MB ({stats['store']:,.0f} MB of it the article store)"))
             rows.append((f"peak RSS while indexing {q:,.0f}",
@@ -495,6 +511,13 @@ def index_and_search(args: argparse.Namespace, synth: Synthesizer, n: int, backe
     return rows, p95s, q
 
 
+def _ratio(theirs: list[dict[str, float]], ours: list[dict[str, float]], key: str) -> str:
+    """The median of the round-by-round ratios of `key`, with their range when several."""
+    ratios = sorted(t[key] / max(o[key], 1e-9) for t, o in zip(theirs, ours))
+    median = f"{statistics.median(ratios):.2f}x"
+    return median if len(ratios) == 1 else f"{median} (rounds {ratios[0]:.2f}-{ratios[-1]:.2f})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000, help="generated articles to extract")
@@ -503,6 +526,9 @@ def main() -> None:
     parser.add_argument("--quotes", type=int, action="append", help="quotes to index (repeatable; default 100000)")
     parser.add_argument("--queries", type=int, default=100, help="searches of each kind")
     parser.add_argument("--no-textacy", action="store_true", help="skip the textacy comparison")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="extraction and textacy runs, alternating (medians and ranges reported)")
+    parser.add_argument("--no-people", action="store_true", help="index without the people stage")
     parser.add_argument("--keep", metavar="DIR", help="build the indexes in DIR and keep them")
     parser.add_argument("--reuse", action="store_true",
                         help="with --keep: search the indexes an earlier run kept there, without building them")
@@ -511,9 +537,20 @@ def main() -> None:
     args = parser.parse_args()
 
     rows: list[Row] = []
+    load_start = os.getloadavg()[0]
     articles = corpus(args.articles)
     words = sum(len(a.text.split()) for a in articles)
-    extract_s, extracted = time_extraction(articles, args.jobs)
+    textacy = "skipped (--no-textacy)" if args.no_textacy else textacy_missing()
+    if textacy:
+        print(f"textacy: {textacy}", file=sys.stderr)
+    sides = {"full pipeline": (), "without ner": ("ner",)} if not textacy else {}
+    runs: dict[str, list[dict[str, float]]] = {"quotes": [], **{label: [] for label in sides}}
+    for _ in range(max(1, args.rounds)):  # alternating, so that a busy machine slows all alike
+        wall, cpu, extracted = time_extraction(articles, args.jobs)
+        runs["quotes"].append({"seconds": wall, "cpu": cpu})
+        for label, exclude in sides.items():
+            runs[label].append(time_textacy(articles, args.jobs, exclude))
+    extract_s = statistics.median(r["seconds"] for r in runs["quotes"])
     found = [q for _, qs in extracted for q in qs]
     kinds = {k: sum(q.kind == k for q in found) for k in ("direct", "mixed", "indirect")}
     rows.append(("corpus", f"{len(articles)} articles, {words:,} words ({words // len(articles)} per article)"))
@@ -522,17 +559,16 @@ def main() -> None:
                  f" ({', '.join(f'{n:,} {k}' for k, n in kinds.items())})"))
     rss_extract = max(rss_mb(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
 
-    missing = "skipped (--no-textacy)" if args.no_textacy else textacy_missing()
-    if missing:
-        print(f"textacy: {missing}", file=sys.stderr)
-        rows.append(("textacy direct_quotations", missing))
-    else:
-        for label, exclude in (("full pipeline", ()), ("without ner", ("ner",))):
-            t = time_textacy(articles, args.jobs, exclude)
-            rows.append((f"textacy direct_quotations, {label}, --jobs {args.jobs}",
-                         f"{len(articles) / t['seconds']:.1f} articles/s; quotes/textacy = **{t['seconds'] / extract_s:.2f}x**;"
-                         f" {t['found']:,.0f} direct quotes; {t['refused']:,.0f} articles refused whole, retried by"
-                         f" paragraph; its rules {100 * t['rules']:.0f}% of the time"))
+    if textacy:
+        rows.append(("textacy direct_quotations", textacy))
+    for label in sides:
+        t = runs[label][-1]
+        rows.append((f"textacy direct_quotations, {label}, --jobs {args.jobs}",
+                     f"{len(articles) / statistics.median(r['seconds'] for r in runs[label]):.1f} articles/s;"
+                     f" quotes/textacy = **{_ratio(runs[label], runs['quotes'], 'seconds')}** (wall),"
+                     f" {_ratio(runs[label], runs['quotes'], 'cpu')} (CPU); {t['found']:,.0f} direct quotes;"
+                     f" {t['refused']:,.0f} articles refused whole, retried by paragraph; its rules"
+                     f" {100 * t['rules']:.0f}% of the time"))
 
     where = args.keep or tempfile.mkdtemp(prefix="quotes-bench-")
     backends = args.backend or ["whoosh"]
@@ -556,7 +592,8 @@ def main() -> None:
 
     rows.append(("peak RSS, extraction (largest process)", f"{rss_extract:.0f} MB"))
     rows.append(("machine", f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, quotes {__version__},"
-                            f" load average {os.getloadavg()[0]:.1f} at the end"))
+                            f" load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end;"
+                            f" {max(1, args.rounds)} round(s) of extraction"))
     print("| measure | result |")
     print("|---|---|")
     for label, value in rows:

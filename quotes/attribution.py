@@ -16,14 +16,17 @@ from spacy.tokens import Span, Token
 from . import marks
 from .cues import ADDRESSED_VERBS, INVERTING_VERBS, PEOPLE_NOUNS, is_cue, is_document, lemma
 from .layout import Layout
-from .names import ORG_NOUNS, ROLE_NOUNS, fold, is_person_noun, word_span
-from .speakers import SpeakerResolver
+from .names import COPULAS, ORG_NOUNS, ROLE_NOUNS, fold, is_person_noun, word_span
+from .speakers import Person, SpeakerResolver
 
 _SUBJECTS = ("nsubj", "nsubjpass")
 _INDEFINITE = frozenset("a an one another".split())
 _PHRASE_STOPS = frozenset(',;:()"“”')
 _MAX_MENTION = 12  # tokens: a source as written, not a paragraph
 _CUE_OPENS = 8  # tokens: how far into the sentence after a quote its cue may stand
+_REPLY_VERBS = frozenset("reply answer respond retort counter interject interrupt".split())
+_HE_SHE = ("he", "she")
+_TURN_TAIL = 6  # words after its last quotation: a paragraph that is one turn of an exchange
 _SPEAKER_ENTS = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")
 _NOT_SPEAKER_ENTS = ("DATE", "TIME", "PERCENT", "CARDINAL", "MONEY", "QUANTITY", "ORDINAL")
 _HEAD_CHAIN = ("conj", "advcl", "xcomp", "pcomp", "acl", "prep")
@@ -40,6 +43,13 @@ def _reports_nothing(cue: Token) -> bool:
     addressee), so it can attribute the quote of the sentence before it."""
     addressed = lemma(cue) in ADDRESSED_VERBS
     return not any(c.dep_ == "ccomp" or c.dep_ == "dobj" and not addressed for c in cue.children)
+
+
+def _person_noun(tok: Token) -> bool:
+    """A common noun for a person: a known word for one, or one a "who" clause describes ("a
+    plumber, who declined to give his name,")."""
+    return is_person_noun(tok) or tok.pos_ == "NOUN" and tok.tag_ != "NNS" and any(
+        c.dep_ == "relcl" and any(w.lower_ == "who" and w.dep_ in _SUBJECTS for w in c.children) for c in tok.rights)
 
 
 def speaker_rank(subject: Token | None) -> int:
@@ -82,6 +92,7 @@ class Linker:
         self._cue_tokens = [c.i for c in cues]  # for finding the cues of a stretch quickly
         self.speakers = SpeakerResolver(layout.doc, layout.in_quote)
         self._resolved: dict[int, tuple[str | None, str, float]] = {}
+        self._people: dict[int, Person | None] = {}  # subject token -> the person it names
         self._org_speakers: list[tuple[int, str]] = []  # (token, name): what "it said" continues
 
     # -- attribution ---------------------------------------------------------------------
@@ -98,7 +109,7 @@ class Linker:
                 sent_hi = nxt.end
         cands = self._cues_in(sent_lo, sent_hi)
         if not cands:
-            return self._dash_attribution(span) or self._governor(span)
+            return self._age_said(span) or self._dash_attribution(span) or self._governor(span)
         quote_tokens = set(range(span.start, span.end))
         ancestors: dict[int, int] = {}
         for tok in span:
@@ -113,6 +124,19 @@ class Linker:
         options = [(c, self.subject(c)) for c in linked + [c for c in near if c not in linked]]
         cue, subject = min(options, key=lambda o: speaker_rank(o[1]))  # min keeps the first best
         return Attribution(cue, subject, how)
+
+    def _age_said(self, span: Span) -> Attribution | None:
+        """`"...," the 21-year-old said`: the small tagger reads "said" after an age as a noun
+        (a "said" of "year-olds"), so the parse gives no cue; the age is the speaker."""
+        doc = self.doc
+        for tok in doc[span.end : min(len(doc), span.end + _CUE_OPENS)]:
+            if tok.lower_ in ("said", "says") and tok.pos_ == "NOUN" and tok.i >= 3:
+                age = doc[tok.i - 1]
+                if age.lower_ == "old" and doc[tok.i - 2].tag_ == "HYPH" and not self.in_quote[age.i]:
+                    return Attribution(tok, age, 0.8)
+            if tok.text in (".", "!", "?", ";") or "\n" in tok.text:
+                break
+        return None
 
     def _dash_attribution(self, span: Span) -> Attribution | None:
         """`"Quote" — Jane Doe`: a name right after a dash that follows the quote."""
@@ -178,6 +202,8 @@ class Linker:
                 return Attribution(cue, self.subject(cue), 0.85)
             # no speech verb: "McConnell delivered a blunt message to Trump: "It's time...""
             verb = self._verb_above(self.doc[tok])
+            if verb is not None and self.in_quote[verb.i] and tok > 0:  # the colon hangs from the quote
+                verb = self._verb_above(self.doc[tok - 1])
             subject = self._own_subject(verb) if verb is not None else None
             if speaker_rank(subject) <= 1:
                 return Attribution(None, subject, 0.7)
@@ -188,15 +214,58 @@ class Linker:
         if para in last:
             return Attribution(last[para].cue, last[para].subject, 0.75)
         if self.text[self.paras[para][0] : pair.open].strip():
-            return None
+            return self._actor_before(span)
         if para - 1 in last:
+            if self._runs_on(para - 1):  # a quote running on from the paragraph before
+                return Attribution(last[para - 1].cue, last[para - 1].subject, 0.75)
             asks = self.text[pair.start : pair.end].rstrip()[-1:] == "?"
-            if asks or para - 1 in questions:  # question and answer alternate
+            if asks or para - 1 in questions or self._exchange(para, last):  # turns alternate
                 other = self._other_party(para, last)
                 if other is not None:
                     return other
             return Attribution(last[para - 1].cue, last[para - 1].subject, 0.7)
         return self._last_person_cue(self._para_cues(para - 1), 0.6) or self._named_next(para)
+
+    def _actor_before(self, span: Span) -> Attribution | None:
+        """A quote after a sentence whose subject acts but says nothing: the one who speaks
+        ("Cllr Keaveney interrupted. "With respect ..."", "Lavoie shot back. "Tell that ..."")."""
+        i = span.start - 1
+        while i >= 0 and (self.doc[i].is_punct or self.doc[i].is_space):
+            i -= 1
+        if i < 0 or self.in_quote[i]:
+            return None
+        root = self.doc[i].sent.root
+        subject = self._own_subject(root) if not self.in_quote[root.i] else None
+        if subject is None or speaker_rank(subject) != 0:
+            return None
+        return Attribution(None, subject, 0.65)
+
+    def _runs_on(self, para: int) -> bool:
+        """The last quotation of a paragraph stays open into the next paragraph."""
+        pairs = self.layout.pairs_in(para)
+        return bool(pairs) and not pairs[-1].closed
+
+    def _turn(self, para: int) -> bool:
+        """A paragraph that is one turn of an exchange: it opens with its quotation, or ends
+        with it (or with its cue)."""
+        pairs = self.layout.pairs_in(para)
+        if not pairs:
+            return False
+        lo, hi = self.paras[para]
+        return not self.text[lo : pairs[0].open].strip() or len(self.text[pairs[-1].close + 1 : hi].split()) <= _TURN_TAIL
+
+    def _exchange(self, para: int, last: dict[int, Attribution]) -> bool:
+        """The paragraph before is a reply, or it and the one before it are turns of two
+        different people: an exchange, whose next untagged turn goes back to the other one."""
+        if not self._turn(para - 1):
+            return False
+        cue = last[para - 1].cue
+        if cue is not None and lemma(cue) in _REPLY_VERBS:  # "she replied": to someone before
+            return True
+        if para - 2 not in last or not self._turn(para - 2):
+            return False
+        one, two = (self.resolve(last[p].subject)[0] for p in (para - 1, para - 2))
+        return one is not None and two is not None and one != two
 
     def _other_party(self, para: int, last: dict[int, Attribution]) -> Attribution | None:
         """The person speaking before the last speaker, in the last few paragraphs: who answers
@@ -221,6 +290,8 @@ class Linker:
         sent = self.doc[lo].sent if lo < len(self.doc) else None
         for tok in sent if sent is not None else ():
             if tok.dep_ in _SUBJECTS and not self.in_quote[tok.i]:
+                if tok.lower_ in ("that", "this") and tok.head.lower_ in COPULAS:  # "That was Ann Lee, 64."
+                    tok = next((c for c in tok.head.rights if c.dep_ == "attr"), tok)
                 return Attribution(None, tok, 0.5) if self.speakers.is_name(tok.i) else None
         return None
 
@@ -365,8 +436,8 @@ class Linker:
     def _named_appositive(self, subject: Token) -> Token | None:
         """The name written beside a described subject: "Her son, Per Olsen, said", "Outside
         court, the boy's father, Mark Dale, said" (a conjunct in the parse)."""
-        if self.speakers.is_name(subject.i) or subject.pos_ not in ("NOUN", "ADJ", "PROPN"):
-            return None
+        if self.speakers.is_name(subject.i) or subject.pos_ not in ("NOUN", "ADJ", "PROPN", "NUM"):
+            return None  # (NUM: "One of them, Dan Osho, posted")
         for head in [subject, *(c for c in subject.children if c.dep_ == "conj")]:
             for child in head.rights:
                 if child.dep_ == "appos" and (self.speakers.is_name(child.i) or child.pos_ == "PROPN" and child.ent_type_ == ""):
@@ -413,7 +484,11 @@ class Linker:
                           and t.pos_ in ("NOUN", "PROPN") and not self.in_quote[t.i] and not is_document(t)]
                 if before:
                     named = self._mention(before[-1])
-            name, person, sure = self.speakers.resolve(named)
+            person = self._antecedent(subject) if subject.lower_ in _HE_SHE else None
+            if person is not None:
+                name, sure = person.name, 0.75
+            else:
+                name, person, sure = self.speakers.resolve(named)
             written = self._with_modifiers(subject, mention)
             if person is not None:
                 self.speakers.note_speaker(subject.i, person)
@@ -422,7 +497,7 @@ class Linker:
                 org = last[1] if last and subject.i - last[0] < 200 else None
                 org = org or self.speakers.organisation_before(subject.i, subject_only=True)
                 name, sure = (org, 0.6) if org else (name, sure)  # "It said": the organisation
-            elif mention[0].lower_ in _INDEFINITE and is_person_noun(subject):
+            elif mention[0].lower_ in _INDEFINITE and _person_noun(subject):
                 person = self.speakers.add_unnamed(subject.i, written, subject)  # "a spokeswoman for X"
                 name = written
             if person is None and name is not None and (self.speakers.is_organisation_name(name) or (
@@ -433,7 +508,77 @@ class Linker:
             elif name == mention.text:  # unresolved: the source as written, in full
                 name = written
             self._resolved[key] = (name, written, sure)
+            self._people[key] = person
         return self._resolved[key]
+
+    def speaker_of(self, att: Attribution, at: int) -> tuple[str | None, str, float]:
+        """`resolve` for a quote at token `at`; a quote that inherits its speaker from an
+        earlier sentence (a running speaker, a turn of an exchange) is noted as that person's
+        turn, so "she" and "the witness" after it find who spoke last."""
+        found = self.resolve(att.subject)
+        person = self._people.get(att.subject.i)
+        if person is not None and at > att.subject.i and self.doc[at].sent.start > att.subject.i:
+            while at > 0 and self.in_quote[at]:
+                at -= 1  # just before the quotation: the resolver reads no mention inside one
+            self.speakers.note_speaker(at, person)
+        return found
+
+    def _personal(self, tok: Token) -> bool:
+        """A subject that can be a person: a name, a word for a person ("a teacher"), or one
+        that a "who" clause describes ("a volunteer, who declined to give his name,")."""
+        return tok.pos_ == "PROPN" or tok.ent_type_ == "PERSON" or tok.pos_ == "NOUN" and (
+            speaker_rank(tok) == 0 or _person_noun(tok))
+
+    def _antecedent(self, pronoun: Token) -> Person | None:
+        """Who "he" or "she" is when the sentences before it in its paragraph (or, if it opens
+        one, in the paragraph before) say: the subject of the latest of them that is a person
+        of that gender ("Hadzic was more cautious. "...," she said", "A plumber, who declined
+        to give his name, stood up. "...," he said"), or whom a "she" there stands for; a
+        person whose gender the article does not give only if no one's does; else the latest
+        person named there ("More from Ch Supt Gallacher: ..."). None leaves it to the
+        article-wide resolver."""
+        sent = pronoun.sent
+        if any(t.dep_ in _SUBJECTS and t.pos_ != "PRON" and not self.in_quote[t.i] for t in self.doc[sent.start : pronoun.i]):
+            return None  # a subject of its own sentence comes first: the resolver's rule
+        gender = "m" if pronoun.lower_ == "he" else "f"
+        para = self.layout.para(pronoun.idx)
+        lo = self.layout.para_tokens(para)[0]
+        if lo >= sent.start and para > 0:
+            lo = self.layout.para_tokens(para - 1)[0]
+        unknown = None
+        start = sent.start
+        while start > lo:
+            prev = self.doc[start - 1].sent
+            start = prev.start
+            person, sure = self._sentence_subject(prev, pronoun, lo)
+            if person is not None and (sure or person.gender == gender):
+                return person
+            if person is not None and person.gender is None and unknown is None:
+                unknown = person
+        if unknown is not None:
+            return unknown
+        for i in range(sent.start - 1, lo - 1, -1):  # no subject to go by: the latest person named
+            ent = self.speakers.entity_at(i) if self.speakers.is_name(i) and not self.in_quote[i] else None
+            if ent is not None and ent.end == i + 1 and not any(a.dep_ == "relcl" for a in ent.root.ancestors):
+                person = self.speakers.resolve(ent)[1]  # (not "..., whom everyone calls Seun,")
+                if person is not None and person.gender in (None, gender):
+                    return person
+        return None
+
+    def _sentence_subject(self, sent: Span, pronoun: Token, lo: int) -> tuple[Person | None, bool]:
+        """The person a sentence's subject names, if any, for a later he/she, and whether it
+        is that pronoun again (so certainly that gender)."""
+        if sent.start < lo or self.in_quote[sent.root.i]:
+            return None, False
+        subject = self._own_subject(sent.root)
+        if subject is not None and subject.pos_ == "NUM":  # "One of them, Dan Osho, posted ..."
+            subject = self._named_appositive(subject)
+        if subject is not None and subject.pos_ != "PRON" and not self._personal(subject):
+            subject = next((c for c in subject.children if c.dep_ == "poss" and c.pos_ == "PROPN"), None)  # "Lee's goal"
+        if subject is None or subject.pos_ == "PRON" and subject.lower_ != pronoun.lower_:
+            return None, False
+        self.resolve(subject)
+        return self._people.get(subject.i), subject.pos_ == "PRON"
 
     @staticmethod
     def cue_text(cue: Token) -> str:

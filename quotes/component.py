@@ -15,8 +15,11 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from spacy.attrs import SENT_START
+import numpy
+from spacy.attrs import DEP, IS_SPACE, LOWER, POS, SENT_START, TAG
 from spacy.language import Language
+from spacy.strings import get_string_id
+from spacy.symbols import AUX, IDS
 from spacy.tokens import Doc, Span, Token
 
 from . import marks
@@ -54,13 +57,14 @@ if not Doc.has_extension("quotes"):
 @Language.component("quotes_paragraphs")
 def paragraph_boundaries(doc: Doc) -> Doc:
     """Start a sentence after every line break, so no sentence (or parse) spans paragraphs.
-    (Set as one array: setting `is_sent_start` token by token rescans the Doc each time.)"""
+    (Set as one array: setting `is_sent_start` token by token rescans the Doc each time; and
+    only the whitespace tokens are looked at, not every token of the Doc.)"""
+    spaces = doc.to_array(IS_SPACE)
     starts = doc.to_array([SENT_START])
     changed = False
-    for tok in doc[1:]:
-        prev = doc[tok.i - 1]
-        if prev.is_space and "\n" in prev.text and not tok.is_space:
-            starts[tok.i] = 1
+    for i in numpy.flatnonzero(spaces[:-1]).tolist():
+        if not spaces[i + 1] and "\n" in doc[i].text:
+            starts[i + 1] = 1
             changed = True
     if changed:
         doc.from_array([SENT_START], starts)
@@ -70,18 +74,36 @@ def paragraph_boundaries(doc: Doc) -> Doc:
 @Language.component("quotes_pos")
 def coarse_tags(doc: Doc) -> Doc:
     """Set universal POS from the tagger's fine tags: stands in for the attribute ruler and
-    lemmatizer, which `quotes` does not need and which cost a fifth of the pipeline's time."""
-    for tok in doc:
-        pos = TAG_POS.get(tok.tag_, "X")
-        if pos == "VERB" and tok.lower_ in AUX_LEMMAS and tok.dep_ in ("aux", "auxpass"):
-            pos = "AUX"
-        tok.pos_ = pos
+    lemmatizer, which `quotes` does not need and which cost a fifth of the pipeline's time.
+    (On the Doc's arrays of hashes: a Token object per token cost more than the rule.)"""
+    tags, deps, words = doc.to_array([TAG, DEP, LOWER]).T
+    found, where = numpy.unique(tags, return_inverse=True)
+    pos = numpy.array([_POS_OF_TAG.get(t, IDS["X"]) for t in found.tolist()], dtype="uint64")[where]
+    for i in numpy.flatnonzero(pos == IDS["VERB"]).tolist():
+        if int(words[i]) in _AUX_WORDS and int(deps[i]) in _AUX_DEPS:
+            pos[i] = AUX
+    doc.from_array([POS], pos)
     return doc
+
+
+# TAG_POS and the auxiliaries as the hashes `Doc.to_array` gives (the same in every vocab).
+_POS_OF_TAG = {get_string_id(tag): IDS[pos] for tag, pos in TAG_POS.items()}
+_AUX_WORDS = frozenset(get_string_id(w) for w in AUX_LEMMAS)
+_AUX_DEPS = frozenset(get_string_id(d) for d in ("aux", "auxpass"))
+_ACCORDING = get_string_id("according")
 
 
 @Language.factory("quotes")
 def make_quotes_component(nlp: Language, name: str) -> "QuoteFinder":
     return QuoteFinder()
+
+
+def _maybe_cues(doc: Doc) -> list[int]:
+    """The tokens `cues.reports` can accept (a verb or auxiliary, or "according"), found in
+    the Doc's arrays: calling it on every token cost more than the rest of the search."""
+    arr = doc.to_array([POS, LOWER])
+    maybe = (arr[:, 0] == IDS["VERB"]) | (arr[:, 0] == AUX) | (arr[:, 1] == _ACCORDING)
+    return numpy.flatnonzero(maybe).tolist()
 
 
 class QuoteFinder:
@@ -98,7 +120,7 @@ class _Article(Layout, ReportedClauses):
 
     def __init__(self, doc: Doc):
         super().__init__(doc)
-        self.clause_cues = [t for t in doc if not self.in_quote[t.i] and reports(t)]  # indirect speech
+        self.clause_cues = [doc[i] for i in _maybe_cues(doc) if not self.in_quote[i] and reports(doc[i])]  # indirect speech
         self.linker = Linker(self, [t for t in self.clause_cues if is_cue(t)])
         self._headlines: dict[int, bool] = {}
 
@@ -194,7 +216,7 @@ class _Article(Layout, ReportedClauses):
         speaker = mention = None
         confidence = 0.3
         if att.subject is not None:
-            speaker, mention, sure = self.linker.resolve(att.subject)
+            speaker, mention, sure = self.linker.speaker_of(att, self.tok(start))
             confidence = att.how * sure
         first = self.tok(start)
         last = self.tok(max(start, end - 1))

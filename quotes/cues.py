@@ -48,6 +48,8 @@ highlight accuse
 TOPIC_VERBS = frozenset("speak talk ask comment write testify complain joke".split())
 # Cues whose infinitive is what was said: "vowed to fight on".
 COMMISSIVE_VERBS = frozenset("promise pledge vow threaten agree swear offer propose".split())
+# Verbs whose infinitive is a plan, not yet speech: "was preparing to announce funding".
+PLAN_VERBS = frozenset("plan prepare intend expect hope want aim seek refuse decline fail hesitate".split())
 # Cues that name or characterise: "X called the talks effective".
 NAMING_VERBS = frozenset("call describe label dub term characterize characterise brand".split())
 # Cues that put the speaker after them ("said Jordan", "added the minister").
@@ -84,8 +86,8 @@ def _forms(lemma: str) -> set[str]:
     return forms
 
 
-# Our own lemma table for the cue verbs, so the pipeline needs no lemmatizer.
-_CUE_VERBS = SPEECH_VERBS | CLAUSE_VERBS | OBJECT_VERBS | TOPIC_VERBS
+# Our own lemma table for the cue verbs (and the plan verbs above them), so the pipeline needs no lemmatizer.
+_CUE_VERBS = SPEECH_VERBS | CLAUSE_VERBS | OBJECT_VERBS | TOPIC_VERBS | PLAN_VERBS
 _LEMMAS = {form: lemma for lemma in sorted(_CUE_VERBS) for form in _forms(lemma)}
 # Penn Treebank tag -> universal POS: what the attribute ruler would set, at a fraction of the cost.
 TAG_POS = {

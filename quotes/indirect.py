@@ -12,8 +12,10 @@ from bisect import bisect_left, bisect_right
 from spacy.tokens import Token
 
 from .cues import (
-    CLAUSE_VERBS, COMMISSIVE_VERBS, NAMING_VERBS, OBJECT_VERBS, ORDER_VERBS, TOPIC_VERBS, is_cue, lemma,
+    CLAUSE_VERBS, COMMISSIVE_VERBS, NAMING_VERBS, OBJECT_VERBS, ORDER_VERBS, PLAN_VERBS, TOPIC_VERBS,
+    is_cue, is_document, lemma,
 )
+from .names import is_person_noun
 
 _BREAKS = frozenset({",", "—", "–", "-", "--"})
 
@@ -50,6 +52,22 @@ def _question_put(cue: Token) -> bool:
     of the sentence, not speech of theirs (an indirect question is not reported speech)."""
     return lemma(cue) == "ask" and cue.dep_ == "advcl" and cue.tag_ in ("VBN", "VBD") and not any(
         c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in cue.children)
+
+
+def _unspoken(cue: Token) -> bool:
+    """A cue that reports nothing yet said: a plan ("was preparing to announce funding"), or a
+    thing that is no speaker ("a motion calling for a review", a plan, not a statement)."""
+    if cue.dep_ == "xcomp" and lemma(cue.head) in PLAN_VERBS:
+        return True
+    head = cue.head
+    return cue.dep_ == "acl" and head.pos_ == "NOUN" and not (
+        is_person_noun(head) or is_document(head) or head.ent_type_)
+
+
+def _nobody(subject: Token) -> bool:
+    """"Nobody writes about the sister": a denial that anyone spoke."""
+    return subject.lower_ in ("nobody", "none", "noone") or subject.lower_ == "one" and any(
+        c.lower_ == "no" for c in subject.children)
 
 
 def _coordinated(tokens: list[Token]) -> list[list[Token]]:
@@ -100,7 +118,7 @@ class ReportedClauses:
         out = []
         direct_spans, mixed_spans = _Spans(direct), _Spans(mixed)
         for cue in self.clause_cues:
-            if self._headline(self.para(cue.idx)) or _question_put(cue):
+            if self._headline(self.para(cue.idx)) or _question_put(cue) or _unspoken(cue):
                 continue
             clauses = self._clauses(cue)
             parts = []
@@ -121,7 +139,7 @@ class ReportedClauses:
                 if mixed_spans.contains(s + 1, e - 1):  # give or take a character
                     continue  # the whole clause is quoted: one record, the quote
                 subject = self._subject(cue)
-                if subject is None or s <= subject.idx < e:
+                if subject is None or s <= subject.idx < e or _nobody(subject):
                     continue
                 out.append((s, e, cue, subject))
         return out
@@ -147,6 +165,7 @@ class ReportedClauses:
         addressed = any(c.dep_ in ("dobj", "dative") for c in cue.children)
         clauses = [list(c.subtree) for c in cue.children
                    if c.dep_ == "ccomp" or c.dep_ == "xcomp" and verb in ORDER_VERBS and addressed]
+        clauses = self._joined(cue, clauses)
         if not clauses and (verb in COMMISSIVE_VERBS or verb == "say" and _passive(cue)):
             # "vowed to fight on", "is said to be ill" (one clause, even where the parser split
             # a hyphenated verb into several complements: "to co-ordinate")
@@ -162,6 +181,26 @@ class ReportedClauses:
             clauses = self._object(cue) if verb in OBJECT_VERBS else self._topic(cue, verb)
         # "a strike that executives said could ...": the relative word is not reported
         return [[t for t in c if t.i > cue.i] if _relative_front(c, cue) else c for c in clauses]
+
+    def _joined(self, cue: Token, clauses: list[list[Token]]) -> list[list[Token]]:
+        """Two complements the parser split where the text has one clause ("told us that the
+        main was old and pressure dropped at peak hours": "pressure dropped" as a second
+        complement) are one; a clause before the cue across a semicolon is another sentence's
+        ("Ann is truing a wheel; Bo is arguing with the kettle")."""
+        out: list[list[Token]] = []
+        for clause in clauses:
+            lo, hi = min(t.i for t in clause), max(t.i for t in clause)
+            if hi < cue.i and any(t.text == ";" for t in self.doc[hi + 1 : cue.i]):
+                continue
+            if out and out[-1][-1].i < cue.i < lo or not out:
+                out.append(sorted(clause, key=lambda t: t.i))
+                continue
+            gap = self.doc[out[-1][-1].i + 1 : lo]
+            if all(t.dep_ == "cc" and t.lower_ == "and" for t in gap) and not self.doc[lo].lower_ == "that" and len(gap) <= 1:
+                out[-1] = sorted([*out[-1], *gap, *clause], key=lambda t: t.i)
+            else:
+                out.append(sorted(clause, key=lambda t: t.i))
+        return out
 
     def _object(self, cue: Token) -> list[list[Token]]:
         """"criticized the trade deals", "accused Clinton of lying": the object, with the
@@ -180,8 +219,10 @@ class ReportedClauses:
         """"spoke about the need for reform", "commented on the shooting": what it was about."""
         if verb not in TOPIC_VERBS:
             return []
+        # "spoke on condition of anonymity" says how, not what
         return [[t for c in p.children if c.dep_ in ("pobj", "pcomp") for t in c.subtree]
-                for p in cue.children if p.dep_ == "prep" and p.i > cue.i and p.lower_ in ("about", "on")][:1]
+                for p in cue.children if p.dep_ == "prep" and p.i > cue.i and p.lower_ in ("about", "on")
+                and not any(c.lower_ == "condition" for c in p.children)][:1]
 
     def _naming(self, cue: Token, verb: str) -> list[list[Token]]:
         """"called Burma a good news story", "described the party as a highway", "called for

@@ -44,3 +44,8 @@ class Layout:
         """The token range [lo, hi) of a paragraph."""
         start, end = self.paras[para]
         return self.tok(start), self.tok(end) if end < len(self.text) else len(self.doc)
+
+    def pairs_in(self, para: int) -> list[marks.Pair]:
+        """The quotation pairs opening in a paragraph, in order."""
+        lo, hi = self.paras[para]
+        return self.pairs[bisect.bisect_left(self.pair_opens, lo) : bisect.bisect_left(self.pair_opens, hi)]

@@ -32,6 +32,9 @@ _DOUBLE_PAIRS = {
 _DOUBLE = set('"“”„«»‹›‟')
 _OPEN_ONLY = set("“„«‹‟")
 _SINGLE = set("'‘’‚")
+# The scans below visit only the marks, found by these, not every character of a paragraph.
+_DOUBLE_RE = re.compile("[" + "".join(sorted(_DOUBLE)) + "]")
+_SINGLE_RE = re.compile("[" + "".join(sorted(_SINGLE)) + "]")
 _PARA_RE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
 # Characters that may stand right before an opening mark, or right after a closing one.
 _BEFORE_OPEN = set(" \t\n\r\u00a0([{—–-/:;,") | _DOUBLE | _SINGLE
@@ -81,10 +84,9 @@ def _double_pairs(text: str, lo: int, hi: int) -> tuple[list[tuple[int, int]], i
     pairs: list[tuple[int, int]] = []
     opener: int | None = None
     last_curly_close = text.rfind("”", lo, hi)
-    for i in range(lo, hi):
+    for m in _DOUBLE_RE.finditer(text, lo, hi):
+        i = m.start()
         c = text[i]
-        if c not in _DOUBLE:
-            continue
         if opener is None:
             if c in _OPEN_ONLY or (c in '"»' and _can_open(text, i)):
                 opener = i
@@ -112,14 +114,16 @@ def _single_pairs(text: str, lo: int, hi: int, blocked: list[tuple[int, int]]) -
     """Pair single marks in text[lo:hi] outside the blocked (double-quoted) ranges."""
     inside = bytearray(hi - lo)
     for a, b in blocked:
-        for k in range(max(a, lo), min(b + 1, hi)):
-            inside[k - lo] = 1
+        a, b = max(a, lo), min(b + 1, hi)
+        if b > a:
+            inside[a - lo : b - lo] = b"\x01" * (b - a)
     pairs: list[tuple[int, int]] = []
     opener: int | None = None
     closers: list[int] = []
-    for i in range(lo, hi):
+    for m in _SINGLE_RE.finditer(text, lo, hi):
+        i = m.start()
         c = text[i]
-        if c not in _SINGLE or inside[i - lo] or _is_apostrophe(text, i):
+        if inside[i - lo] or _is_apostrophe(text, i):
             continue
         if opener is None:
             if c in "‘‚'" and _can_open(text, i):

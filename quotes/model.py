@@ -97,10 +97,12 @@ class Quote:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Quote":
-        names = {f.name for f in fields(cls)}
+        # (the names looked up once: `fields` took a third of reading a record back)
+        names = _FIELD_NAMES if cls is Quote else {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
 
 
 _QUOTE_FIELDS = tuple(f.name for f in fields(Quote))
+_FIELD_NAMES = frozenset(_QUOTE_FIELDS)
 # The keys of `Quote.to_dict()`, in order: the columns of CSV output.
 RECORD_FIELDS = _QUOTE_FIELDS + ("verbatim",)

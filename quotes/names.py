@@ -34,7 +34,7 @@ HONORIFICS = {
     "lieutenant": None, "private": None, "corporal": None, "brigadier": None, "marshal": None,
     "magistrate": None, "coroner": None, "director": None, "executive": None, "manager": None,
     "cr": None, "haji": "m", "hajia": "f", "del": None, "rival": None, "crooked": None, "candidate": None, "nominee": None,
-    "uncle": "m", "auntie": "f", "aunty": "f", "mama": None, "papa": None,
+    "uncle": "m", "auntie": "f", "aunty": "f",
 }
 # Letters after a name, not part of it: "Ruth Abernethy KC", "Sir Peter Venning MP".
 POST_NOMINALS = frozenset("kc qc sc mp msp mla mpp td obe mbe cbe kbe dbe phd md jp".split())
@@ -171,10 +171,10 @@ def name_words(tokens: list[Token]) -> tuple[list[Token], str | None]:
     """Drop leading honorifics, titles and job words and trailing letters ("KC") from a name;
     report the gender an honorific implies."""
     gender = None
-    titles = [k for k, t in enumerate(tokens[:-1]) if _title_word(t)]
-    if titles and all(t.pos_ in ("PROPN", "NOUN", "ADJ", "PUNCT") for t in tokens[: titles[-1]]):
-        tokens = tokens[titles[-1]:]  # "State Energy Minister Ann Cole", "Green MLA Ann Cole"
-    while len(tokens) > 1 and (_title_word(tokens[0]) or tokens[0].is_punct or tokens[0].is_lower and tokens[0].is_alpha):
+    titles = [k for k, t in enumerate(tokens[:-1]) if is_title_word(t)]
+    if titles and all(t.pos_ in ("PROPN", "NOUN", "ADJ", "PUNCT", "ADP", "DET") for t in tokens[: titles[-1]]):
+        tokens = tokens[titles[-1]:]  # "State Energy Minister Ann Cole", "member for finance Cllr Ann Cole"
+    while len(tokens) > 1 and (is_title_word(tokens[0]) or tokens[0].is_punct or tokens[0].is_lower and tokens[0].is_alpha):
         gender = gender or HONORIFICS.get(fold(tokens[0].text).rstrip("."))
         tokens = tokens[1:]
     while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].is_punct or tokens[-1].text in ("'s", "’s")
@@ -183,14 +183,15 @@ def name_words(tokens: list[Token]) -> tuple[list[Token], str | None]:
     return tokens, gender
 
 
-def _title_word(tok: Token) -> bool:
+def is_title_word(tok: Token) -> bool:
+    """A title, rank, role or job word ("Cllr", "Superintendent", "chief", "goaltender")."""
     word = fold(tok.text).rstrip(".")
     return word in HONORIFICS or word in ROLE_NOUNS or word in POST_NOMINALS or word in _SPORTS_ROLES
 
 
 _SPORTS_ROLES = frozenset("""
 catcher pitcher closer shortstop goalkeeper keeper striker midfielder defender winger forward
-captain skipper netminder goalie batsman batter bowler jockey trainer driver rider
+captain skipper netminder goaltender goalie batsman batter bowler jockey trainer driver rider
 """.split())
 
 

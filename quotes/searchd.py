@@ -196,6 +196,19 @@ def rss_mb(cluster: Cluster) -> tuple[float, float]:
     return now, peak
 
 
+def cpu_seconds(cluster: Cluster) -> float:
+    """CPU seconds (user and system) this host's running daemons have used, summed: what a
+    benchmark on a shared machine can read where wall time says how busy the others were."""
+    ticks = 0
+    for shard in _here(cluster):
+        try:
+            with open(f"/proc/{_pid(cluster, shard)}/stat", encoding="ascii") as handle:
+                ticks += sum(int(n) for n in handle.read().rsplit(")", 1)[1].split()[11:13])
+        except (OSError, ValueError, IndexError):
+            continue
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _here(cluster: Cluster) -> list[Shard]:
     names = _LOCAL_HOSTS | {socket.gethostname()}
     return [shard for shard in cluster.shards if shard.host in names]

@@ -22,7 +22,7 @@ from .cues import SPEECH_VERBS, lemma
 from .names import (
     COPULAS, FAMILY_NOUNS, FEMALE, FIRST_NAMES_F, FIRST_NAMES_M, HONORIFICS,
     LEADER_ROLES, MALE, MISLABELLED, ORG_NOUNS, ORG_WORDS, PLACE_PREPS,
-    PRONOUNS, ROLE_NOUNS, fold, is_person_noun, name_words, word_span,
+    PRONOUNS, ROLE_NOUNS, fold, is_person_noun, is_title_word, name_words, word_span,
     written,
 )
 
@@ -70,6 +70,8 @@ class Mention:
 # How many mentions back a role ("the Russian leader") looks for its person: the whole of any
 # news article, without a quadratic cost on book-length text.
 _ROLE_REACH = 2000
+# Marks that open or close an apposition: "Her son, Per Olsen, said", "her father – Don Ryan –".
+_APPOSITION = frozenset({",", "–", "—"})
 
 
 class SpeakerResolver:
@@ -124,7 +126,7 @@ class SpeakerResolver:
             elif plain and after is not None and after.label_ == "PERSON" and after.start in names:
                 del names[after.start]  # "Anders Solberg", NER saw "Solberg"
                 names[i] = Span(doc, i, after.end, label="PERSON")
-            elif j - i <= 4 and self._person_like(doc[i:j]):
+            elif sum(t.tag_ != "HYPH" for t in doc[i:j]) <= 4 and self._person_like(doc[i:j]):  # "Ms Ama Falana-Reid"
                 names[i] = Span(doc, i, j, label="PERSON")
             i = j
         for tok in (doc[c - 1] for c in commas if c > 0):  # "Her son, Per Olsen, said": no apposition in the parse
@@ -171,6 +173,9 @@ class SpeakerResolver:
             return True  # "Nadia Farouk, 29," "Abi Crane, who left the company"
         if any(fold(t.text) in ORG_WORDS for t in chain):
             return False
+        if before is not None and before.pos_ == "NOUN" and is_title_word(before) and len(chain) >= 2 and all(
+                t.is_title for t in chain):
+            return True  # "chief executive Ann Cole", "head coach Ann Cole"
         if root.dep_ == "appos" and is_person_noun(root.head):
             return True
         if any(c.dep_ == "appos" and is_person_noun(c) for c in root.children):
@@ -230,8 +235,8 @@ class SpeakerResolver:
         if surname and fold(surname) != fold(display):
             display = f"{display} {surname}"  # "Jack and Mia Tranter", "Hinchcliffe's father, Greg,"
         folded = fold(display).split()
-        if not folded or folded[0] in PRONOUNS:
-            return None
+        if not folded or folded[0] in PRONOUNS or len(words) == 1 and is_title_word(words[0]):
+            return None  # "Commissioner", "Coach" alone name nobody
         person = self._match(folded, gender, span.start)
         if person is None:
             person = Person()
@@ -327,7 +332,7 @@ class SpeakerResolver:
             describe(root.head)
         if root.dep_ == "nsubj" and root.head.lower_ in COPULAS:
             for attr in root.head.children:
-                if attr.dep_ == "attr" and attr.pos_ == "NOUN":
+                if attr.dep_ == "attr" and (attr.pos_ == "NOUN" or is_title_word(attr)):  # "is the Labour MP"
                     describe(attr)
         j = span.end
         if j + 2 < len(doc) and doc[j].text == "," and doc[j + 1].like_num and doc[j + 2].text in (",", "."):
@@ -392,6 +397,19 @@ class SpeakerResolver:
         if len(words) == 1 and words[0].lower_ in MALE | FEMALE:
             person = self._pronoun(mention.start, "m" if words[0].lower_ in MALE else "f")
             return (person.name, person, 0.75) if person else (mention.text, None, 0.4)
+        end = mention.end
+        if end + 1 < len(mention.doc) and mention[-1].tag_ != "POS" and mention.doc[end].tag_ == "POS":
+            end += 1
+        if mention[-1].tag_ == "POS" or end > mention.end:
+            owned = mention.doc[end] if end < len(mention.doc) else None
+            if owned is not None and owned.pos_ == "NOUN" and owned.tag_ != "NNS":
+                # "Ethan's father, Mark Dale, said": the father speaks, never Ethan
+                apposed = self._apposed(mention.doc[mention.start : end + 1])
+                if apposed is not None:
+                    return apposed.name, apposed, 0.85
+        apposed = self._apposed(mention)
+        if apposed is not None:  # "His wife, the poet Efua Mensah, said"
+            return apposed.name, apposed, 0.85
         if words[0].pos_ == "PRON":
             return mention.text, None, 0.5
         names = [e for e in dict.fromkeys(self.entity_at(i) for i in range(mention.start, mention.end))
@@ -415,7 +433,8 @@ class SpeakerResolver:
             if cands:
                 person = self._latest(cands, mention.start)
                 return person.name, person, 0.8
-        if all(t.pos_ == "PROPN" for t in words) and folded:
+        described = is_title_word(words[-1]) and folded[0] not in self._by_word  # "the Labour MP"
+        if all(t.pos_ == "PROPN" for t in words) and folded and not described:
             cands = self._candidates(folded, gender)
             if cands:
                 person = self._latest(cands, mention.start)
@@ -440,6 +459,48 @@ class SpeakerResolver:
             if person:  # "the youngster said", "the 21-year-old said": the person in view
                 return person.name, person, 0.5
         return mention.text, None, 0.6
+
+    def _apposed(self, mention: Span) -> Person | None:
+        """The person named in apposition to a description, where the parse does not say so:
+        "Ethan's father, Mark Dale, said", "A partner at Acme Partners, Ms Ann Lee, said",
+        "her coach – her father, Donal Ryan – said", "A trader, who gave her name only as
+        Mama Ada, said"."""
+        doc = mention.doc
+        root = mention.root
+        if not (root.pos_ == "NOUN" or root.pos_ == "PROPN" and is_title_word(root)) or root.tag_ in ("NNS", "NNPS"):
+            return None  # "the Public Relations Officer, Supt Ann Lee," as much as "her son, Per,"
+        i, limit = mention.end, min(len(doc), mention.end + 10)
+        while i < limit and doc[i].text not in _APPOSITION and doc[i].pos_ not in ("VERB", "AUX"):
+            ent = self._entity_at.get(i)
+            if ent is not None and ent.start == i and ent.label_ == "PERSON" and (
+                    ent.end < len(doc) and doc[ent.end].pos_ in ("VERB", "AUX")):
+                k = bisect.bisect_left(self._starts, i)  # "Cabinet member for finance Cllr Ann Cole told"
+                if k < len(self._starts) and self._starts[k] == i:
+                    return self.mentions[k].person
+            i += 1
+        if i >= limit or doc[i].text not in _APPOSITION:
+            return None
+        k = bisect.bisect_left(self._starts, i + 1)
+        for m in self.mentions[k : k + 4]:
+            if m.start > i + 6:
+                break
+            between = doc[i + 1 : m.start]
+            ent = self._entity_at.get(m.start)
+            after = doc[ent.end] if ent is not None and ent.end < len(doc) else None
+            if (not m.speaker and after is not None and (after.text in _APPOSITION or after.pos_ in ("VERB", "AUX"))
+                    and all(t.pos_ in ("DET", "NOUN", "ADJ", "PROPN") and t.ent_type_ != "PERSON" or t.tag_ in ("PRP$", "POS")
+                            or t.text == "," or fold(t.text).rstrip(".") in HONORIFICS for t in between)):
+                return m.person
+        # "..., who gave her name only as Mama Ada,": the name it gave
+        hi = next((j for j in range(i + 1, min(len(doc), i + 12)) if doc[j].text in _APPOSITION), None)
+        if hi is not None and doc[i + 1].lower_ == "who":
+            words = [t.lower_ for t in doc[i + 1 : hi]]
+            if "name" in words and "as" in words[words.index("name") :]:
+                at = i + 1 + words.index("as", words.index("name")) + 1
+                for m in self.mentions[bisect.bisect_left(self._starts, at) :][:1]:
+                    if m.start <= at + 1:
+                        return m.person
+        return None
 
     def _person_for(self, ent: Span, at: int, gender: str | None = None) -> Person | None:
         words, own_gender = name_words(list(ent))

@@ -33,6 +33,8 @@ _TABLES = (
 )
 # Keys per SELECT ... IN (...): under SQLite's limit of bound parameters.
 _CHUNK = 500
+# Page cache of a writing connection, in KB.
+_CACHE_KB = 65536
 KeyRow = tuple[str, int, str, str, str]  # (key, role, quote id, article id, group)
 
 
@@ -149,6 +151,8 @@ def transaction(path: str, tables: Iterable[str], write: bool, what: str) -> Ite
     except sqlite3.Error as exc:
         raise QuotesError(f"cannot use {what}: {exc}") from None
     try:
+        if write:  # (the default 2 MB made each insert into a large key index read its pages again)
+            db.execute(f"PRAGMA cache_size = -{_CACHE_KB}")
         with db:
             for statement in tables if write else ():
                 db.execute(statement)

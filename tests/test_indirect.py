@@ -46,3 +46,39 @@ def test_a_question_put_to_someone_is_not_their_speech(nlp):
         "Asked about his contract, he was noncommittal."
     )
     assert reported(text, nlp) == []
+
+
+def test_a_plan_to_announce_is_not_yet_speech(nlp):
+    text = "A council official said the borough was preparing to announce new funding for libraries."
+    assert [c for c, _ in reported(text, nlp)] == ["the borough was preparing to announce new funding for libraries"]
+
+
+def test_a_motion_calling_for_something_is_no_speaker(nlp):
+    text = "Ms Trevelyan said she would table a motion calling for a review of parking charges."
+    assert reported(text, nlp) == [("she would table a motion calling for a review of parking charges", "Trevelyan")]
+
+
+def test_nobody_is_no_source(nlp):
+    text = "The twins run the bakery together.\n\nNobody writes about the brother who keeps the books."
+    assert reported(text, nlp) == []
+
+
+def test_speaking_on_condition_of_anonymity_reports_nothing(nlp):
+    text = (
+        "A hospital porter, who spoke on condition of anonymity, said the lifts had been broken since June."
+    )
+    assert [c for c, _ in reported(text, nlp)] == ["the lifts had been broken since June"]
+
+
+def test_a_clause_across_a_semicolon_is_not_reported(nlp):
+    text = "Tomasz Rudd, 41, is oiling a chain; Effie Marr, 33, is arguing with the printer."
+    assert reported(text, nlp) == []
+
+
+def test_one_clause_split_by_the_parser_stays_one(nlp):
+    text = (
+        "A senior engineer, who did not wish to be named, told this newspaper that the estate was at the far "
+        "end of the supply network and pressure dropped sharply in the evenings."
+    )
+    assert [c for c, _ in reported(text, nlp)] == [
+        "the estate was at the far end of the supply network and pressure dropped sharply in the evenings"]
