@@ -57,6 +57,8 @@ TABLES = (
     " PRIMARY KEY (person, what, value))",
     "CREATE TABLE IF NOT EXISTS presence (person TEXT, article_id TEXT, n INTEGER,"
     " PRIMARY KEY (person, article_id))",
+    # Who else each article quotes, read from the index alone (a person page's `co_quoted`).
+    "CREATE INDEX IF NOT EXISTS presence_article ON presence (article_id, person)",
 )
 # What `refresh` reads of a person's counts (the months and kinds are the profile's).
 _SUMS = ("quotes", "articles", "mentions", "full", "name", "source", "display", "told", "kind")

@@ -205,10 +205,10 @@ class PeopleStore:
                 sums[what][value] = n
             kinds, months, sources = sums["qkind"], sums["month"], sums["source"]
             rows = db.execute(
-                "SELECT other.person, COUNT(DISTINCT other.article_id) AS n FROM mentions me JOIN mentions"
-                " other ON other.article_id = me.article_id AND other.person != me.person JOIN persons p"
-                " ON p.id = other.person WHERE me.person = ? AND p.kind != ? GROUP BY other.person"
-                " ORDER BY n DESC, other.person LIMIT ?", (person_id, UNNAMED, co_quoted)).fetchall()
+                "SELECT other.person, COUNT(*) AS n FROM presence me JOIN presence other ON other.article_id ="
+                " me.article_id AND other.person != me.person JOIN persons p ON p.id = other.person"
+                " WHERE me.person = ? AND p.kind != ? GROUP BY other.person ORDER BY n DESC, other.person"
+                " LIMIT ?", (person_id, UNNAMED, co_quoted)).fetchall()
             beside = [(self._person(db, db.execute(f"{_PERSONS} WHERE p.id = ?", (pid,)).fetchone()), n)
                       for pid, n in rows]
         return Profile(person, kinds, _every_month(months),
