@@ -75,11 +75,11 @@ def test_apa_reference_is_the_apa_manuals_newspaper_example():
 
 
 def test_apa_without_author_cites_a_short_title_not_the_whole_headline():
-    marsh = quote(author=None, date="2016-09-08", url=None, speaker="Dana Marsh",
-                  title="Marsh says Pell 'entirely wrong' in calling the harbour plan a fiasco.")
-    said, entry = cite(marsh, "apa").split("\n")
-    assert said == "“We will win, and we will stay” (Dana Marsh, as cited in “Marsh Says Pell ‘Entirely,” 2016)."
-    assert entry == ("Marsh says Pell 'entirely wrong' in calling the harbour plan a fiasco."
+    quenby = quote(author=None, date="2016-09-08", url=None, speaker="Dana Quenby",
+                  title="Quenby says Tarrow 'entirely wrong' in calling the harbour plan a fiasco.")
+    said, entry = cite(quenby, "apa").split("\n")
+    assert said == "“We will win, and we will stay” (Dana Quenby, as cited in “Quenby Says Tarrow ‘Entirely,” 2016)."
+    assert entry == ("Quenby says Tarrow 'entirely wrong' in calling the harbour plan a fiasco."
                      " (2016, September 8). The Daily.")
     assert cite(quote(author=None, date=None, url=None), "apa").startswith(
         "“We will win, and we will stay” (Jane Doe, as cited in “Vote Count: The Results,” n.d.).")
@@ -118,14 +118,14 @@ def test_chicago_note_is_the_manuals_example_after_the_quoted_words():
 
 
 @pytest.mark.parametrize("style, expected", [
-    ("plain", ", Marsh says harbour plan sank, Harbour Gazette,"),
-    ("markdown", "[Marsh says harbour plan sank](https://hg.example/f), *Harbour Gazette*"),
-    ("chicago", "“Marsh says harbour plan sank,” Harbour Gazette,"),
-    ("mla", "“Marsh says harbour plan sank.” Harbour Gazette,"),
-    ("apa", "Marsh says harbour plan sank. (2020, January 2). Harbour Gazette."),
+    ("plain", ", Quenby says harbour plan sank, Harbour Gazette,"),
+    ("markdown", "[Quenby says harbour plan sank](https://hg.example/f), *Harbour Gazette*"),
+    ("chicago", "“Quenby says harbour plan sank,” Harbour Gazette,"),
+    ("mla", "“Quenby says harbour plan sank.” Harbour Gazette,"),
+    ("apa", "Quenby says harbour plan sank. (2020, January 2). Harbour Gazette."),
 ])
 def test_a_title_ending_in_a_full_stop_reads_right(style, expected):
-    text = cite(quote(title="Marsh says harbour plan sank.", source="Harbour Gazette", author=None,
+    text = cite(quote(title="Quenby says harbour plan sank.", source="Harbour Gazette", author=None,
                       url="https://hg.example/f"), style, accessed=ACCESSED)
     assert expected in text and "sank.," not in text and "sank.”," not in text
 

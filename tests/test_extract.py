@@ -219,18 +219,18 @@ def test_role_description_resolves_to_the_named_person(nlp):
 
 def test_two_people_sharing_a_surname_stay_apart(nlp):
     text = (
-        "Nora Halvorsen said on Monday that she would campaign in Kesterby.\n\n"
-        '"We will win this county," Nora Halvorsen said.\n\n'
-        "Erik Halvorsen spoke later in the day.\n\n"
-        '"She will be a great mayor," Erik Halvorsen said.\n\n'
-        '"I am confident about November," Mrs Halvorsen said.\n\n'
-        '"I agree with my wife," Mr Halvorsen said.'
+        "Nora Ostrander said on Monday that she would campaign in Kesterby.\n\n"
+        '"We will win this county," Nora Ostrander said.\n\n'
+        "Aksel Ostrander spoke later in the day.\n\n"
+        '"She will be a great mayor," Aksel Ostrander said.\n\n'
+        '"I am confident about November," Mrs Ostrander said.\n\n'
+        '"I agree with my wife," Mr Ostrander said.'
     )
     quotes = run(text, nlp)
-    assert one(quotes, "We will win").speaker == "Nora Halvorsen"
-    assert one(quotes, "She will be").speaker == "Erik Halvorsen"
-    assert one(quotes, "I am confident").speaker == "Nora Halvorsen"
-    assert one(quotes, "I agree").speaker == "Erik Halvorsen"
+    assert one(quotes, "We will win").speaker == "Nora Ostrander"
+    assert one(quotes, "She will be").speaker == "Aksel Ostrander"
+    assert one(quotes, "I am confident").speaker == "Nora Ostrander"
+    assert one(quotes, "I agree").speaker == "Aksel Ostrander"
 
 
 def test_colon_introduction_and_continuation_paragraph(nlp):
@@ -460,7 +460,7 @@ def test_an_attribution_in_the_next_paragraph_is_not_the_quotes(nlp):
         ("Jane Doe accused the mayor of lying to voters.", "the mayor of lying to voters"),
         ("Jane Doe cited the rising cost of rent as a reason to act.", "the rising cost of rent as a reason to act"),
         ("Jane Doe spoke about the shortage of nurses.", "the shortage of nurses"),
-        ("The latest survey shows that Ferris leads in Dunmore.", "Ferris leads in Dunmore"),
+        ("The latest survey shows that Ferris leads in Kesterby.", "Ferris leads in Kesterby"),
     ],
     ids=["criticized-object", "accused-of", "cited-as", "spoke-about", "poll-shows"],
 )
@@ -489,7 +489,7 @@ def test_both_parts_around_an_interjected_attribution_are_reported(nlp):
     [
         ("Jane Doe said she expects the senator to recover from pneumonia, which forced him to cancel a trip.",
          "she expects the senator to recover from pneumonia"),
-        ("Jane Doe said he did not back Mr. Arlen, the likely winner.", "he did not back Mr. Arlen"),
+        ("Jane Doe said he did not back Mr. Varnum, the likely winner.", "he did not back Mr. Varnum"),
         ("Jane Doe said the plan would fail and warned against new taxes.", "the plan would fail"),
     ],
     ids=["which-clause", "appositive", "second-cue"],
@@ -507,6 +507,6 @@ def test_a_clause_with_a_subject_needs_no_verb_tag(nlp):
 
 def test_a_verb_of_findings_does_not_take_over_a_quote_from_the_speaker(nlp):
     """"had shown" reports no speech: the quoted words stay with Brennick's "saying"."""
-    text = 'Gail Brennick posted messages late Tuesday saying that Tom Askew had shown "poor judgment" in the debate.'
+    text = 'Gail Brennick posted messages late Tuesday saying that Tom Ruddle had shown "poor judgment" in the debate.'
     quotes = run(text, nlp)
     assert [(q.kind, q.speaker, q.cue) for q in quotes if q.kind == "mixed"] == [("mixed", "Gail Brennick", "saying")]
