@@ -135,7 +135,7 @@ def last_name(name: str | None) -> str:
 
 def _head_name(name: str) -> str:
     """A gold source written with its description ("Rolf Emery, a boat builder",
-    "Ivy Calder (D-Kes.)") names the person before the comma or parenthesis."""
+    "Thea Calder (D-Kes.)") names the person before the comma or parenthesis."""
     return re.split(r"[,(]", name, maxsplit=1)[0]
 
 

@@ -118,14 +118,14 @@ def test_chicago_note_is_the_manuals_example_after_the_quoted_words():
 
 
 @pytest.mark.parametrize("style, expected", [
-    ("plain", ", Quenby says harbour plan sank, Harbour Gazette,"),
-    ("markdown", "[Quenby says harbour plan sank](https://hg.example/f), *Harbour Gazette*"),
-    ("chicago", "“Quenby says harbour plan sank,” Harbour Gazette,"),
-    ("mla", "“Quenby says harbour plan sank.” Harbour Gazette,"),
-    ("apa", "Quenby says harbour plan sank. (2020, January 2). Harbour Gazette."),
+    ("plain", ", Quenby says harbour plan sank, Harbour Ledger,"),
+    ("markdown", "[Quenby says harbour plan sank](https://hg.example/f), *Harbour Ledger*"),
+    ("chicago", "“Quenby says harbour plan sank,” Harbour Ledger,"),
+    ("mla", "“Quenby says harbour plan sank.” Harbour Ledger,"),
+    ("apa", "Quenby says harbour plan sank. (2020, January 2). Harbour Ledger."),
 ])
 def test_a_title_ending_in_a_full_stop_reads_right(style, expected):
-    text = cite(quote(title="Quenby says harbour plan sank.", source="Harbour Gazette", author=None,
+    text = cite(quote(title="Quenby says harbour plan sank.", source="Harbour Ledger", author=None,
                       url="https://hg.example/f"), style, accessed=ACCESSED)
     assert expected in text and "sank.," not in text and "sank.”," not in text
 

@@ -229,15 +229,15 @@ def test_parse_kinds():
         ("the Rev. Obed Wexford", "obed wexford"),
         ("President Ilse Varnum", "ilse varnum"),
         ("Gov. Petra Lindahl", "petra lindahl"),
-        ("Rep. Cyrus Bellamy", "cyrus bellamy"),
-        ("Dr Ada Tarrow", "ada tarrow"),
+        ("Rep. Ferdy Bellamy", "ferdy bellamy"),
+        ("Dr Oona Tarrow", "oona tarrow"),
         ("Mrs. Ostrander", "ostrander"),
         ("Inés ZÚÑIGA", "ines zuniga"),
         ("T.J. Oakhurst", "tj oakhurst"),
         ("T. J.  Oakhurst", "tj oakhurst"),
-        ("Miriam Acker-Stovall", "miriam acker stovall"),
+        ("Elke Acker-Stovall", "elke acker stovall"),
         ("O’Dowd", "odowd"),
-        ("The Kesterby Courier", "kesterby courier"),
+        ("The Kesterby Ledger", "kesterby ledger"),
         ("the president", "president"),  # a title alone is kept
         ("", ""),
         (None, ""),
@@ -248,7 +248,7 @@ def test_normalize_speaker(name, normal):
 
 
 def test_last_name_ignores_suffixes():
-    assert last_name("Abel Jonah Pryce Jr.") == "pryce"
+    assert last_name("Abel Linus Pryce Jr.") == "pryce"
     assert last_name("Lars Ottley, Sr") == "ottley"
     assert last_name("Bram Tasker III") == "tasker"
     assert last_name("Mr. Quarles") == "quarles"
@@ -257,10 +257,10 @@ def test_last_name_ignores_suffixes():
 
 def test_speaker_strict_and_lenient():
     assert speaker_right("Maris Dunlevy", [], "Sen. Maris Dunlevy") == (True, True)  # honorific
-    assert speaker_right("Owen Sato", ["the Liberal nominee"], "Liberal Nominee") == (False, True)  # alias
+    assert speaker_right("Bertil Sato", ["the Liberal nominee"], "Liberal Nominee") == (False, True)  # alias
     assert speaker_right("Nora Ostrander", [], "Mrs. Ostrander") == (False, True)  # last name
-    assert speaker_right("the senator", ["Walt Nakata"], "Nakata") == (False, True)  # alias' last name
-    assert speaker_right("Abel Jonah Pryce Jr.", [], "Dr. Pryce") == (False, True)
+    assert speaker_right("the senator", ["Lorens Nakata"], "Nakata") == (False, True)  # alias' last name
+    assert speaker_right("Abel Linus Pryce Jr.", [], "Dr. Pryce") == (False, True)
     assert speaker_right("Nora Ostrander", ["she"], "Nora") == (False, False)
     assert speaker_right("Nora Ostrander", [], "Aksel Ostrande") == (False, False)
 
@@ -274,7 +274,7 @@ def test_lenient_speaker_accepts_the_mention_and_a_gold_name_without_its_descrip
     assert speaker_right("Nora Ostrander", [], None, "she") == (False, False)
     assert speaker_right(None, [], None, "she") == (True, True)
     assert speaker_right("Rolf Emery, a boat builder in Kesterby", [], "Rolf Emery") == (False, True)
-    assert speaker_right("Ivy Calder (D-Kes.)", [], "Ivy Calder") == (False, True)
+    assert speaker_right("Thea Calder (D-Kes.)", [], "Thea Calder") == (False, True)
     assert speaker_right("Rolf Emery, a builder", [], "Jane Roe") == (False, False)
 
 
@@ -291,7 +291,7 @@ def test_speaker_accuracy_counts_matched_quotes_only():
             PLAIN,
             [
                 G(0, 10, speaker="Nora Ostrander"),
-                G(100, 110, speaker="Owen Sato", aliases=["he"]),
+                G(100, 110, speaker="Bertil Sato", aliases=["he"]),
                 G(200, 210, speaker=None),
                 G(300, 310, speaker=None),
                 G(400, 410, speaker="Jane Doe"),  # missed: not in the accuracy
