@@ -3,32 +3,28 @@ source (a subject, an inverted name, a colon's sentence, the running speaker), a
 that mention names (through `speakers.SpeakerResolver`).
 
 The second stage of the `quotes` component: `component` finds the quotations, this module
-says who spoke them. Public: `Linker.attribution`, `Linker.inherited`, `Linker.subject`,
-`Linker.resolve`, `Linker.cue_text`, `speaker_rank`.
+says who spoke them. Public: `Linker.attribution`, `Linker.inherited` (from `turns`),
+`Linker.subject`, `Linker.resolve`, `Linker.speaker_of`, `Linker.cue_text`, `speaker_rank`.
 """
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+import re
 
 from spacy.tokens import Span, Token
 
-from . import marks
-from .cues import ADDRESSED_VERBS, INVERTING_VERBS, PEOPLE_NOUNS, is_cue, is_document, lemma
+from .cues import ADDRESSED_VERBS, INVERTING_VERBS, is_cue, is_document, lemma
 from .layout import Layout
-from .names import COPULAS, ORG_NOUNS, ROLE_NOUNS, fold, is_person_noun, word_span
+from .names import ORG_NOUNS, fold, is_person_noun, word_span
 from .speakers import Person, SpeakerResolver
+from .turns import SPEAKER_ENTS, SUBJECTS, Attribution, Turns, speaker_rank
 
-_SUBJECTS = ("nsubj", "nsubjpass")
 _INDEFINITE = frozenset("a an one another".split())
 _PHRASE_STOPS = frozenset(',;:()"“”')
 _MAX_MENTION = 12  # tokens: a source as written, not a paragraph
 _CUE_OPENS = 8  # tokens: how far into the sentence after a quote its cue may stand
-_REPLY_VERBS = frozenset("reply answer respond retort counter interject interrupt".split())
 _HE_SHE = ("he", "she")
-_TURN_TAIL = 6  # words after its last quotation: a paragraph that is one turn of an exchange
-_SPEAKER_ENTS = ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")
-_NOT_SPEAKER_ENTS = ("DATE", "TIME", "PERCENT", "CARDINAL", "MONEY", "QUANTITY", "ORDINAL")
+_CLOCK = re.compile(r"\d{1,2}[:.]\d\d")  # a live blog's time stamp
 _HEAD_CHAIN = ("conj", "advcl", "xcomp", "pcomp", "acl", "prep")
 _NAME_DEPS = ("compound", "flat", "amod", "det", "nmod", "poss", "case", "nummod", "quantmod")
 
@@ -49,37 +45,10 @@ def _person_noun(tok: Token) -> bool:
     """A common noun for a person: a known word for one, or one a "who" clause describes ("a
     plumber, who declined to give his name,")."""
     return is_person_noun(tok) or tok.pos_ == "NOUN" and tok.tag_ != "NNS" and any(
-        c.dep_ == "relcl" and any(w.lower_ == "who" and w.dep_ in _SUBJECTS for w in c.children) for c in tok.rights)
+        c.dep_ == "relcl" and any(w.lower_ == "who" and w.dep_ in SUBJECTS for w in c.children) for c in tok.rights)
 
 
-def speaker_rank(subject: Token | None) -> int:
-    """How likely a cue's subject is to be the speaker: 0 someone (a name, a pronoun, a role,
-    a group of people, an organisation), 1 a document, 2 something else ("Saturday", "it",
-    "a voice"), 3 nobody."""
-    if subject is None:
-        return 3
-    word = subject.lower_
-    if subject.ent_type_ in _NOT_SPEAKER_ENTS or word in ("it", "what", "which", "this", "that", "there"):
-        return 2
-    if subject.pos_ in ("PRON", "PROPN") or subject.ent_type_ in _SPEAKER_ENTS:
-        return 0
-    if word in ROLE_NOUNS or word.rstrip("s") in ROLE_NOUNS or word in PEOPLE_NOUNS or word.rstrip("s") in PEOPLE_NOUNS:
-        return 0
-    return 1 if is_document(subject) else 2
-
-
-
-@dataclass
-class Attribution:
-    """The cue that introduces a quote (None: no speech verb) and its speaker's token."""
-
-    cue: Token | None
-    subject: Token | None
-    how: float  # how sure we are that this cue introduces the quote
-
-
-
-class Linker:
+class Linker(Turns):
     """Attributes the quotations of one Doc; `resolve` caches one answer per subject token."""
 
     def __init__(self, layout: Layout, cues: list[Token]):
@@ -151,6 +120,8 @@ class Linker:
             if j < len(doc) and doc[j].ent_type_ == "PERSON":
                 ent = self.speakers.entity_at(j)
                 return Attribution(None, ent.root, 0.8)
+            if j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].ent_type_ == "" and doc[j].is_title:
+                return Attribution(None, doc[j], 0.7)  # a name the NER missed ("— Marian, Clontarf")
         return None
 
     def _governor(self, span: Span) -> Attribution:
@@ -174,126 +145,6 @@ class Linker:
         while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
             verb = verb.head
         return verb if verb.pos_ in ("VERB", "AUX") else None
-
-    def _colon_before(self, char: int, para: int) -> int | None:
-        """The position of a colon that introduces a quote opening at `char`: at the end of the
-        text before it in its paragraph, or, if it opens the paragraph, of the paragraph before."""
-        lo = self.paras[para][0]
-        before = self.text[lo:char].rstrip()
-        if not before and para > 0:
-            lo = self.paras[para - 1][0]
-            before = self.text[lo : self.paras[para - 1][1]].rstrip()
-        return lo + len(before) - 1 if before.endswith(":") else None
-
-    def inherited(self, pair: marks.Pair, span: Span, para: int, last: dict[int, Attribution],
-                  questions: set[int] = frozenset()) -> Attribution | None:
-        """A quote with no cue of its own: a colon introduction, else the running speaker: the
-        last attribution before it in its paragraph, or in the paragraph before if it opens
-        its own ("Smith said she would run." then a quote paragraph); in a conversation (a
-        question, or an answer to one) the other party; else a person named right after it."""
-        colon = self._colon_before(pair.open, para)
-        if colon is not None:
-            tok = self.layout.tok(colon)
-            sent = self.doc[tok].sent  # its sentence, or the one it ends
-            lo = self.doc[tok - 1].sent.start if tok == sent.start and tok > 0 else sent.start
-            cues = self._cues_in(lo, sent.end)
-            if cues:
-                cue = max(cues, key=lambda c: c.i)
-                return Attribution(cue, self.subject(cue), 0.85)
-            # no speech verb: "McConnell delivered a blunt message to Trump: "It's time...""
-            verb = self._verb_above(self.doc[tok])
-            if verb is not None and self.in_quote[verb.i] and tok > 0:  # the colon hangs from the quote
-                verb = self._verb_above(self.doc[tok - 1])
-            subject = self._own_subject(verb) if verb is not None else None
-            if speaker_rank(subject) <= 1:
-                return Attribution(None, subject, 0.7)
-        earlier = [c for c in self._para_cues(para) if c.i < span.start]
-        found = self._last_person_cue(earlier, 0.75)
-        if found:
-            return found
-        if para in last:
-            return Attribution(last[para].cue, last[para].subject, 0.75)
-        if self.text[self.paras[para][0] : pair.open].strip():
-            return self._actor_before(span)
-        if para - 1 in last:
-            if self._runs_on(para - 1):  # a quote running on from the paragraph before
-                return Attribution(last[para - 1].cue, last[para - 1].subject, 0.75)
-            asks = self.text[pair.start : pair.end].rstrip()[-1:] == "?"
-            if asks or para - 1 in questions or self._exchange(para, last):  # turns alternate
-                other = self._other_party(para, last)
-                if other is not None:
-                    return other
-            return Attribution(last[para - 1].cue, last[para - 1].subject, 0.7)
-        return self._last_person_cue(self._para_cues(para - 1), 0.6) or self._named_next(para)
-
-    def _actor_before(self, span: Span) -> Attribution | None:
-        """A quote after a sentence whose subject acts but says nothing: the one who speaks
-        ("Cllr Keaveney interrupted. "With respect ..."", "Lavoie shot back. "Tell that ..."")."""
-        i = span.start - 1
-        while i >= 0 and (self.doc[i].is_punct or self.doc[i].is_space):
-            i -= 1
-        if i < 0 or self.in_quote[i]:
-            return None
-        root = self.doc[i].sent.root
-        subject = self._own_subject(root) if not self.in_quote[root.i] else None
-        if subject is None or speaker_rank(subject) != 0:
-            return None
-        return Attribution(None, subject, 0.65)
-
-    def _runs_on(self, para: int) -> bool:
-        """The last quotation of a paragraph stays open into the next paragraph."""
-        pairs = self.layout.pairs_in(para)
-        return bool(pairs) and not pairs[-1].closed
-
-    def _turn(self, para: int) -> bool:
-        """A paragraph that is one turn of an exchange: it opens with its quotation, or ends
-        with it (or with its cue)."""
-        pairs = self.layout.pairs_in(para)
-        if not pairs:
-            return False
-        lo, hi = self.paras[para]
-        return not self.text[lo : pairs[0].open].strip() or len(self.text[pairs[-1].close + 1 : hi].split()) <= _TURN_TAIL
-
-    def _exchange(self, para: int, last: dict[int, Attribution]) -> bool:
-        """The paragraph before is a reply, or it and the one before it are turns of two
-        different people: an exchange, whose next untagged turn goes back to the other one."""
-        if not self._turn(para - 1):
-            return False
-        cue = last[para - 1].cue
-        if cue is not None and lemma(cue) in _REPLY_VERBS:  # "she replied": to someone before
-            return True
-        if para - 2 not in last or not self._turn(para - 2):
-            return False
-        one, two = (self.resolve(last[p].subject)[0] for p in (para - 1, para - 2))
-        return one is not None and two is not None and one != two
-
-    def _other_party(self, para: int, last: dict[int, Attribution]) -> Attribution | None:
-        """The person speaking before the last speaker, in the last few paragraphs: who answers
-        a question, or asks the next one ("Questioned by counsel, Mrs Finch said ...")."""
-        prev = last[para - 1]
-        prev_name = self.resolve(prev.subject)[0]
-        for p in range(para - 2, max(-1, para - 6), -1):
-            options = ([last[p]] if p in last else []) + [
-                Attribution(c, self.subject(c), 0.6) for c in reversed(self._para_cues(p))]
-            for att in options:
-                if att.subject is not None and speaker_rank(att.subject) == 0 and att.subject.pos_ != "PRON":
-                    name = self.resolve(att.subject)[0]
-                    if name and name != prev_name:
-                        return Attribution(att.cue, att.subject, 0.6)
-        return None
-
-    def _named_next(self, para: int) -> Attribution | None:
-        """A quote paragraph whose speaker the next paragraph names first ("Kerr was blunt.")."""
-        if para + 1 >= len(self.paras):
-            return None
-        lo, hi = self.layout.para_tokens(para + 1)
-        sent = self.doc[lo].sent if lo < len(self.doc) else None
-        for tok in sent if sent is not None else ():
-            if tok.dep_ in _SUBJECTS and not self.in_quote[tok.i]:
-                if tok.lower_ in ("that", "this") and tok.head.lower_ in COPULAS:  # "That was Ann Lee, 64."
-                    tok = next((c for c in tok.head.rights if c.dep_ == "attr"), tok)
-                return Attribution(None, tok, 0.5) if self.speakers.is_name(tok.i) else None
-        return None
 
     def _cues_in(self, lo: int, hi: int) -> list[Token]:
         """The cues among tokens lo..hi-1."""
@@ -377,7 +228,7 @@ class Linker:
 
     def _own_subject(self, verb: Token) -> Token | None:
         for child in verb.children:
-            if child.dep_ in _SUBJECTS and not self.in_quote[child.i] and not child.is_punct and not self._dateline(child):
+            if child.dep_ in SUBJECTS and not self.in_quote[child.i] and not child.is_punct and not self._dateline(child):
                 if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
                     return verb.head  # "an architect who said ..."
                 return child
@@ -423,11 +274,12 @@ class Linker:
                     hi = conj.right_edge.i + 1
         while hi > subject.i + 1 and self.doc[hi - 1].dep_ == "cc":
             hi -= 1
-        if subject.ent_type_ in _SPEAKER_ENTS:
+        if subject.ent_type_ in SPEAKER_ENTS:
             ent = self.speakers.entity_at(subject.i)
             lo, hi = min(lo, ent.start), max(hi, ent.end)
         lo, hi = min(lo, word_span(self.doc, lo)[0]), max(hi, word_span(self.doc, hi - 1)[1])  # "the 34-year-old"
-        while lo < subject.i and (self.in_quote[lo] or self.doc[lo].is_punct or self.doc[lo].is_space):
+        while lo < subject.i and (self.in_quote[lo] or self.doc[lo].is_punct or self.doc[lo].is_space
+                                  or _CLOCK.fullmatch(self.doc[lo].text)):  # "14:02 Ann Lee again:"
             lo += 1
         while hi > subject.i + 1 and (self.in_quote[hi - 1] or self.doc[hi - 1].is_punct or self.doc[hi - 1].is_space):
             hi -= 1
@@ -447,6 +299,12 @@ class Linker:
             end = word_span(self.doc, head.i)[1]
             if end + 1 < len(self.doc) and self.doc[end].text == "," and self.speakers.is_name(end + 1):
                 return self.speakers.entity_at(end + 1).root  # the parse missed the apposition
+        if is_person_noun(subject):  # "A partner at Kestrel Capital, Ms Joan Abara," (hung on the firm)
+            for obj in (o for prep in subject.rights if prep.dep_ == "prep" for o in prep.children if o.dep_ == "pobj"):
+                if not self.speakers.is_name(obj.i):
+                    name = next((c for c in obj.rights if c.dep_ == "appos" and self.speakers.is_name(c.i)), None)
+                    if name is not None:
+                        return name
         return None
 
     def _with_modifiers(self, subject: Token, mention: Span) -> str:
@@ -480,7 +338,7 @@ class Linker:
             named = mention
             if subject.lower_ in ("it", "they"):
                 # "the Security Council condemned what it called ...": the subject before it
-                before = [t for t in subject.sent if t.i < subject.i and t.dep_ in _SUBJECTS
+                before = [t for t in subject.sent if t.i < subject.i and t.dep_ in SUBJECTS
                           and t.pos_ in ("NOUN", "PROPN") and not self.in_quote[t.i] and not is_document(t)]
                 if before:
                     named = self._mention(before[-1])
@@ -538,7 +396,7 @@ class Linker:
         person named there ("More from Ch Supt Gallacher: ..."). None leaves it to the
         article-wide resolver."""
         sent = pronoun.sent
-        if any(t.dep_ in _SUBJECTS and t.pos_ != "PRON" and not self.in_quote[t.i] for t in self.doc[sent.start : pronoun.i]):
+        if any(t.dep_ in SUBJECTS and t.pos_ != "PRON" and not self.in_quote[t.i] for t in self.doc[sent.start : pronoun.i]):
             return None  # a subject of its own sentence comes first: the resolver's rule
         gender = "m" if pronoun.lower_ == "he" else "f"
         para = self.layout.para(pronoun.idx)

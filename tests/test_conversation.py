@@ -191,3 +191,39 @@ def test_one_of_them_with_a_name_is_that_person_for_a_later_he(nlp):
         "driver keeps saying sorry, but nobody tells him anything either,” he wrote."
     )
     assert quote(text, nlp, "The driver").speaker == "Tomasz Wilk"
+
+
+# -- the name beside a description ----------------------------------------------------------------
+
+
+def test_the_name_after_a_description_with_a_firm_is_the_speaker(nlp):
+    text = (
+        "A Lagos start-up has raised $9 million.\n\n"
+        "A partner at Kestrel Ridge Capital, Ms Joan Abara-Lowe, said the firm had tracked the "
+        "company for two years. “They never wasted money,” she said."
+    )
+    assert quote(text, nlp, "the firm had").speaker == "Joan Abara-Lowe"
+    assert quote(text, nlp, "They never").speaker == "Joan Abara-Lowe"
+
+
+def test_a_colon_after_a_name_with_no_verb_gives_that_name(nlp):
+    text = (
+        "The marathon went ahead in sunshine.\n\n"
+        "09:10 Race director Ciara Molloy said the course was ready.\n\n"
+        "14:02 Ciara Molloy again, looking back on the day: “No injuries, a record and dry "
+        "weather. I am going to bed.”"
+    )
+    assert quote(text, nlp, "No injuries").speaker == "Ciara Molloy"
+
+
+def test_a_live_blog_reader_named_after_a_dash_is_the_speaker(nlp):
+    text = (
+        "The marathon went ahead in sunshine.\n\n"
+        "12:34 Lovely messages from the crowd. “Ran my first half marathon at 70 and loved every "
+        "step.” — Sadhbh, Drumcondra\n\n"
+        "14:02 Ciara Molloy, looking back on the day: “No injuries, a record and dry weather. I am "
+        "going to bed.”"
+    )
+    assert quote(text, nlp, "Ran my first").speaker == "Sadhbh"
+    q = quote(text, nlp, "No injuries")
+    assert (q.speaker, q.speaker_mention) == ("Ciara Molloy", "Ciara Molloy")
