@@ -71,7 +71,7 @@ def test_speaking_on_condition_of_anonymity_reports_nothing(nlp):
 
 
 def test_a_clause_across_a_semicolon_is_not_reported(nlp):
-    text = "Tomasz Rudd, 41, is oiling a chain; Effie Marr, 33, is arguing with the printer."
+    text = "Bogdan Rudd, 41, is oiling a chain; Effie Marr, 33, is arguing with the printer."
     assert reported(text, nlp) == []
 
 
