@@ -4,6 +4,8 @@ Small hand-written articles (never eval text); the session `nlp` fixture loads t
 """
 from __future__ import annotations
 
+import pytest
+
 from quotes.extract import extract
 
 
@@ -33,12 +35,12 @@ def test_role_with_the_name_in_apposition_is_the_named_person(nlp):
 
 def test_age_description_is_the_person_of_that_age(nlp):
     text = (
-        "Hollis Brandvik, 64, has lived on the lane for forty years.\n\n"
-        "The 64-year-old said the water had reached the top step by midnight."
+        "Perpetua Ocheltree, 47, has kept bees on the allotments since 2009.\n\n"
+        "The 47-year-old said half of her hives had not survived the winter."
     )
-    q = quote(text, nlp, "the water")
-    assert q.speaker == "Hollis Brandvik"
-    assert q.speaker_mention == "The 64-year-old"
+    q = quote(text, nlp, "half of")
+    assert q.speaker == "Perpetua Ocheltree"
+    assert q.speaker_mention == "The 47-year-old"
 
 
 # -- 5. pronouns -------------------------------------------------------------------------------
@@ -52,28 +54,28 @@ def test_unresolved_pronoun_is_no_speaker_but_keeps_its_mention(nlp):
 
 def test_pronoun_goes_to_the_latest_speaker_whose_gender_the_name_does_not_tell(nlp):
     text = (
-        "Dr Helen Marsh of the museum trust led the dig.\n\n"
-        "Dr Zarina Quellby, the trust's head of conservation, said drying the oak too fast would crack it.\n\n"
-        "“It is essentially a very old sponge,” she said."
+        "Dr Margaret Lusk of the observatory planned the new telescope.\n\n"
+        "Dr Kesi Amberlain, the observatory's chief engineer, said the mirror must cool for a month before use.\n\n"
+        "“Rush the glass and you get a very expensive ashtray,” she said."
     )
-    assert quote(text, nlp, "It is").speaker == "Zarina Quellby"
+    assert quote(text, nlp, "Rush the").speaker == "Kesi Amberlain"
 
 
 def test_pronoun_never_goes_to_a_place_written_like_a_name(nlp):
     text = (
-        "Niamh Corrigan scored twice in the final at Páirc Uí Mhaoláin on Sunday.\n\n"
-        "“I have waited years for a day like this,” she said."
+        "Síle Dunphy won the single sculls at Cnoc Uí Dhálaigh on Saturday.\n\n"
+        "“Four winters of dark mornings paid off today,” she said."
     )
-    assert quote(text, nlp, "I have").speaker == "Niamh Corrigan"
+    assert quote(text, nlp, "Four winters").speaker == "Síle Dunphy"
 
 
 def test_family_role_gives_the_gender(nlp):
     text = (
-        "Marit Solberg, who ran the village school, has died aged 91. Her son, Anders Solberg, "
-        "flew in from Oslo.\n\n"
-        "“She never once missed a sports day,” he said."
+        "Ilse Varangen retired on Friday after 35 years as skipper of the lake ferry. Her son, "
+        "Joren Varangen, rode along on the final crossing.\n\n"
+        "“She could read the weather better than any forecast,” he said."
     )
-    assert quote(text, nlp, "She never").speaker == "Anders Solberg"
+    assert quote(text, nlp, "She could").speaker == "Joren Varangen"
 
 
 # -- 2. names as people write them ---------------------------------------------------------------
@@ -81,21 +83,35 @@ def test_family_role_gives_the_gender(nlp):
 
 def test_titles_and_job_words_are_not_part_of_the_name_and_hyphens_stay(nlp):
     text = (
-        "Opposition Leader Marie-Claude Fortenay said the ambulance service was failing.\n\n"
-        "Health Minister Corwen Aldous said the province would hire 40 paramedics.\n\n"
-        "Sandra Pellow KC said the charity's accounts had not been audited."
+        "Deputy Mayor Anne-Sophie Delacroix-Vey said the tram extension was over budget.\n\n"
+        "Transport Secretary Halvard Imrie said the city could buy twelve new trams.\n\n"
+        "Geraint Tolley KC said the contractor's invoices had never been checked."
     )
-    assert quote(text, nlp, "the ambulance").speaker == "Marie-Claude Fortenay"
-    assert quote(text, nlp, "the province").speaker == "Corwen Aldous"
-    assert quote(text, nlp, "the charity").speaker == "Sandra Pellow"
+    assert quote(text, nlp, "the tram").speaker == "Anne-Sophie Delacroix-Vey"
+    assert quote(text, nlp, "the city").speaker == "Halvard Imrie"
+    assert quote(text, nlp, "the contractor").speaker == "Geraint Tolley"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a post-nominal KC is dropped only when the NER ends the name before it; for some "
+    "names it stays in the speaker ('Rhiannon Pollard KC')",
+)
+def test_a_post_nominal_is_never_part_of_the_name(nlp):
+    text = (
+        "Rhiannon Pollard KC said the contractor's invoices had never been checked.\n\n"
+        "Beatrix Hallam KC said the audit had been cancelled twice."
+    )
+    assert quote(text, nlp, "the contractor").speaker == "Rhiannon Pollard"
+    assert quote(text, nlp, "the audit").speaker == "Beatrix Hallam"
 
 
 def test_a_title_inside_the_name_is_still_a_role_for_later(nlp):
     text = (
-        "Mayor Rosalind Ebberly presented the budget on Monday.\n\n"
-        "“We will not raise the rates this year,” the mayor said."
+        "Mayor Wilhelmina Garrow opened the new library on Saturday.\n\n"
+        "“Every child here deserves a quiet place to read,” the mayor said."
     )
-    assert quote(text, nlp, "We will").speaker == "Rosalind Ebberly"
+    assert quote(text, nlp, "Every child").speaker == "Wilhelmina Garrow"
 
 
 # -- 6. unnamed sources and organisations ------------------------------------------------------
@@ -103,24 +119,24 @@ def test_a_title_inside_the_name_is_still_a_role_for_later(nlp):
 
 def test_the_company_and_it_are_the_organisation(nlp):
     text = (
-        "Brackwater Foods cut its profit forecast on Tuesday, blaming the price of cocoa.\n\n"
-        "The company said in a statement that it now expects sales to fall by 2%.\n\n"
-        "It also said it would close a packing plant near the port."
+        "Tindall Aerospace lowered its delivery target on Monday after a shortage of engine parts.\n\n"
+        "The company said deliveries of its regional jet would fall by a fifth.\n\n"
+        "It said hiring at its wing factory would be paused until the spring."
     )
-    assert quote(text, nlp, "it now").speaker == "Brackwater Foods"
-    assert quote(text, nlp, "it would").speaker == "Brackwater Foods"
+    assert quote(text, nlp, "deliveries of").speaker == "Tindall Aerospace"
+    assert quote(text, nlp, "hiring at").speaker == "Tindall Aerospace"
 
 
 def test_an_unnamed_source_keeps_its_phrase_and_later_mentions_find_it(nlp):
     text = (
-        "Dozens of homes flooded overnight in the village.\n\n"
-        "A spokeswoman for the district council said crews had been sent to clear the drains.\n\n"
-        "“We understand how distressing this is for residents,” she added.\n\n"
-        "“Crews will be there all night,” the spokeswoman said."
+        "Taps ran dry in three streets after a main burst on Sunday.\n\n"
+        "A spokesman for the water board said engineers were digging up the road to reach the pipe.\n\n"
+        "“We are sorry to every family left without a kettle,” he added.\n\n"
+        "“Bottled water is on its way to the school hall,” the spokesman said."
     )
-    assert quote(text, nlp, "crews had").speaker == "A spokeswoman for the district council"
-    assert quote(text, nlp, "We understand").speaker == "A spokeswoman for the district council"
-    assert quote(text, nlp, "Crews will").speaker == "A spokeswoman for the district council"
+    assert quote(text, nlp, "engineers were").speaker == "A spokesman for the water board"
+    assert quote(text, nlp, "We are sorry").speaker == "A spokesman for the water board"
+    assert quote(text, nlp, "Bottled water").speaker == "A spokesman for the water board"
 
 
 # -- 3. first names and surnames --------------------------------------------------------------
