@@ -154,22 +154,22 @@ def test_given_names_of_a_couple_share_the_family_name(nlp):
 
 def test_a_relative_named_by_given_name_takes_the_family_name(nlp):
     text = (
-        "Tamsin Orrell scored the winning goal on Saturday.\n\n"
-        "Orrell's father, Derek, watched from the stand.\n\n"
-        "“I have never been so proud,” Derek said."
+        "Priyanka Soolbrook won the national junior chess title on Sunday.\n\n"
+        "Soolbrook's father, Marcus, taught her the moves on a ferry.\n\n"
+        "“She was beating me by the age of seven,” Marcus said."
     )
-    assert quote(text, nlp, "I have").speaker == "Derek Orrell"
+    assert quote(text, nlp, "She was").speaker == "Marcus Soolbrook"
 
 
 def test_names_the_small_ner_misses_are_found_by_age_relative_clause_or_title(nlp):
     text = (
-        "Ishla Brannock, 52, is truing a wheel; Zofia Quarrender, 29, is arguing with the kettle.\n\n"
-        "“It was a very good skip,” Quarrender said.\n\n"
-        "Tobiah Venn, who left the company in 2022, was the first witness.\n\n"
-        "“They ignored my memo,” Venn replied."
+        "Odalys Brumfitt, 33, joined the plant nursery as an apprentice in 2015.\n\n"
+        "“I came for a week and stayed ten years,” Brumfitt said.\n\n"
+        "Lorcan Thwaite, who ran the night shift until 2020, gave evidence next.\n\n"
+        "“Nobody ever read the logbook,” Thwaite answered."
     )
-    assert quote(text, nlp, "It was").speaker == "Zofia Quarrender"
-    assert quote(text, nlp, "They ignored").speaker == "Tobiah Venn"
+    assert quote(text, nlp, "I came").speaker == "Odalys Brumfitt"
+    assert quote(text, nlp, "Nobody ever").speaker == "Lorcan Thwaite"
 
 
 # -- 4. conversations ---------------------------------------------------------------------------
@@ -177,26 +177,26 @@ def test_names_the_small_ner_misses_are_found_by_age_relative_clause_or_title(nl
 
 def test_questions_and_answers_alternate_between_the_two_speakers(nlp):
     text = (
-        "Questioned by Helen Marlow KC, prosecuting, Mrs Ottoline Brisk said the defendant brought "
-        "cheques to her home.\n\n"
-        "“Did you ever ask what the money was for?” Ms Marlow asked.\n\n"
-        "“Sometimes. He always had an answer.”\n\n"
-        "“Did you check any of those answers?”\n\n"
-        "“No. I am ashamed to say I did not.”"
+        "Cross-examined by Idris Pennock KC, defending, Mr Saul Ambrose said he had locked the "
+        "warehouse at six.\n\n"
+        "“Who else held a key to the building?” Mr Pennock asked.\n\n"
+        "“Only the manager. She was on leave that week.”\n\n"
+        "“So every key was in your pocket?”\n\n"
+        "“Yes. I kept them on my belt.”"
     )
-    assert quote(text, nlp, "Did you ever").speaker == "Helen Marlow"
-    assert quote(text, nlp, "Sometimes").speaker == "Ottoline Brisk"
-    assert quote(text, nlp, "Did you check").speaker == "Helen Marlow"
-    assert quote(text, nlp, "No. I am").speaker == "Ottoline Brisk"
+    assert quote(text, nlp, "Who else").speaker == "Idris Pennock"
+    assert quote(text, nlp, "Only the").speaker == "Saul Ambrose"
+    assert quote(text, nlp, "So every").speaker == "Idris Pennock"
+    assert quote(text, nlp, "Yes. I kept").speaker == "Saul Ambrose"
 
 
 def test_a_quote_whose_speaker_the_next_paragraph_names(nlp):
     text = (
-        "The new ferry timetable starts on Monday.\n\n"
-        "“Tell that to the families on the island who cannot get to work.”\n\n"
-        "Marguerite Vasseur, the island's councillor, was blunt about the cuts."
+        "The library will stop opening on Sundays from next month.\n\n"
+        "“Where are students meant to revise when the flats are too loud?”\n\n"
+        "Bartholomew Quist, chair of the tenants' group, was scathing about the decision."
     )
-    assert quote(text, nlp, "Tell that").speaker == "Marguerite Vasseur"
+    assert quote(text, nlp, "Where are").speaker == "Bartholomew Quist"
 
 
 # -- issue 16 part 3: sentences read right -----------------------------------------------------
@@ -204,12 +204,12 @@ def test_a_quote_whose_speaker_the_next_paragraph_names(nlp):
 
 def test_a_dateline_is_never_the_speaker(nlp):
     text = (
-        "A scooter maker is on trial over battery fires.\n\n"
-        "PORT ELLIS — A former safety engineer at the company told jurors on Tuesday that she had "
-        "warned executives about the batteries."
+        "A heater manufacturer faces a tribunal over faulty wiring.\n\n"
+        "HARLOW BAY — A retired quality inspector from the factory told the panel on Wednesday that "
+        "he had reported the fault twice."
     )
-    q = quote(text, nlp, "she had")
-    assert q.speaker == "A former safety engineer at the company"
+    q = quote(text, nlp, "he had")
+    assert q.speaker == "A retired quality inspector from the factory"
 
 
 def test_a_name_inside_the_quotation_marks_is_not_its_speaker(nlp):
@@ -224,16 +224,16 @@ def test_a_name_inside_the_quotation_marks_is_not_its_speaker(nlp):
 
 def test_places_numbers_and_common_nouns_are_not_speakers(nlp):
     text = (
-        "Dr Imelda Vance studies brain cancer in North Korea and elsewhere.\n\n"
-        "“We see 63 percent more cases than a decade ago,” she said."
+        "Dr Imelda Vance studies river blindness in West Ostravia and its neighbours.\n\n"
+        "“We find 48 percent fewer infections than in 2010,” she said."
     )
-    assert quote(text, nlp, "We see").speaker == "Imelda Vance"
+    assert quote(text, nlp, "We find").speaker == "Imelda Vance"
 
 
 def test_the_title_paragraph_gives_no_quote(nlp):
     text = (
-        "Harwick says rail plan 'absolutely wrong' for the valley.\n\n"
-        "Councillor Jan Harwick said on Monday that the new rail plan would cut the valley off.\n\n"
+        "Harwick calls bypass route 'a disgrace' for the moor.\n\n"
+        "Councillor Jan Harwick said on Monday that the bypass would split the moor in two.\n\n"
         "“Nobody asked us,” she said."
     )
     found = extract(text, nlp=nlp)
