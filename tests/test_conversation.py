@@ -182,12 +182,12 @@ def test_she_prefers_the_woman_over_a_person_whose_gender_is_not_given(nlp):
 
 def test_he_after_a_sentence_with_no_subject_is_the_man_it_names(nlp):
     text = (
-        "Storm Ilse brought down power lines across the county overnight.\n\n"
-        "“Stay away from fallen cables,” said Lorna Tewkes, who speaks for the power company.\n\n"
-        "Next, an update from Inspector Edmund Quarles, who has been briefing reporters at the station. "
-        "“Only travel if you really must,” he said."
+        "A warehouse fire sent smoke across the estate overnight.\n\n"
+        "“Keep your windows shut until the smoke clears,” said Lorna Tewkes, who speaks for the fire service.\n\n"
+        "Next, an update from Inspector Edmund Quarles, who has been talking to residents at the cordon. "
+        "“The ring road stays closed until lunchtime,” he said."
     )
-    assert quote(text, nlp, "Only travel").speaker == "Edmund Quarles"
+    assert quote(text, nlp, "The ring road").speaker == "Edmund Quarles"
 
 
 def test_one_of_them_with_a_name_is_that_person_for_a_later_he(nlp):
