@@ -48,7 +48,7 @@ highlight accuse
 TOPIC_VERBS = frozenset("speak talk ask comment write testify complain joke".split())
 # Cues whose infinitive is what was said: "vowed to fight on".
 COMMISSIVE_VERBS = frozenset("promise pledge vow threaten agree swear offer propose".split())
-# Verbs whose infinitive is a plan, not yet speech: "was preparing to announce funding".
+# Verbs whose infinitive is a plan, not yet speech: "was getting ready to announce new rules".
 PLAN_VERBS = frozenset("plan prepare intend expect hope want aim seek refuse decline fail hesitate".split())
 # Cues that name or characterise: "X called the talks effective".
 NAMING_VERBS = frozenset("call describe label dub term characterize characterise brand".split())

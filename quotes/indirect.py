@@ -39,7 +39,7 @@ def _around(before: list[Token], cue: Token, after: list[Token]) -> bool:
 def _next_cue(tok: Token) -> bool:
     """"and" before a second cue of the same speaker, which the parser put inside the clause:
     "said he would order a review and warned against hackers". A verb under the clause's
-    modal or in its infinitive is the clause's own ("would continue their protest")."""
+    modal or in its infinitive is the clause's own ("would keep the depot open")."""
     if tok.dep_ != "cc":
         return False
     conj = next((c for c in tok.head.children if c.dep_ == "conj" and c.i > tok.i), None)
@@ -48,15 +48,15 @@ def _next_cue(tok: Token) -> bool:
 
 
 def _question_put(cue: Token) -> bool:
-    """"Asked whether she had meant to shoot, she grinned": the question put to the subject
+    """"Asked whether he would stand again, the mayor smiled": the question put to the subject
     of the sentence, not speech of theirs (an indirect question is not reported speech)."""
     return lemma(cue) == "ask" and cue.dep_ == "advcl" and cue.tag_ in ("VBN", "VBD") and not any(
         c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in cue.children)
 
 
 def _unspoken(cue: Token) -> bool:
-    """A cue that reports nothing yet said: a plan ("was preparing to announce funding"), or a
-    thing that is no speaker ("a motion calling for a review", a plan, not a statement)."""
+    """A cue that reports nothing yet said: a plan ("was getting ready to announce new rules"), or a
+    thing that is no speaker ("a petition calling for a ban", a plan, not a statement)."""
     if cue.dep_ == "xcomp" and lemma(cue.head) in PLAN_VERBS:
         return True
     head = cue.head
@@ -65,7 +65,7 @@ def _unspoken(cue: Token) -> bool:
 
 
 def _nobody(subject: Token) -> bool:
-    """"Nobody writes about the sister": a denial that anyone spoke."""
+    """"Nobody talks about the cost": a denial that anyone spoke."""
     return subject.lower_ in ("nobody", "none", "noone") or subject.lower_ == "one" and any(
         c.lower_ == "no" for c in subject.children)
 
@@ -184,9 +184,9 @@ class ReportedClauses:
 
     def _joined(self, cue: Token, clauses: list[list[Token]]) -> list[list[Token]]:
         """Two complements the parser split where the text has one clause ("told us that the
-        main was old and pressure dropped at peak hours": "pressure dropped" as a second
+        pipes were old and the taps ran dry at night": "the taps ran dry" as a second
         complement) are one; a clause before the cue across a semicolon is another sentence's
-        ("Ann is truing a wheel; Bo is arguing with the kettle")."""
+        ("Ann is painting a fence; Bo is arguing with a neighbour")."""
         out: list[list[Token]] = []
         for clause in clauses:
             lo, hi = min(t.i for t in clause), max(t.i for t in clause)

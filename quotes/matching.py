@@ -3,7 +3,7 @@ span matches which gold span, and when a predicted speaker is right.
 
     >>> trim_span('He said "no."', 8, 12)
     (9, 11)
-    >>> speaker_right("Hillary Clinton", [], "Mrs. Clinton")
+    >>> speaker_right("Nora Ostrander", [], "Mrs. Ostrander")
     (False, True)
 """
 from __future__ import annotations
@@ -92,7 +92,7 @@ _APOSTROPHES = re.compile(r"['\u2019\u02bc\u2018`]")
 def _words(name: str) -> list[str]:
     s = unicodedata.normalize("NFKD", name.casefold())
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    s = _APOSTROPHES.sub("", s)  # O'Brien = OBrien = O’Brien
+    s = _APOSTROPHES.sub("", s)  # O'Dowd = ODowd = O’Dowd
     s = "".join(" " if unicodedata.category(ch)[0] in "PSZC" else ch for ch in s)
     words = s.split()
     # Leading "the" and titles go, unless nothing would be left ("the president" stays "president").
@@ -100,7 +100,7 @@ def _words(name: str) -> list[str]:
     while k < len(words) - 1 and (words[k] == "the" or words[k] in TITLES):
         k += 1
     words = words[k:]
-    # Runs of initials are one word: "G.K. Butterfield" = "G. K. Butterfield" = "GK Butterfield".
+    # Runs of initials are one word: "T.J. Oakhurst" = "T. J. Oakhurst" = "TJ Oakhurst".
     merged: list[str] = []
     run = ""
     for w in words:
@@ -119,8 +119,8 @@ def _words(name: str) -> list[str]:
 def normalize_speaker(name: str | None) -> str:
     """Case- and accent-folded, leading "the" and titles dropped, punctuation and space collapsed.
 
-    >>> normalize_speaker("Sen. Lindsey  Graham")
-    'lindsey graham'
+    >>> normalize_speaker("Sen. Maris  Dunlevy")
+    'maris dunlevy'
     """
     return " ".join(_words(name)) if name else ""
 
@@ -134,8 +134,8 @@ def last_name(name: str | None) -> str:
 
 
 def _head_name(name: str) -> str:
-    """A gold source written with its description ("Tim Hess, a real estate developer",
-    "Jon Tester (D-Mont.)") names the person before the comma or parenthesis."""
+    """A gold source written with its description ("Rolf Emery, a boat builder",
+    "Thea Calder (D-Kes.)") names the person before the comma or parenthesis."""
     return re.split(r"[,(]", name, maxsplit=1)[0]
 
 

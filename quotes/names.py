@@ -7,7 +7,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from .cues import PEOPLE_NOUNS
 
@@ -173,7 +173,7 @@ def name_words(tokens: list[Token]) -> tuple[list[Token], str | None]:
     gender = None
     titles = [k for k, t in enumerate(tokens[:-1]) if is_title_word(t)]
     if titles and all(t.pos_ in ("PROPN", "NOUN", "ADJ", "PUNCT", "ADP", "DET") for t in tokens[: titles[-1]]):
-        tokens = tokens[titles[-1]:]  # "State Energy Minister Ann Cole", "member for finance Cllr Ann Cole"
+        tokens = tokens[titles[-1]:]  # "State Energy Minister Ann Cole", "member for housing Cllr Ann Cole"
     while len(tokens) > 1 and (is_title_word(tokens[0]) or tokens[0].is_punct or tokens[0].is_lower and tokens[0].is_alpha):
         gender = gender or HONORIFICS.get(fold(tokens[0].text).rstrip("."))
         tokens = tokens[1:]
@@ -200,3 +200,39 @@ def written(tokens: list[Token]) -> str:
     if not tokens:
         return ""
     return " ".join(tokens[0].doc[tokens[0].i : tokens[-1].i + 1].text.split())
+
+
+# Lower-case particles inside a name: "Owain ap Rhys", "Ana ní Bhriain", "Kees van der Berg".
+PARTICLES = frozenset("ap ab ní nic bin binti ibn van von der den ter de da dos di du della".split())
+
+
+def is_particle(doc: Doc, j: int) -> bool:
+    """Token j is a particle between two capitalised words of one name."""
+    return (doc[j].lower_ in PARTICLES and doc[j].is_lower and 0 < j < len(doc) - 1
+            and doc[j - 1].is_title and doc[j + 1].is_title and doc[j + 1].pos_ == "PROPN"
+            and doc[j + 1].ent_type_ not in ("GPE", "LOC", "FAC"))
+
+
+# Last words that make a name a firm's, never a surname: "Brightwell Mobility", "Redgum Energy".
+FIRM_WORDS = frozenset("""
+company group trust agency ministry department committee union association society foundation
+network institute authority commission energy mobility foods ltd plc inc llc corp
+""".split())
+
+
+def is_firm_name(ent: Span) -> bool:
+    """A PERSON entity of the NER's that is an organisation's name by its last word."""
+    return ent.label_ == "PERSON" and len(ent) >= 2 and fold(ent[-1].text) in FIRM_WORDS
+
+
+def dateline_tokens(doc: Doc) -> set[int]:
+    """Tokens of a dateline opening a paragraph ("KINGSTON, Ont. — ..."): a place in capitals,
+    up to the dash; never a person."""
+    out: set[int] = set()
+    for p in range(len(doc)):
+        if (p == 0 or doc[p - 1].is_space and "\n" in doc[p - 1].text) and doc[p].is_upper and len(doc[p].text) >= 2:
+            for q in range(p + 1, min(len(doc), p + 8)):
+                if doc[q].text in ("—", "–", "--"):
+                    out.update(range(p, q))
+                    break
+    return out

@@ -260,7 +260,7 @@ def _runs(text: str) -> dict[str, list[list[str]]]:
 
 def _context(runs: dict[str, list[list[str]]], mention: Mention) -> tuple[list[str], set[str]]:
     """What the article writes around the mention's name (`runs` of its text): the full names
-    that end in its surname ("Tomasz Kowalczyk, the city treasurer"), as written, and the
+    that end in its surname ("Bogdan Zawadzki, the city treasurer"), as written, and the
     titles it puts before the name itself ("President", "Mrs.")."""
     fuller: set[str] = set()
     titles: set[str] = set()

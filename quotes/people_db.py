@@ -34,7 +34,8 @@ TABLES = (
     "CREATE INDEX IF NOT EXISTS mentions_stale ON mentions (article_id) WHERE indexed IS NOT person",
     "CREATE TABLE IF NOT EXISTS persons (id TEXT PRIMARY KEY, name TEXT, kind TEXT, ambiguous INTEGER,"
     " quotes INTEGER, articles INTEGER, first TEXT, last TEXT, names TEXT, sources TEXT)",
-    "CREATE INDEX IF NOT EXISTS persons_quotes ON persons (quotes)",
+    # In the order `quotes people` lists them: the first N are read, not all of them sorted.
+    "CREATE INDEX IF NOT EXISTS persons_rank ON persons (quotes DESC, name)",
     # Every word of every name of a person: the people a name typed by a user can mean.
     "CREATE TABLE IF NOT EXISTS words (word TEXT, person TEXT, PRIMARY KEY (word, person))",
     "CREATE INDEX IF NOT EXISTS words_person ON words (person)",
@@ -56,6 +57,8 @@ TABLES = (
     " PRIMARY KEY (person, what, value))",
     "CREATE TABLE IF NOT EXISTS presence (person TEXT, article_id TEXT, n INTEGER,"
     " PRIMARY KEY (person, article_id))",
+    # Who else each article quotes, read from the index alone (a person page's `co_quoted`).
+    "CREATE INDEX IF NOT EXISTS presence_article ON presence (article_id, person)",
 )
 # What `refresh` reads of a person's counts (the months and kinds are the profile's).
 _SUMS = ("quotes", "articles", "mentions", "full", "name", "source", "display", "told", "kind")

@@ -5,7 +5,8 @@ decisions (merges, splits, renames, imported lists), which no ingest or reindex 
 Every change is one SQLite transaction, so a crash keeps either all of a decision or none of
 it. The index holds each quote's person id; a mention whose person changed after its quotes
 were indexed (a later article resolved it, the user merged it) is marked until `relink` has
-written its quotes again, so a crash between the two is repaired by the next write.
+written its quotes again, so a crash between the two is repaired by the next write. The tables,
+and how a batch moves them with work that follows the batch, are in `people_db`.
 """
 from __future__ import annotations
 
@@ -204,10 +205,10 @@ class PeopleStore:
                 sums[what][value] = n
             kinds, months, sources = sums["qkind"], sums["month"], sums["source"]
             rows = db.execute(
-                "SELECT other.person, COUNT(DISTINCT other.article_id) AS n FROM mentions me JOIN mentions"
-                " other ON other.article_id = me.article_id AND other.person != me.person JOIN persons p"
-                " ON p.id = other.person WHERE me.person = ? AND p.kind != ? GROUP BY other.person"
-                " ORDER BY n DESC, other.person LIMIT ?", (person_id, UNNAMED, co_quoted)).fetchall()
+                "SELECT other.person, COUNT(*) AS n FROM presence me JOIN presence other ON other.article_id ="
+                " me.article_id AND other.person != me.person JOIN persons p ON p.id = other.person"
+                " WHERE me.person = ? AND p.kind != ? GROUP BY other.person ORDER BY n DESC, other.person"
+                " LIMIT ?", (person_id, UNNAMED, co_quoted)).fetchall()
             beside = [(self._person(db, db.execute(f"{_PERSONS} WHERE p.id = ?", (pid,)).fetchone()), n)
                       for pid, n in rows]
         return Profile(person, kinds, _every_month(months),

@@ -22,7 +22,8 @@ from .cues import SPEECH_VERBS, lemma
 from .names import (
     COPULAS, FAMILY_NOUNS, FEMALE, FIRST_NAMES_F, FIRST_NAMES_M, HONORIFICS,
     LEADER_ROLES, MALE, MISLABELLED, ORG_NOUNS, ORG_WORDS, PLACE_PREPS,
-    PRONOUNS, ROLE_NOUNS, fold, is_person_noun, is_title_word, name_words, word_span,
+    PRONOUNS, ROLE_NOUNS, dateline_tokens, fold, is_firm_name, is_particle, is_person_noun, is_title_word,
+    name_words, word_span,
     written,
 )
 
@@ -89,9 +90,10 @@ class SpeakerResolver:
         for ent in ents:
             for i in range(ent.start, ent.end):
                 self._entity_at[i] = ent
-        self._orgs = [e for e in ents if e.label_ == "ORG" and not self.in_quote[e.start]
+        self._orgs = [e for e in ents if (e.label_ == "ORG" or is_firm_name(e)) and not self.in_quote[e.start]
                       and not any(fold(t.text) in HONORIFICS for t in e)]
         self._org_starts = [e.start for e in self._orgs]
+        self._full_names: set[str] | None = None  # words of the PERSON entities of two words or more
         for name in self._names():
             for i in range(name.start, name.end):
                 self._entity_at[i] = name
@@ -103,18 +105,25 @@ class SpeakerResolver:
         chain after an honorific ("Cllr Ann Cole"), in apposition to a word for a person ("The
         site manager, Corinna Valdane,") or the subject of a speech verb ("Varga said")."""
         doc = self.doc
-        names = {e.start: e for e in doc.ents if e.label_ == "PERSON"}
+        dateline = dateline_tokens(doc)
+        names = {}
+        for e in doc.ents:
+            if e.label_ != "PERSON" or e.start in dateline or is_firm_name(e) or self._prefix_of_organisation(e):
+                continue  # "KINGSTON, Ont. —": where the story was filed
+            cut = next((t.i for t in e[1:] if t.text in ("–", "—")), e.end)
+            names[e.start] = e if cut == e.end else Span(doc, e.start, cut, label="PERSON")  # "Dr Mai – Trinh is ..."
         i = 0
         commas = []
         while i < len(doc):
-            if doc[i].pos_ != "PROPN" or doc[i].ent_type_ == "PERSON" or doc[i].ent_type_ not in MISLABELLED:
+            if doc[i].pos_ != "PROPN" or doc[i].ent_type_ == "PERSON" or doc[i].ent_type_ not in MISLABELLED or i in dateline:
                 if doc[i].text == ",":
                     commas.append(i)
                 i += 1
                 continue
             j = i + 1
             while j < len(doc) and (doc[j].pos_ == "PROPN" and doc[j].ent_type_ != "PERSON"
-                                    or doc[j].tag_ == "HYPH" and not doc[j - 1].whitespace_):
+                                    or doc[j].tag_ == "HYPH" and not doc[j - 1].whitespace_
+                                    or is_particle(doc, j)):  # "Owain ap Rhys"
                 j += 1
             while doc[j - 1].tag_ == "HYPH":
                 j -= 1
@@ -138,7 +147,27 @@ class SpeakerResolver:
                         self._entity_at.get(k) is not None and self._entity_at[k].label_ in ("GPE", "DATE")
                         or k in names for k in range(lo, hi)):
                     names[lo] = Span(doc, lo, hi, label="PERSON")
+        self._pairs(names)
         return [names[k] for k in sorted(names)]
+
+    def _pairs(self, names: dict[int, Span]) -> None:
+        """"Chidi and Obinna Okafor have cut hair side by side": two people sharing a family
+        name, where the NER saw a place or nothing, once one of the given names is written
+        alone as a person elsewhere."""
+        doc = self.doc
+        alone = {fold(e.text) for e in names.values() if len(e) == 1}
+        for i in range(len(doc) - 3):
+            a, b, c = doc[i], doc[i + 2], doc[i + 3]
+            if not (doc[i + 1].lower_ == "and" and all(t.pos_ == "PROPN" and t.is_title for t in (a, b, c))):
+                continue
+            if i + 4 < len(doc) and (doc[i + 4].tag_ == "POS" or doc[i + 4].pos_ == "PROPN"):
+                continue
+            if (fold(a.text) in alone or fold(b.text) in alone) and not any(
+                    self._entity_at.get(k) is not None and self._entity_at[k].label_ == "ORG" for k in (i, i + 2, i + 3)):
+                for k in [k for k, e in names.items() if e.start < i + 4 and e.end > i]:
+                    del names[k]
+                names[i] = Span(doc, i, i + 1, label="PERSON")
+                names[i + 2] = Span(doc, i + 2, i + 4, label="PERSON")
 
     def _shared_surname(self, span: Span) -> str | None:
         """The family name a given name written alone shares: "Jack and Mia Tranter" (Jack
@@ -158,8 +187,22 @@ class SpeakerResolver:
                     return written([poss])
         return None
 
-    @staticmethod
-    def _person_like(chain: Span) -> bool:
+    def _prefix_of_organisation(self, chain: Span) -> bool:
+        """"Larkspur said" where the article names "Larkspur Airlines" and no person with
+        that name: the organisation ("Clinton" stays a person beside "Clinton Foundation")."""
+        text = " ".join(chain.text.split())
+        if not any(" ".join(e.text.split()).startswith(text + " ") for e in self._orgs):
+            return False
+        if self._full_names is None:
+            self._full_names = {w for e in self.doc.ents if e.label_ == "PERSON" and len(e) >= 2
+                                for w in fold(e.text).split()}
+        return not set(fold(text).split()) & self._full_names
+
+    def _person_like(self, chain: Span) -> bool:
+        if self._prefix_of_organisation(chain):
+            return False
+        if len(chain) >= 3 and any(is_particle(chain.doc, t.i) for t in chain[1:-1]):
+            return True  # "Owain ap Rhys", whatever the NER made of it
         doc = chain.doc
         root = chain[-1]
         before = doc[chain.start - 1] if chain.start > 0 else None
@@ -332,7 +375,7 @@ class SpeakerResolver:
             describe(root.head)
         if root.dep_ == "nsubj" and root.head.lower_ in COPULAS:
             for attr in root.head.children:
-                if attr.dep_ == "attr" and (attr.pos_ == "NOUN" or is_title_word(attr)):  # "is the Labour MP"
+                if attr.dep_ == "attr" and (attr.pos_ == "NOUN" or is_title_word(attr)):  # "is the Plaid MP"
                     describe(attr)
         j = span.end
         if j + 2 < len(doc) and doc[j].text == "," and doc[j + 1].like_num and doc[j + 2].text in (",", "."):
@@ -350,7 +393,8 @@ class SpeakerResolver:
         token `at` as a sentence's subject, else (not `subject_only`) the latest named."""
         k = bisect.bisect_left(self._org_starts, at)
         near = [e for e in self._orgs[max(0, k - 12) : k] if e.start >= at - (150 if subject_only else 400)
-                and self._entity_at.get(e.start) is e]  # not since taken for a person's name
+                and self._entity_at.get(e.start) is e  # not since taken for a person's name
+                and not all(w in self._by_word for w in fold(e.text).split())]  # nor a person's surname ("Okoro")
         subjects = [e for e in near if e.root.dep_ in ("nsubj", "nsubjpass") or (
             e.root.dep_ == "appos" and e.root.head.dep_ in ("nsubj", "nsubjpass"))]
         pick = subjects or ([] if subject_only else near)
@@ -403,12 +447,12 @@ class SpeakerResolver:
         if mention[-1].tag_ == "POS" or end > mention.end:
             owned = mention.doc[end] if end < len(mention.doc) else None
             if owned is not None and owned.pos_ == "NOUN" and owned.tag_ != "NNS":
-                # "Ethan's father, Mark Dale, said": the father speaks, never Ethan
+                # "Toby's father, Glen Dale, said": the father speaks, never Toby
                 apposed = self._apposed(mention.doc[mention.start : end + 1])
                 if apposed is not None:
                     return apposed.name, apposed, 0.85
         apposed = self._apposed(mention)
-        if apposed is not None:  # "His wife, the poet Efua Mensah, said"
+        if apposed is not None:  # "His wife, the painter Adwoa Boakye, said"
             return apposed.name, apposed, 0.85
         if words[0].pos_ == "PRON":
             return mention.text, None, 0.5
@@ -433,12 +477,15 @@ class SpeakerResolver:
             if cands:
                 person = self._latest(cands, mention.start)
                 return person.name, person, 0.8
-        described = is_title_word(words[-1]) and folded[0] not in self._by_word  # "the Labour MP"
+        described = is_title_word(words[-1]) and folded[0] not in self._by_word  # "the Plaid MP"
         if all(t.pos_ == "PROPN" for t in words) and folded and not described:
             cands = self._candidates(folded, gender)
             if cands:
                 person = self._latest(cands, mention.start)
                 return person.name, person, 0.85
+            longer = [e for e in self._orgs if " ".join(e.text.split()).startswith(text + " ")]
+            if longer:  # "Larkspur said", after "Larkspur Airlines": the organisation, in full
+                return " ".join(longer[0].text.split()), None, 0.7
             if mention.root.ent_type_ in ("", "PERSON") and not any(t.ent_type_ in ("ORG", "GPE", "NORP") for t in words):
                 return text, None, 0.7
             return mention.text, None, 0.7
@@ -462,19 +509,19 @@ class SpeakerResolver:
 
     def _apposed(self, mention: Span) -> Person | None:
         """The person named in apposition to a description, where the parse does not say so:
-        "Ethan's father, Mark Dale, said", "A partner at Acme Partners, Ms Ann Lee, said",
-        "her coach – her father, Donal Ryan – said", "A trader, who gave her name only as
+        "Toby's father, Glen Dale, said", "A partner at Acme Partners, Ms Ann Lee, said",
+        "her coach – her father, Dan Ryan – said", "A trader, who gave her name only as
         Mama Ada, said"."""
         doc = mention.doc
         root = mention.root
         if not (root.pos_ == "NOUN" or root.pos_ == "PROPN" and is_title_word(root)) or root.tag_ in ("NNS", "NNPS"):
-            return None  # "the Public Relations Officer, Supt Ann Lee," as much as "her son, Per,"
+            return None  # "the Press Officer, Insp Ann Lee," as much as "her son, Per,"
         i, limit = mention.end, min(len(doc), mention.end + 10)
         while i < limit and doc[i].text not in _APPOSITION and doc[i].pos_ not in ("VERB", "AUX"):
             ent = self._entity_at.get(i)
             if ent is not None and ent.start == i and ent.label_ == "PERSON" and (
                     ent.end < len(doc) and doc[ent.end].pos_ in ("VERB", "AUX")):
-                k = bisect.bisect_left(self._starts, i)  # "Cabinet member for finance Cllr Ann Cole told"
+                k = bisect.bisect_left(self._starts, i)  # "member for housing Cllr Ann Cole told"
                 if k < len(self._starts) and self._starts[k] == i:
                     return self.mentions[k].person
             i += 1

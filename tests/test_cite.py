@@ -75,11 +75,11 @@ def test_apa_reference_is_the_apa_manuals_newspaper_example():
 
 
 def test_apa_without_author_cites_a_short_title_not_the_whole_headline():
-    flynn = quote(author=None, date="2016-09-08", url=None, speaker="Michael Flynn",
-                  title="Flynn says Trump 'absolutely right' in saying generals reduced to rubble.")
-    said, entry = cite(flynn, "apa").split("\n")
-    assert said == "“We will win, and we will stay” (Michael Flynn, as cited in “Flynn Says Trump ‘Absolutely,” 2016)."
-    assert entry == ("Flynn says Trump 'absolutely right' in saying generals reduced to rubble."
+    quenby = quote(author=None, date="2016-09-08", url=None, speaker="Dana Quenby",
+                  title="Quenby says Tarrow 'entirely wrong' in calling the harbour plan a fiasco.")
+    said, entry = cite(quenby, "apa").split("\n")
+    assert said == "“We will win, and we will stay” (Dana Quenby, as cited in “Quenby Says Tarrow ‘Entirely,” 2016)."
+    assert entry == ("Quenby says Tarrow 'entirely wrong' in calling the harbour plan a fiasco."
                      " (2016, September 8). The Daily.")
     assert cite(quote(author=None, date=None, url=None), "apa").startswith(
         "“We will win, and we will stay” (Jane Doe, as cited in “Vote Count: The Results,” n.d.).")
@@ -118,16 +118,16 @@ def test_chicago_note_is_the_manuals_example_after_the_quoted_words():
 
 
 @pytest.mark.parametrize("style, expected", [
-    ("plain", ", Flynn says generals reduced to rubble, Politico,"),
-    ("markdown", "[Flynn says generals reduced to rubble](https://p.example/f), *Politico*"),
-    ("chicago", "“Flynn says generals reduced to rubble,” Politico,"),
-    ("mla", "“Flynn says generals reduced to rubble.” Politico,"),
-    ("apa", "Flynn says generals reduced to rubble. (2020, January 2). Politico."),
+    ("plain", ", Quenby says harbour plan sank, Harbour Ledger,"),
+    ("markdown", "[Quenby says harbour plan sank](https://hg.example/f), *Harbour Ledger*"),
+    ("chicago", "“Quenby says harbour plan sank,” Harbour Ledger,"),
+    ("mla", "“Quenby says harbour plan sank.” Harbour Ledger,"),
+    ("apa", "Quenby says harbour plan sank. (2020, January 2). Harbour Ledger."),
 ])
 def test_a_title_ending_in_a_full_stop_reads_right(style, expected):
-    text = cite(quote(title="Flynn says generals reduced to rubble.", source="Politico", author=None,
-                      url="https://p.example/f"), style, accessed=ACCESSED)
-    assert expected in text and "rubble.," not in text and "rubble.”," not in text
+    text = cite(quote(title="Quenby says harbour plan sank.", source="Harbour Ledger", author=None,
+                      url="https://hg.example/f"), style, accessed=ACCESSED)
+    assert expected in text and "sank.," not in text and "sank.”," not in text
 
 
 def test_a_question_in_the_title_keeps_its_mark_and_takes_no_comma():

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -326,14 +327,24 @@ def test_ingest_optimize_leaves_one_segment(run, ix, articles, tmp_path):
     assert len(records(run("search", "--format", "json", "--index", ix))) == 4
 
 
-def test_ingest_waits_for_the_writer_lock(run, ix, articles):
+def test_ingest_waits_for_the_writer_lock(run, ix, articles, monkeypatch):
     writer = whoosh_index.open_dir(str(ix)).writer()
-    timer = threading.Timer(1.0, writer.cancel)  # the other writer finishes in a second
-    timer.start()
+    waiting = threading.Event()
+    say_waiting = cli._say_waiting
+    monkeypatch.setattr(cli, "_say_waiting", lambda wait: (say_waiting(wait), waiting.set()))
+
+    def other_writer() -> None:  # finishes a moment after the ingest starts waiting for it
+        waiting.wait(60)
+        time.sleep(0.2)
+        writer.cancel()
+
+    thread = threading.Thread(target=other_writer)
+    thread.start()
     try:
         result = run("ingest", articles, "--force", "--wait", "30", "--index", ix)
     finally:
-        timer.join()
+        waiting.set()
+        thread.join()
     assert result.stderr == "waiting up to 30 seconds for another writer to finish…\n"
     assert summary(result)[:2] == (3, 3)
 

@@ -224,20 +224,20 @@ def test_parse_kinds():
 @pytest.mark.parametrize(
     "name, normal",
     [
-        ("Mr. Clarke", "clarke"),
-        ("Sen. Lindsey  Graham", "lindsey graham"),
-        ("the Rev. Jesse Jackson", "jesse jackson"),
-        ("President Barack Obama", "barack obama"),
-        ("Gov. Chris Christie", "chris christie"),
-        ("Rep. Adam Schiff", "adam schiff"),
-        ("Dr Ben Carson", "ben carson"),
-        ("Mrs. Clinton", "clinton"),
-        ("José NÚÑEZ", "jose nunez"),
-        ("G.K. Butterfield", "gk butterfield"),
-        ("G. K.  Butterfield", "gk butterfield"),
-        ("Douglas Holtz-Eakin", "douglas holtz eakin"),
-        ("O’Rourke", "orourke"),
-        ("The New York Times", "new york times"),
+        ("Mr. Quarles", "quarles"),
+        ("Sen. Maris  Dunlevy", "maris dunlevy"),
+        ("the Rev. Obed Wexford", "obed wexford"),
+        ("President Ilse Varnum", "ilse varnum"),
+        ("Gov. Petra Lindahl", "petra lindahl"),
+        ("Rep. Ferdy Bellamy", "ferdy bellamy"),
+        ("Dr Oona Tarrow", "oona tarrow"),
+        ("Mrs. Ostrander", "ostrander"),
+        ("Inés ZÚÑIGA", "ines zuniga"),
+        ("T.J. Oakhurst", "tj oakhurst"),
+        ("T. J.  Oakhurst", "tj oakhurst"),
+        ("Elke Acker-Stovall", "elke acker stovall"),
+        ("O’Dowd", "odowd"),
+        ("The Kesterby Ledger", "kesterby ledger"),
         ("the president", "president"),  # a title alone is kept
         ("", ""),
         (None, ""),
@@ -248,34 +248,34 @@ def test_normalize_speaker(name, normal):
 
 
 def test_last_name_ignores_suffixes():
-    assert last_name("Martin Luther King Jr.") == "king"
-    assert last_name("Ken Griffey, Sr") == "griffey"
-    assert last_name("Henry Ford III") == "ford"
-    assert last_name("Mr. Clarke") == "clarke"
+    assert last_name("Abel Linus Pryce Jr.") == "pryce"
+    assert last_name("Lars Ottley, Sr") == "ottley"
+    assert last_name("Bram Tasker III") == "tasker"
+    assert last_name("Mr. Quarles") == "quarles"
     assert last_name(None) == ""
 
 
 def test_speaker_strict_and_lenient():
-    assert speaker_right("Lindsey Graham", [], "Sen. Lindsey Graham") == (True, True)  # honorific
-    assert speaker_right("Donald Trump", ["the Republican nominee"], "Republican Nominee") == (False, True)  # alias
-    assert speaker_right("Hillary Clinton", [], "Mrs. Clinton") == (False, True)  # last name
-    assert speaker_right("the senator", ["Bernie Sanders"], "Sanders") == (False, True)  # alias' last name
-    assert speaker_right("Martin Luther King Jr.", [], "Dr. King") == (False, True)
-    assert speaker_right("Hillary Clinton", ["she"], "Hillary") == (False, False)
-    assert speaker_right("Hillary Clinton", [], "Bill Clinto") == (False, False)
+    assert speaker_right("Maris Dunlevy", [], "Sen. Maris Dunlevy") == (True, True)  # honorific
+    assert speaker_right("Bertil Sato", ["the Liberal nominee"], "Liberal Nominee") == (False, True)  # alias
+    assert speaker_right("Nora Ostrander", [], "Mrs. Ostrander") == (False, True)  # last name
+    assert speaker_right("the senator", ["Lorens Nakata"], "Nakata") == (False, True)  # alias' last name
+    assert speaker_right("Abel Linus Pryce Jr.", [], "Dr. Pryce") == (False, True)
+    assert speaker_right("Nora Ostrander", ["she"], "Nora") == (False, False)
+    assert speaker_right("Nora Ostrander", [], "Aksel Ostrande") == (False, False)
 
 
 def test_lenient_speaker_accepts_the_mention_and_a_gold_name_without_its_description():
     # gold left the pronoun unresolved; we resolved it and kept the mention as written
-    assert speaker_right("she", [], "Hillary Clinton", "she") == (False, True)
-    assert speaker_right("she", [], "Hillary Clinton", "Mrs. Clinton") == (False, False)
+    assert speaker_right("she", [], "Nora Ostrander", "she") == (False, True)
+    assert speaker_right("she", [], "Nora Ostrander", "Mrs. Ostrander") == (False, False)
     # both left it unresolved: no speaker, the same mention (strict wants a speaker named alike)
     assert speaker_right("she", [], None, "she") == (False, True)
-    assert speaker_right("Hillary Clinton", [], None, "she") == (False, False)
+    assert speaker_right("Nora Ostrander", [], None, "she") == (False, False)
     assert speaker_right(None, [], None, "she") == (True, True)
-    assert speaker_right("Tim Hess, a real estate developer in Virginia", [], "Tim Hess") == (False, True)
-    assert speaker_right("Jon Tester (D-Mont.)", [], "Jon Tester") == (False, True)
-    assert speaker_right("Tim Hess, a developer", [], "Jane Roe") == (False, False)
+    assert speaker_right("Rolf Emery, a boat builder in Kesterby", [], "Rolf Emery") == (False, True)
+    assert speaker_right("Thea Calder (D-Kes.)", [], "Thea Calder") == (False, True)
+    assert speaker_right("Rolf Emery, a builder", [], "Jane Roe") == (False, False)
 
 
 def test_null_speakers():
@@ -290,8 +290,8 @@ def test_speaker_accuracy_counts_matched_quotes_only():
         art(
             PLAIN,
             [
-                G(0, 10, speaker="Hillary Clinton"),
-                G(100, 110, speaker="Donald Trump", aliases=["he"]),
+                G(0, 10, speaker="Nora Ostrander"),
+                G(100, 110, speaker="Bertil Sato", aliases=["he"]),
                 G(200, 210, speaker=None),
                 G(300, 310, speaker=None),
                 G(400, 410, speaker="Jane Doe"),  # missed: not in the accuracy
@@ -300,7 +300,7 @@ def test_speaker_accuracy_counts_matched_quotes_only():
     ]
     pred = {
         "a": [
-            Q(0, 10, speaker="Mrs. Hillary  Clinton"),  # strict
+            Q(0, 10, speaker="Mrs. Nora  Ostrander"),  # strict
             Q(100, 110, speaker="He"),  # alias: lenient only
             Q(200, 210, speaker=None),  # strict
             Q(300, 310, speaker="Someone"),  # wrong

@@ -219,18 +219,18 @@ def test_role_description_resolves_to_the_named_person(nlp):
 
 def test_two_people_sharing_a_surname_stay_apart(nlp):
     text = (
-        "Hillary Clinton said on Monday that she would campaign in Ohio.\n\n"
-        '"We will win this state," Hillary Clinton said.\n\n'
-        "Bill Clinton spoke later in the day.\n\n"
-        '"She will be a great president," Bill Clinton said.\n\n'
-        '"I am confident about November," Mrs Clinton said.\n\n'
-        '"I agree with my wife," Mr Clinton said.'
+        "Nora Ostrander said on Monday that she would campaign in Kesterby.\n\n"
+        '"We will win this county," Nora Ostrander said.\n\n'
+        "Aksel Ostrander spoke later in the day.\n\n"
+        '"She will be a great mayor," Aksel Ostrander said.\n\n'
+        '"I am confident about November," Mrs Ostrander said.\n\n'
+        '"I agree with my wife," Mr Ostrander said.'
     )
     quotes = run(text, nlp)
-    assert one(quotes, "We will win").speaker == "Hillary Clinton"
-    assert one(quotes, "She will be").speaker == "Bill Clinton"
-    assert one(quotes, "I am confident").speaker == "Hillary Clinton"
-    assert one(quotes, "I agree").speaker == "Bill Clinton"
+    assert one(quotes, "We will win").speaker == "Nora Ostrander"
+    assert one(quotes, "She will be").speaker == "Aksel Ostrander"
+    assert one(quotes, "I am confident").speaker == "Nora Ostrander"
+    assert one(quotes, "I agree").speaker == "Aksel Ostrander"
 
 
 def test_colon_introduction_and_continuation_paragraph(nlp):
@@ -413,9 +413,9 @@ def test_a_title_read_after_a_speech_verb_is_not_a_quote(nlp):
 
 
 def test_being_asked_is_not_reporting_speech(nlp):
-    quotes = run("Asked to describe the device, Commissioner James O'Neill said it was a pressure cooker.", nlp)
-    assert [(q.kind, q.text) for q in quotes] == [("indirect", "it was a pressure cooker")]
-    assert quotes[0].speaker == "James O'Neill"
+    quotes = run("Asked to explain the delay, Commissioner Rhona Vettel said the trains were short of drivers.", nlp)
+    assert [(q.kind, q.text) for q in quotes] == [("indirect", "the trains were short of drivers")]
+    assert quotes[0].speaker == "Rhona Vettel"
 
 
 def test_telling_someone_to_act_is_reported_speech(nlp):
@@ -428,7 +428,7 @@ def test_telling_someone_to_act_is_reported_speech(nlp):
     [
         ("Senator Mary Smith vowed to block the bill.", "to block the bill"),
         ("Senator Mary Smith called for a recount of the votes.", "a recount of the votes"),
-        ("Senator Mary Smith called on Congress to pass the bill.", "Congress to pass the bill"),
+        ("Senator Mary Smith called on the council to drop the levy.", "the council to drop the levy"),
         ("Senator Mary Smith described the plan as a disaster.", "the plan as a disaster"),
         ("The company faces a strike that union leaders said could start on Monday.", "could start on Monday"),
         ("Prices, according to the ministry, rose by a third in March.", "rose by a third in March"),
@@ -444,7 +444,7 @@ def test_a_hyphenated_verb_in_a_vow_is_one_clause(nlp):
 
 
 def test_an_attribution_in_the_next_paragraph_is_not_the_quotes(nlp):
-    text = '"We\'re at a moment when we need people of substance."\n\nPeople like Scott, he said.'
+    text = '"We are at a point where this town needs builders, not talkers."\n\nPeople like Varga, he said.'
     [quote] = [q for q in run(text, nlp) if q.kind == "direct"]
     assert (quote.speaker, quote.cue) == (None, None)
 
@@ -459,8 +459,8 @@ def test_an_attribution_in_the_next_paragraph_is_not_the_quotes(nlp):
         ("Senator Mary Smith criticized the new trade deal with China.", "the new trade deal"),
         ("Jane Doe accused the mayor of lying to voters.", "the mayor of lying to voters"),
         ("Jane Doe cited the rising cost of rent as a reason to act.", "the rising cost of rent as a reason to act"),
-        ("Jane Doe spoke about the need for police reform.", "the need for police reform"),
-        ("A new poll shows that Clinton leads in Ohio.", "Clinton leads in Ohio"),
+        ("Jane Doe spoke about the shortage of nurses.", "the shortage of nurses"),
+        ("The latest survey shows that Ferris leads in Kesterby.", "Ferris leads in Kesterby"),
     ],
     ids=["criticized-object", "accused-of", "cited-as", "spoke-about", "poll-shows"],
 )
@@ -477,10 +477,10 @@ def test_stances_and_beliefs_are_still_not_speech(nlp, text):
 
 
 def test_both_parts_around_an_interjected_attribution_are_reported(nlp):
-    quotes = run("The museum, Mr. Obama said, would make visitors face hard truths.", nlp)
+    quotes = run("The bridge, Mr. Tanaka said, would give commuters back an hour a day.", nlp)
     assert show(quotes) == [
-        ("indirect", "Obama", "The museum"),
-        ("indirect", "Obama", "would make visitors face hard truths"),
+        ("indirect", "Tanaka", "The bridge"),
+        ("indirect", "Tanaka", "would give commuters back an hour a day"),
     ]
 
 
@@ -489,7 +489,7 @@ def test_both_parts_around_an_interjected_attribution_are_reported(nlp):
     [
         ("Jane Doe said she expects the senator to recover from pneumonia, which forced him to cancel a trip.",
          "she expects the senator to recover from pneumonia"),
-        ("Jane Doe said he did not support Mr. Trump, the presumed favorite.", "he did not support Mr. Trump"),
+        ("Jane Doe said he did not back Mr. Varnum, the likely winner.", "he did not back Mr. Varnum"),
         ("Jane Doe said the plan would fail and warned against new taxes.", "the plan would fail"),
     ],
     ids=["which-clause", "appositive", "second-cue"],
@@ -506,7 +506,7 @@ def test_a_clause_with_a_subject_needs_no_verb_tag(nlp):
 
 
 def test_a_verb_of_findings_does_not_take_over_a_quote_from_the_speaker(nlp):
-    """"had shown" reports no speech: the quoted words stay with Trump's "saying"."""
-    text = 'Donald Trump posted tweets early Friday saying that Hillary Clinton had shown "bad judgment" in the race.'
+    """"had shown" reports no speech: the quoted words stay with Brennick's "saying"."""
+    text = 'Gail Brennick posted messages late Tuesday saying that Tom Ruddle had shown "poor judgment" in the debate.'
     quotes = run(text, nlp)
-    assert [(q.kind, q.speaker, q.cue) for q in quotes if q.kind == "mixed"] == [("mixed", "Donald Trump", "saying")]
+    assert [(q.kind, q.speaker, q.cue) for q in quotes if q.kind == "mixed"] == [("mixed", "Gail Brennick", "saying")]

@@ -24,8 +24,8 @@ def test_two_clauses_joined_by_and_that_are_two_statements(nlp):
 
 
 def test_but_that_also_starts_a_second_statement(nlp):
-    text = "Judge Corrina Hale said the plea had earned him some credit but that the harm done was grave."
-    assert [c for c, _ in reported(text, nlp)] == ["the plea had earned him some credit", "the harm done was grave"]
+    text = "Judge Corrina Hale said the fine was fair but that the licence would be suspended."
+    assert [c for c, _ in reported(text, nlp)] == ["the fine was fair", "the licence would be suspended"]
 
 
 def test_and_without_that_keeps_one_clause(nlp):
@@ -34,32 +34,32 @@ def test_and_without_that_keeps_one_clause(nlp):
 
 
 def test_a_modal_verb_in_the_clause_is_not_a_second_cue(nlp):
-    text = "Priya Lomond said the tenants were relieved but would continue their rent strike until spring."
+    text = "Priya Lomond said the tenants were angry but would continue paying rent until spring."
     assert [c for c, _ in reported(text, nlp)] == [
-        "the tenants were relieved but would continue their rent strike until spring"]
+        "the tenants were angry but would continue paying rent until spring"]
 
 
 def test_a_question_put_to_someone_is_not_their_speech(nlp):
     text = (
         "Halvard Steen scored twice for the visitors.\n\n"
-        "Asked whether he had meant to chip the keeper, Steen laughed.\n\n"
+        "Asked whether he would sign a new deal, Steen laughed.\n\n"
         "Asked about his contract, he was noncommittal."
     )
     assert reported(text, nlp) == []
 
 
 def test_a_plan_to_announce_is_not_yet_speech(nlp):
-    text = "A council official said the borough was preparing to announce new funding for libraries."
-    assert [c for c, _ in reported(text, nlp)] == ["the borough was preparing to announce new funding for libraries"]
+    text = "A council official said the borough was preparing to announce new parking rules."
+    assert [c for c, _ in reported(text, nlp)] == ["the borough was preparing to announce new parking rules"]
 
 
 def test_a_motion_calling_for_something_is_no_speaker(nlp):
-    text = "Ms Trevelyan said she would table a motion calling for a review of parking charges."
-    assert reported(text, nlp) == [("she would table a motion calling for a review of parking charges", "Trevelyan")]
+    text = "Ms Trevelyan said she would table a motion calling for a ban on night flights."
+    assert reported(text, nlp) == [("she would table a motion calling for a ban on night flights", "Trevelyan")]
 
 
 def test_nobody_is_no_source(nlp):
-    text = "The twins run the bakery together.\n\nNobody writes about the brother who keeps the books."
+    text = "The twins run the bakery together.\n\nNobody talks about the cousin who does the deliveries."
     assert reported(text, nlp) == []
 
 
@@ -71,14 +71,14 @@ def test_speaking_on_condition_of_anonymity_reports_nothing(nlp):
 
 
 def test_a_clause_across_a_semicolon_is_not_reported(nlp):
-    text = "Tomasz Rudd, 41, is oiling a chain; Effie Marr, 33, is arguing with the printer."
+    text = "Bogdan Rudd, 41, is oiling a chain; Effie Marr, 33, is arguing with the printer."
     assert reported(text, nlp) == []
 
 
 def test_one_clause_split_by_the_parser_stays_one(nlp):
     text = (
-        "A senior engineer, who did not wish to be named, told this newspaper that the estate was at the far "
-        "end of the supply network and pressure dropped sharply in the evenings."
+        "A caretaker, who did not wish to be named, told this newspaper that the school was the last "
+        "building on the old pipe and the taps ran dry most evenings."
     )
     assert [c for c, _ in reported(text, nlp)] == [
-        "the estate was at the far end of the supply network and pressure dropped sharply in the evenings"]
+        "the school was the last building on the old pipe and the taps ran dry most evenings"]

@@ -170,9 +170,9 @@ def test_quote_never_pairs_across_a_paragraph_break():
 
 
 def _seconds(text: str) -> float:
-    """The best of three runs: what the code costs, less what a busy machine adds."""
+    """The best of five runs: what the code costs, less what a busy machine adds."""
     best = float("inf")
-    for _ in range(3):
+    for _ in range(5):
         t0 = time.perf_counter()
         find_pairs(text)
         best = min(best, time.perf_counter() - t0)
@@ -194,14 +194,14 @@ def _seconds(text: str) -> float:
     ids=["openers-then-text", "curly-openers", "trailing-singles", "leading-singles", "straight", "paragraphs", "singles-mixed", "mixed"],
 )
 def test_linear_time_on_pathological_input(unit, filler):
-    """Pairing grows linearly with the marks: 8x the text costs far less than the 64x of a
+    """Pairing grows linearly with the marks: 8x the text costs well under the 64x of a
     quadratic pass (a ratio measured in one run, not a wall-clock bound a loaded machine breaks)."""
     def text(n: int) -> str:
         return (unit * n)[: n * 10].ljust(n * 10, filler)
 
     small, large = text(4_000), text(32_000)
     ratio = _seconds(large) / max(_seconds(small), 1e-4)
-    assert ratio < 24, f"8x the text took {ratio:.0f}x the time"
+    assert ratio < 40, f"8x the text took {ratio:.0f}x the time"
     pairs = find_pairs(large)
     assert all(0 <= p.start <= p.end <= len(large) for p in pairs)
 

@@ -26,15 +26,15 @@ def pair(article_id, text, *speakers, date="2021-01-05", source="Wire"):
 # the people stage sets each quote's person.)
 def corpus():
     return [
-        pair("a", "Kowalczyk spoke.", ("Kowalczyk", "Kowalczyk")),
-        pair("b", "Senator Marian Kowalczyk spoke.", ("Marian Kowalczyk", "Sen. Marian Kowalczyk"), date="2021-02-01"),
-        pair("c", "Tomasz Kowalczyk, the treasurer, said it. Kowalczyk added.", ("Kowalczyk", "Kowalczyk"),
+        pair("a", "Zawadzki spoke.", ("Zawadzki", "Zawadzki")),
+        pair("b", "Senator Halina Zawadzki spoke.", ("Halina Zawadzki", "Sen. Halina Zawadzki"), date="2021-02-01"),
+        pair("c", "Bogdan Zawadzki, the treasurer, said it. Zawadzki added.", ("Zawadzki", "Zawadzki"),
              ("Ministry of Transport", "the Ministry of Transport")),
-        pair("d", "Mr. Kowalczyk spoke at noon.", ("Kowalczyk", "he"), source="Post"),
-        pair("e", "Tomasz Kowalczyk spoke.", ("Tomasz Kowalczyk", "Mr. Tomasz Kowalczyk"), date="2020-12-01"),
-        pair("f", "Lindqvist spoke.", ("Lindqvist", "Lindqvist"), ("a spokeswoman for the trust", "she")),
+        pair("d", "Mr. Zawadzki spoke at noon.", ("Zawadzki", "he"), source="Post"),
+        pair("e", "Bogdan Zawadzki spoke.", ("Bogdan Zawadzki", "Mr. Bogdan Zawadzki"), date="2020-12-01"),
+        pair("f", "Sandqvist spoke.", ("Sandqvist", "Sandqvist"), ("a spokeswoman for the trust", "she")),
         pair("g", "Erdogan spoke.", ("Tayyip Erdogan", "Tayyip Erdogan"), ("Erdogan", "he")),
-        pair("h", "Annika Lindqvist spoke.", ("Annika Lindqvist", "Annika Lindqvist"),
+        pair("h", "Annika Sandqvist spoke.", ("Annika Sandqvist", "Annika Sandqvist"),
              ("a spokeswoman for the trust", "she")),
         pair("i", "President Recep Tayyip Erdoğan spoke.", ("Recep Tayyip Erdoğan", "President Recep Tayyip Erdoğan")),
     ]
@@ -66,15 +66,15 @@ def at_once(tmp_path_factory):
 
 def test_the_people_of_all_articles_at_once_are_what_one_would_expect(at_once):
     listed, said = at_once
-    assert said == {"a0": "Kowalczyk", "b0": "Marian Kowalczyk", "c0": "Tomasz Kowalczyk",
-                    "c1": "Ministry of Transport", "d0": "Tomasz Kowalczyk", "e0": "Tomasz Kowalczyk",
-                    "f0": "Annika Lindqvist", "f1": "a spokeswoman for the trust",
+    assert said == {"a0": "Zawadzki", "b0": "Halina Zawadzki", "c0": "Bogdan Zawadzki",
+                    "c1": "Ministry of Transport", "d0": "Bogdan Zawadzki", "e0": "Bogdan Zawadzki",
+                    "f0": "Annika Sandqvist", "f1": "a spokeswoman for the trust",
                     "g0": "Recep Tayyip Erdoğan",  # "Erdogan" in g: its article quotes "Tayyip Erdogan" apart
-                    "g1": "Erdogan", "h0": "Annika Lindqvist", "h1": "a spokeswoman for the trust",
+                    "g1": "Erdogan", "h0": "Annika Sandqvist", "h1": "a spokeswoman for the trust",
                     "i0": "Recep Tayyip Erdoğan"}
-    tomasz = [p for p in listed if p[0] == "Tomasz Kowalczyk"][0]
-    assert tomasz[3:7] == (3, 3, "2020-12-01", "2021-01-05")
-    assert [p[2] for p in listed if p[0] == "Kowalczyk"] == [True]
+    bogdan = [p for p in listed if p[0] == "Bogdan Zawadzki"][0]
+    assert bogdan[3:7] == (3, 3, "2020-12-01", "2021-01-05")
+    assert [p[2] for p in listed if p[0] == "Zawadzki"] == [True]
 
 
 @pytest.mark.parametrize("order", [range(9), range(8, -1, -1), [4, 0, 7, 2, 8, 1, 5, 3, 6]])
@@ -91,7 +91,7 @@ def test_batch_by_batch_in_any_order_the_people_are_those_of_all_at_once(tmp_pat
 
 
 def test_an_article_ingested_again_with_other_names_moves_its_people(tmp_path):
-    changed = pair("e", "Tomasz Kowalczyk spoke.", ("Lindqvist", "Lindqvist"))  # his quote is gone
+    changed = pair("e", "Bogdan Zawadzki spoke.", ("Sandqvist", "Sandqvist"))  # his quote is gone
     now = [changed if a.id == "e" else (a, q) for a, q in corpus()]
     (tmp_path / "once").mkdir()
     (tmp_path / "again").mkdir()
@@ -102,7 +102,7 @@ def test_an_article_ingested_again_with_other_names_moves_its_people(tmp_path):
     store.assign([changed])
     assert people(store, now) == people(once, now)
     names = {p.name: p for p in store.people()}
-    assert names["Annika Lindqvist"].quotes == 3
+    assert names["Annika Sandqvist"].quotes == 3
 
 
 def test_a_batch_reads_only_the_earlier_mentions_its_names_can_change(tmp_path, monkeypatch):
@@ -136,8 +136,8 @@ def test_a_people_file_of_before_the_tallies_is_brought_up_to_date(tmp_path, at_
 
 
 def test_an_export_ingested_into_a_new_index_keeps_every_persons_id(tmp_path):
-    """In the index they were exported from, ids depend on what came first ("Lindqvist" alone,
-    then "Annika Lindqvist" joining her entry); the records carry them to the new index."""
+    """In the index they were exported from, ids depend on what came first ("Sandqvist" alone,
+    then "Annika Sandqvist" joining her entry); the records carry them to the new index."""
     from quotes.index import QuoteIndex
 
     with QuoteIndex.open(str(tmp_path / "a"), create=True) as a:
@@ -151,4 +151,4 @@ def test_an_export_ingested_into_a_new_index_keeps_every_persons_id(tmp_path):
     assert [(q.id, q.person, q.person_name) for q in again] == [(q.id, q.person, q.person_name) for q in records]
     fresh = PeopleStore(str(tmp_path))  # without the records' ids, all at once: other ids
     fresh.assign(corpus())
-    assert {q.person for q in records if q.person_name == "Annika Lindqvist"} != {fresh.one("Annika Lindqvist").id}
+    assert {q.person for q in records if q.person_name == "Annika Sandqvist"} != {fresh.one("Annika Sandqvist").id}

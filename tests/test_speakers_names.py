@@ -6,6 +6,7 @@ Small hand-written articles (never eval text); the session `nlp` fixture loads t
 from __future__ import annotations
 
 from quotes.extract import extract
+from quotes.speakers import SpeakerResolver
 
 
 def speaker_of(text, nlp, beginning):
@@ -20,7 +21,7 @@ def speaker_of(text, nlp, beginning):
 def test_a_description_with_a_described_name_in_apposition_is_that_person(nlp):
     text = (
         "Tobiah Quarshie-Lamptey has written novels for thirty years.\n\n"
-        "His wife, the painter Adwoa Boakye-Ansah, who saw every draft, said the last one had taken "
+        "His sister, the sculptor Adwoa Boakye-Ansah, who shares his studio, said the last one had taken "
         "the longest."
     )
     assert speaker_of(text, nlp, "the last one") == "Adwoa Boakye-Ansah"
@@ -29,16 +30,16 @@ def test_a_description_with_a_described_name_in_apposition_is_that_person(nlp):
 def test_an_indefinite_description_with_a_titled_name_is_that_person(nlp):
     text = (
         "The fund invested $4 million in the start-up.\n\n"
-        "A partner at Kestrel Bay Partners, Ms Oyinda Falana-Reid, said the firm had watched the company "
-        "for a year."
+        "A director of Kestrel Bay Partners, Ms Oyinda Falana-Reid, said the firm had met the founders "
+        "in Accra."
     )
-    assert speaker_of(text, nlp, "the firm") == "Oyinda Falana-Reid"
+    assert speaker_of(text, nlp, "the firm had met") == "Oyinda Falana-Reid"
 
 
 def test_the_father_of_a_named_child_is_the_father_not_the_child(nlp):
     text = (
         "Toby Harwell was 14 when he died.\n\n"
-        "Outside court, Toby's father, Glen Harwell, said the family would keep campaigning."
+        "On the steps of the inquest, Toby's father, Glen Harwell, said the family wanted answers."
     )
     assert speaker_of(text, nlp, "the family") == "Glen Harwell"
 
@@ -46,7 +47,7 @@ def test_the_father_of_a_named_child_is_the_father_not_the_child(nlp):
 def test_a_name_given_in_a_relative_clause_is_the_speaker(nlp):
     text = (
         "Prices at the market have doubled since June.\n\n"
-        "A fish seller at the jetty market, who gave her name only as Mama Tobi, said she had sold "
+        "One fish seller, who would give her name only as Mama Tobi, said she had sold "
         "nothing all morning."
     )
     assert speaker_of(text, nlp, "she had sold") == "Mama Tobi"
@@ -63,21 +64,81 @@ def test_an_officer_title_with_the_name_beside_it_is_that_person(nlp):
 
 def test_a_role_written_before_the_name_without_a_comma(nlp):
     text = (
-        "Cabinet member for housing Cllr Tariq Mehmood told the meeting that the council had no choice.\n\n"
+        "Portfolio holder for housing Cllr Tariq Mehmood told the meeting that rents would rise.\n\n"
         "The budget will be voted on next week."
     )
-    assert speaker_of(text, nlp, "the council had") == "Tariq Mehmood"
+    assert speaker_of(text, nlp, "rents would") == "Tariq Mehmood"
 
 
 def test_a_party_role_in_capitals_is_the_person_it_describes(nlp):
-    text = "Rhiannon Pugh is the Labour MP for Dwyfor.\n\nThe Labour MP said two bus routes in her seat would close."
-    assert speaker_of(text, nlp, "two bus routes") == "Rhiannon Pugh"
+    text = "Rhiannon Pugh is the Labour MP for Dwyfor.\n\nThe Labour MP said the cottage hospital would stay open."
+    assert speaker_of(text, nlp, "the cottage hospital") == "Rhiannon Pugh"
 
 
 def test_a_company_officer_written_as_a_lowercase_role_is_a_person(nlp):
     text = (
-        "\u201cThis is a great day for the valley,\u201d Redgum Solar chief executive Tavish Okonkwo said.\n\n"
+        "\u201cWe start building in May,\u201d Redgum Solar chief executive Tavish Okonkwo said.\n\n"
         "Mr Okonkwo said the company would hire locally."
     )
-    assert speaker_of(text, nlp, "This is a great") == "Tavish Okonkwo"
+    assert speaker_of(text, nlp, "We start building") == "Tavish Okonkwo"
     assert speaker_of(text, nlp, "the company would") == "Tavish Okonkwo"
+
+
+# -- names as written, never a dateline or a company's short name -----------------------------
+
+
+def test_a_dateline_is_never_a_person(nlp):
+    text = (
+        "THUNDER BAY, Ont. \u2014 Marius Delacroix took the microphone before the lights were up.\n\n"
+        '"We were slow from the first whistle," the Thunder Bay Wolves head coach said.'
+    )
+    assert [p.name for p in SpeakerResolver(nlp(text)).people] == ["Marius Delacroix"]
+    assert speaker_of(text, nlp, "We were slow") == "Marius Delacroix"
+
+
+def test_a_name_never_runs_across_a_spaced_dash(nlp):
+    text = (
+        "The study was led by Dr Trinh Thi Mai at the institute.\n\n"
+        "The chemist Dr Trinh Van Duc, no relation of Dr Mai \u2013 Trinh is a common name in the province "
+        "\u2013 said the trials went well."
+    )
+    names = [n for p in SpeakerResolver(nlp(text)).people for n in p.names]
+    assert names and not any("\u2013" in n for n in names), names
+
+
+def test_an_organisation_by_its_short_name_is_named_in_full(nlp):
+    text = (
+        "Staff at Larkspur Airlines walked out on Friday.\n\n"
+        'Larkspur said on Saturday that it was "surprised and saddened" by the strike.'
+    )
+    assert speaker_of(text, nlp, "surprised and saddened") == "Larkspur Airlines"
+
+
+# -- first names and particles ------------------------------------------------------------------
+
+
+def test_brothers_named_together_keep_the_family_name(nlp):
+    text = (
+        "LAGOS \u2014 Chidi and Obinna Okwuosa have run the print shop on the corner for twenty years.\n\n"
+        '"We argue every morning," said Chidi, 52.\n\n'
+        '"He starts the arguments," Obinna said.'
+    )
+    assert speaker_of(text, nlp, "We argue") == "Chidi Okwuosa"
+    assert speaker_of(text, nlp, "He starts") == "Obinna Okwuosa"
+
+
+def test_a_name_with_a_lowercase_particle_is_one_name(nlp):
+    text = (
+        "Owain ap Rhys kicked the winning penalty in the last minute.\n\n"
+        "\u201cI just shut my eyes,\u201d ap Rhys said."
+    )
+    assert speaker_of(text, nlp, "I just shut") == "Owain ap Rhys"
+
+
+def test_the_company_is_never_a_person_who_shares_a_word_with_it(nlp):
+    text = (
+        "A former engineer, Adaeze Crane, sued Brightwell Mobility in March.\n\n"
+        "Crane said she had warned her managers twice.\n\n"
+        "Through its lawyers, the company said its chargers had passed every test."
+    )
+    assert speaker_of(text, nlp, "its chargers") == "Brightwell Mobility"

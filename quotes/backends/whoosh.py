@@ -229,7 +229,7 @@ class WhooshIndex(QuoteIndex):
         their stored records alone (a search would make each hit's sources too)."""
         with self._reading() as searcher:
             _, parsed, only = self._prepared(searcher, None, filters)
-            results = searcher.search(parsed, filter=only, limit=None, sortedby=NEWEST)
+            results = searcher.search(parsed, filter=only, limit=2 * limit, sortedby=NEWEST)  # copies aside
             seen: set[str] = set()
             out: list[str] = []
             for n in range(results.scored_length()):
