@@ -35,7 +35,7 @@ def _namelike(tok: Token) -> bool:
 
 
 def _reports_nothing(cue: Token) -> bool:
-    """A cue with no reported words of its own ("Clinton said.", "he told reporters." with an
+    """A cue with no reported words of its own ("Garrow said.", "he told reporters." with an
     addressee), so it can attribute the quote of the sentence before it."""
     addressed = lemma(cue) in ADDRESSED_VERBS
     return not any(c.dep_ == "ccomp" or c.dep_ == "dobj" and not addressed for c in cue.children)
@@ -43,7 +43,7 @@ def _reports_nothing(cue: Token) -> bool:
 
 def _person_noun(tok: Token) -> bool:
     """A common noun for a person: a known word for one, or one a "who" clause describes ("a
-    plumber, who declined to give his name,")."""
+    plumber, who asked not to be named,")."""
     return is_person_noun(tok) or tok.pos_ == "NOUN" and tok.tag_ != "NNS" and any(
         c.dep_ == "relcl" and any(w.lower_ == "who" and w.dep_ in SUBJECTS for w in c.children) for c in tok.rights)
 
@@ -71,8 +71,8 @@ class Linker(Turns):
         doc = self.doc
         sent_lo, sent_hi = span[0].sent.start, span[-1].sent.end
         if sent_hi < len(doc) and sent_hi - span.end <= 2 and "\n" not in doc[span.end : sent_hi + 1].text:
-            # `"Quote?" Clinton said.` parsed as two sentences; the cue opens the second, which
-            # may go on ("the 21-year-old said, still in his boots an hour after the siren.")
+            # `"Quote?" Garrow said.` parsed as two sentences; the cue opens the second, which
+            # may go on ("the 19-year-old said, still in her kit long after the whistle.")
             nxt = doc[sent_hi].sent
             if any(is_cue(t) and _reports_nothing(t) for t in doc[nxt.start : min(nxt.end, nxt.start + _CUE_OPENS)]):
                 sent_hi = nxt.end
@@ -88,14 +88,14 @@ class Linker(Turns):
         linked = sorted((c for c in cands if c.i in ancestors), key=lambda c: ancestors[c.i])
         near = sorted(cands, key=lambda c: min(abs(c.i - span.start), abs(c.i - span.end)))
         how = 0.95 if linked else 0.8
-        # The closest cue whose subject can speak: "Holm said the ad "wrongfully" suggests"
-        # is Holm's, "Cruz said Rubio will continue to be "a champion"" is Cruz's.
+        # The closest cue whose subject can speak: "Dalgety said the leaflet "wrongly" claims"
+        # is Dalgety's, "Leckie said Brume would remain "a friend"" is Leckie's.
         options = [(c, self.subject(c)) for c in linked + [c for c in near if c not in linked]]
         cue, subject = min(options, key=lambda o: speaker_rank(o[1]))  # min keeps the first best
         return Attribution(cue, subject, how)
 
     def _age_said(self, span: Span) -> Attribution | None:
-        """`"...," the 21-year-old said`: the small tagger reads "said" after an age as a noun
+        """`"...," the 19-year-old said`: the small tagger reads "said" after an age as a noun
         (a "said" of "year-olds"), so the parse gives no cue; the age is the speaker."""
         doc = self.doc
         for tok in doc[span.end : min(len(doc), span.end + _CUE_OPENS)]:
@@ -108,7 +108,7 @@ class Linker(Turns):
         return None
 
     def _dash_attribution(self, span: Span) -> Attribution | None:
-        """`"Quote" — Jane Doe`: a name right after a dash that follows the quote."""
+        """`"Quote" — Odile Brume`: a name right after a dash that follows the quote."""
         doc = self.doc
         i = span.end
         while i < len(doc) and doc[i].is_space:
@@ -121,12 +121,12 @@ class Linker(Turns):
                 ent = self.speakers.entity_at(j)
                 return Attribution(None, ent.root, 0.8)
             if j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].ent_type_ == "" and doc[j].is_title:
-                return Attribution(None, doc[j], 0.7)  # a name the NER missed ("— Marian, Clontarf")
+                return Attribution(None, doc[j], 0.7)  # a name the NER missed ("— Róisín, Kilbrack")
         return None
 
     def _governor(self, span: Span) -> Attribution:
-        """No speech cue: the subject of the verb that governs the quoted words ("Trump likened
-        the refugees to a "vicious snake""), for fragments that are not titles or names."""
+        """No speech cue: the subject of the verb that governs the quoted words ("Jarrow compared
+        the budget to "a leaking bucket""), for fragments that are not titles or names."""
         words = [t for t in span if t.is_alpha]
         if not words or all(t.is_title or t.is_upper or t.is_stop for t in words):
             return Attribution(None, None, 0.0)
@@ -177,7 +177,7 @@ class Linker(Turns):
         if own is not None:
             return own
         if cue.dep_ == "acl" and cue.tag_ == "VBG" and cue.head.pos_ in ("PROPN", "NOUN"):
-            return cue.head  # "footage of Trump saying ..."
+            return cue.head  # "footage of Imrie saying ..."
         for child in cue.rights:  # "said Mr X" parsed with X as an object
             if (child.dep_ in ("dobj", "attr", "npadvmod", "appos", "oprd") and not self.in_quote[child.i]
                     and (child.ent_type_ == "PERSON" or child.pos_ == "PROPN" and child.ent_type_ in ("", "ORG", "NORP"))
@@ -201,9 +201,9 @@ class Linker(Turns):
         return found[0] if found else None
 
     def _adjacent_name(self, cue: Token) -> Token | None:
-        """A name written right before the cue, maybe with an appositive ("Chief Chuck Jordan
-        said", "Flynn, a top surrogate, said"), or right after a verb of saying ("said
-        Jordan"), for when the parse gives the cue no subject."""
+        """A name written right before the cue, maybe with an appositive ("Chief Tobin Yarwood
+        said", "Quist, a senior adviser, said"), or right after a verb of saying ("said
+        Yarwood"), for when the parse gives the cue no subject."""
         doc = self.doc
         i = cue.i - 1
         while i >= 0 and (doc[i].pos_ in ("ADV", "AUX") or doc[i].is_space):
@@ -239,7 +239,7 @@ class Linker(Turns):
         return None
 
     def _dateline(self, tok: Token) -> bool:
-        """A place in capitals opening a paragraph before a dash ("SAN DIEGO — ..."): where
+        """A place in capitals opening a paragraph before a dash ("HARLOW BAY — ..."): where
         the story was filed, never who spoke."""
         if not tok.is_upper or len(tok.text) < 2:
             return False
@@ -267,7 +267,7 @@ class Linker(Turns):
                 hi = tok.right_edge.i + 1
             else:
                 break
-        if subject.pos_ == "NOUN":  # "the former first lady and U.S. senator"
+        if subject.pos_ == "NOUN":  # "the former headteacher and county councillor"
             for conj in subject.rights:
                 gap = self.doc[hi : conj.left_edge.i]
                 if conj.dep_ == "conj" and conj.pos_ in ("NOUN", "PROPN") and all(t.dep_ == "cc" for t in gap):
@@ -279,27 +279,27 @@ class Linker(Turns):
             lo, hi = min(lo, ent.start), max(hi, ent.end)
         lo, hi = min(lo, word_span(self.doc, lo)[0]), max(hi, word_span(self.doc, hi - 1)[1])  # "the 34-year-old"
         while lo < subject.i and (self.in_quote[lo] or self.doc[lo].is_punct or self.doc[lo].is_space
-                                  or _CLOCK.fullmatch(self.doc[lo].text)):  # "14:02 Ann Lee again:"
+                                  or _CLOCK.fullmatch(self.doc[lo].text)):  # "16:30 Ciara Molloy again:"
             lo += 1
         while hi > subject.i + 1 and (self.in_quote[hi - 1] or self.doc[hi - 1].is_punct or self.doc[hi - 1].is_space):
             hi -= 1
         return self.doc[lo:hi]
 
     def _named_appositive(self, subject: Token) -> Token | None:
-        """The name written beside a described subject: "Her son, Per Olsen, said", "Outside
-        court, the boy's father, Mark Dale, said" (a conjunct in the parse)."""
+        """The name written beside a described subject: "Her son, Joren Varangen, said", "Outside
+        court, the girl's uncle, Evander Quist, said" (a conjunct in the parse)."""
         if self.speakers.is_name(subject.i) or subject.pos_ not in ("NOUN", "ADJ", "PROPN", "NUM"):
-            return None  # (NUM: "One of them, Dan Osho, posted")
+            return None  # (NUM: "One of them, Fergal Wilkens, posted")
         for head in [subject, *(c for c in subject.children if c.dep_ == "conj")]:
             for child in head.rights:
                 if child.dep_ == "appos" and (self.speakers.is_name(child.i) or child.pos_ == "PROPN" and child.ent_type_ == ""):
                     return child
                 if child.dep_ == "appos" and subject.pos_ == "NOUN" and self.speakers.is_organisation(child.i):
-                    return child  # "The developer, Tallow Energy, said"
+                    return child  # "The developer, Brindle Power, said"
             end = word_span(self.doc, head.i)[1]
             if end + 1 < len(self.doc) and self.doc[end].text == "," and self.speakers.is_name(end + 1):
                 return self.speakers.entity_at(end + 1).root  # the parse missed the apposition
-        if is_person_noun(subject):  # "A partner at Kestrel Capital, Ms Joan Abara," (hung on the firm)
+        if is_person_noun(subject):  # "An analyst at Kestrelmoor Partners, Ms Ottilie Abara," (hung on the firm)
             for obj in (o for prep in subject.rights if prep.dep_ == "prep" for o in prep.children if o.dep_ == "pobj"):
                 if not self.speakers.is_name(obj.i):
                     name = next((c for c in obj.rights if c.dep_ == "appos" and self.speakers.is_name(c.i)), None)
@@ -309,7 +309,7 @@ class Linker(Turns):
 
     def _with_modifiers(self, subject: Token, mention: Span) -> str:
         """A common-noun source with the phrases that follow it, up to a comma, a dash or a
-        clause ("a spokesman for committee Democrats", "a person close to the Clintons"): the
+        clause ("a spokesman for the harbour board", "a person close to the Varangens"): the
         mention is resolved without them, but a citation needs them."""
         if subject.pos_ != "NOUN":
             return mention.text
@@ -337,7 +337,7 @@ class Linker(Turns):
             mention = self._mention(subject)
             named = mention
             if subject.lower_ in ("it", "they"):
-                # "the Security Council condemned what it called ...": the subject before it
+                # "the tenants' union condemned what it called ...": the subject before it
                 before = [t for t in subject.sent if t.i < subject.i and t.dep_ in SUBJECTS
                           and t.pos_ in ("NOUN", "PROPN") and not self.in_quote[t.i] and not is_document(t)]
                 if before:
@@ -383,17 +383,17 @@ class Linker(Turns):
 
     def _personal(self, tok: Token) -> bool:
         """A subject that can be a person: a name, a word for a person ("a teacher"), or one
-        that a "who" clause describes ("a volunteer, who declined to give his name,")."""
+        that a "who" clause describes ("a bus driver, who asked not to be named,")."""
         return tok.pos_ == "PROPN" or tok.ent_type_ == "PERSON" or tok.pos_ == "NOUN" and (
             speaker_rank(tok) == 0 or _person_noun(tok))
 
     def _antecedent(self, pronoun: Token) -> Person | None:
         """Who "he" or "she" is when the sentences before it in its paragraph (or, if it opens
         one, in the paragraph before) say: the subject of the latest of them that is a person
-        of that gender ("Hadzic was more cautious. "...," she said", "A plumber, who declined
-        to give his name, stood up. "...," he said"), or whom a "she" there stands for; a
+        of that gender ("Tewkes was less sure. "...," she said", "A plumber, who asked not
+        to be named, got up. "...," he said"), or whom a "she" there stands for; a
         person whose gender the article does not give only if no one's does; else the latest
-        person named there ("More from Ch Supt Gallacher: ..."). None leaves it to the
+        person named there ("Next, an update from Inspector Quarles: ..."). None leaves it to the
         article-wide resolver."""
         sent = pronoun.sent
         if any(t.dep_ in SUBJECTS and t.pos_ != "PRON" and not self.in_quote[t.i] for t in self.doc[sent.start : pronoun.i]):
@@ -418,7 +418,7 @@ class Linker(Turns):
         for i in range(sent.start - 1, lo - 1, -1):  # no subject to go by: the latest person named
             ent = self.speakers.entity_at(i) if self.speakers.is_name(i) and not self.in_quote[i] else None
             if ent is not None and ent.end == i + 1 and not any(a.dep_ == "relcl" for a in ent.root.ancestors):
-                person = self.speakers.resolve(ent)[1]  # (not "..., whom everyone calls Seun,")
+                person = self.speakers.resolve(ent)[1]  # (not "..., whom everyone calls Fitz,")
                 if person is not None and person.gender in (None, gender):
                     return person
         return None
@@ -429,10 +429,10 @@ class Linker(Turns):
         if sent.start < lo or self.in_quote[sent.root.i]:
             return None, False
         subject = self._own_subject(sent.root)
-        if subject is not None and subject.pos_ == "NUM":  # "One of them, Dan Osho, posted ..."
+        if subject is not None and subject.pos_ == "NUM":  # "One of them, Fergal Wilkens, posted ..."
             subject = self._named_appositive(subject)
         if subject is not None and subject.pos_ != "PRON" and not self._personal(subject):
-            subject = next((c for c in subject.children if c.dep_ == "poss" and c.pos_ == "PROPN"), None)  # "Lee's goal"
+            subject = next((c for c in subject.children if c.dep_ == "poss" and c.pos_ == "PROPN"), None)  # "Mulvenna's goal"
         if subject is None or subject.pos_ == "PRON" and subject.lower_ != pronoun.lower_:
             return None, False
         self.resolve(subject)

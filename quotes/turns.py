@@ -66,7 +66,7 @@ class Turns:
                   questions: set[int] = frozenset()) -> Attribution | None:
         """A quote with no cue of its own: a colon introduction, else the running speaker: the
         last attribution before it in its paragraph, or in the paragraph before if it opens
-        its own ("Smith said she would run." then a quote paragraph); in a conversation (a
+        its own ("Garrow said she would run." then a quote paragraph); in a conversation (a
         question, or an answer to one) the other party; else a person named right after it."""
         colon = self._colon_before(pair.open, para)
         if colon is not None:
@@ -77,14 +77,14 @@ class Turns:
             if cues:
                 cue = max(cues, key=lambda c: c.i)
                 return Attribution(cue, self.subject(cue), 0.85)
-            # no speech verb: "McConnell delivered a blunt message to Trump: "It's time...""
+            # no speech verb: "Reyes completed the thought: "We never stop...""
             verb = self._verb_above(self.doc[tok])
             if verb is not None and self.in_quote[verb.i] and tok > 0:  # the colon hangs from the quote
                 verb = self._verb_above(self.doc[tok - 1])
             subject = self._own_subject(verb) if verb is not None else None
             if speaker_rank(subject) <= 1:
                 return Attribution(None, subject, 0.7)
-            root = self.doc[tok].sent.root  # no verb at all: "Ann Lee again, looking back: "...""
+            root = self.doc[tok].sent.root  # no verb at all: "Ciara Molloy again, summing up: "...""
             if root.i < tok and not self.in_quote[root.i] and root.pos_ == "PROPN" and root.ent_type_ in ("", "PERSON"):
                 return Attribution(None, root, 0.65)
         earlier = [c for c in self._para_cues(para) if c.i < span.start]
@@ -108,7 +108,7 @@ class Turns:
 
     def _actor_before(self, span: Span) -> Attribution | None:
         """A quote after a sentence whose subject acts but says nothing: the one who speaks
-        ("Cllr Keaveney interrupted. "With respect ..."", "Lavoie shot back. "Tell that ..."")."""
+        ("Cllr Hallworth interrupted. "It was tendered ..."", "Quist hit back. "Where are ..."")."""
         i = span.start - 1
         while i >= 0 and (self.doc[i].is_punct or self.doc[i].is_space):
             i -= 1
@@ -149,7 +149,7 @@ class Turns:
 
     def _other_party(self, para: int, last: dict[int, Attribution]) -> Attribution | None:
         """The person speaking before the last speaker, in the last few paragraphs: who answers
-        a question, or asks the next one ("Questioned by counsel, Mrs Finch said ...")."""
+        a question, or asks the next one ("Questioned by counsel, Mr Wrexley said ...")."""
         prev = last[para - 1]
         prev_name = self.resolve(prev.subject)[0]
         for p in range(para - 2, max(-1, para - 6), -1):
@@ -163,14 +163,14 @@ class Turns:
         return None
 
     def _named_next(self, para: int) -> Attribution | None:
-        """A quote paragraph whose speaker the next paragraph names first ("Kerr was blunt.")."""
+        """A quote paragraph whose speaker the next paragraph names first ("Quist was scathing.")."""
         if para + 1 >= len(self.paras):
             return None
         lo, hi = self.layout.para_tokens(para + 1)
         sent = self.doc[lo].sent if lo < len(self.doc) else None
         for tok in sent if sent is not None else ():
             if tok.dep_ in SUBJECTS and not self.in_quote[tok.i]:
-                if tok.lower_ in ("that", "this") and tok.head.lower_ in COPULAS:  # "That was Ann Lee, 64."
+                if tok.lower_ in ("that", "this") and tok.head.lower_ in COPULAS:  # "That was Imelda Strandquist, 64."
                     tok = next((c for c in tok.head.rights if c.dep_ == "attr"), tok)
                 return Attribution(None, tok, 0.5) if self.speakers.is_name(tok.i) else None
         return None

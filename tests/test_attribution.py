@@ -4,6 +4,8 @@ Small hand-written articles (never eval text); the session `nlp` fixture loads t
 """
 from __future__ import annotations
 
+import pytest
+
 from quotes.extract import extract
 
 
@@ -24,21 +26,21 @@ def quote(text, nlp, beginning):
 def test_role_with_the_name_in_apposition_is_the_named_person(nlp):
     text = (
         "The old mill closed on Friday after 140 years.\n\n"
-        "Her nephew, Tobias Wrenfield, said the building had been sold to a developer.\n\n"
+        "Her nephew, Evander Wrenfield, said the building had been sold to a developer.\n\n"
         "The site manager, Corinna Valdane, said no jobs would be lost."
     )
-    assert quote(text, nlp, "the building").speaker == "Tobias Wrenfield"
+    assert quote(text, nlp, "the building").speaker == "Evander Wrenfield"
     assert quote(text, nlp, "no jobs").speaker == "Corinna Valdane"
 
 
 def test_age_description_is_the_person_of_that_age(nlp):
     text = (
-        "Hollis Brandvik, 64, has lived on the lane for forty years.\n\n"
-        "The 64-year-old said the water had reached the top step by midnight."
+        "Perpetua Ocheltree, 47, has kept bees on the allotments since 2009.\n\n"
+        "The 47-year-old said half of her hives had not survived the winter."
     )
-    q = quote(text, nlp, "the water")
-    assert q.speaker == "Hollis Brandvik"
-    assert q.speaker_mention == "The 64-year-old"
+    q = quote(text, nlp, "half of")
+    assert q.speaker == "Perpetua Ocheltree"
+    assert q.speaker_mention == "The 47-year-old"
 
 
 # -- 5. pronouns -------------------------------------------------------------------------------
@@ -52,28 +54,28 @@ def test_unresolved_pronoun_is_no_speaker_but_keeps_its_mention(nlp):
 
 def test_pronoun_goes_to_the_latest_speaker_whose_gender_the_name_does_not_tell(nlp):
     text = (
-        "Dr Helen Marsh of the museum trust led the dig.\n\n"
-        "Dr Zarina Quellby, the trust's head of conservation, said drying the oak too fast would crack it.\n\n"
-        "“It is essentially a very old sponge,” she said."
+        "Dr Lavinia Lusk of the observatory planned the new telescope.\n\n"
+        "Dr Kesi Amberlain, the observatory's chief engineer, said the mirror must cool for a month before use.\n\n"
+        "“Rush the glass and you get a very expensive ashtray,” she said."
     )
-    assert quote(text, nlp, "It is").speaker == "Zarina Quellby"
+    assert quote(text, nlp, "Rush the").speaker == "Kesi Amberlain"
 
 
 def test_pronoun_never_goes_to_a_place_written_like_a_name(nlp):
     text = (
-        "Niamh Corrigan scored twice in the final at Páirc Uí Mhaoláin on Sunday.\n\n"
-        "“I have waited years for a day like this,” she said."
+        "Síle Dunphy won the single sculls at Móin Uí Dhálaigh on Saturday.\n\n"
+        "“Four winters of dark mornings paid off today,” she said."
     )
-    assert quote(text, nlp, "I have").speaker == "Niamh Corrigan"
+    assert quote(text, nlp, "Four winters").speaker == "Síle Dunphy"
 
 
 def test_family_role_gives_the_gender(nlp):
     text = (
-        "Marit Solberg, who ran the village school, has died aged 91. Her son, Anders Solberg, "
-        "flew in from Oslo.\n\n"
-        "“She never once missed a sports day,” he said."
+        "Ilse Varangen retired on Friday after 35 years as skipper of the lake ferry. Her son, "
+        "Joren Varangen, rode along on the final crossing.\n\n"
+        "“She could read the weather better than any forecast,” he said."
     )
-    assert quote(text, nlp, "She never").speaker == "Anders Solberg"
+    assert quote(text, nlp, "She could").speaker == "Joren Varangen"
 
 
 # -- 2. names as people write them ---------------------------------------------------------------
@@ -81,21 +83,35 @@ def test_family_role_gives_the_gender(nlp):
 
 def test_titles_and_job_words_are_not_part_of_the_name_and_hyphens_stay(nlp):
     text = (
-        "Opposition Leader Marie-Claude Fortenay said the ambulance service was failing.\n\n"
-        "Health Minister Corwen Aldous said the province would hire 40 paramedics.\n\n"
-        "Sandra Pellow KC said the charity's accounts had not been audited."
+        "Deputy Mayor Ysolde Delacroix-Vey said the tram extension was over budget.\n\n"
+        "Transport Secretary Halvard Imrie said the city could buy twelve new trams.\n\n"
+        "Geraint Tolley KC said the contractor's invoices had never been checked."
     )
-    assert quote(text, nlp, "the ambulance").speaker == "Marie-Claude Fortenay"
-    assert quote(text, nlp, "the province").speaker == "Corwen Aldous"
-    assert quote(text, nlp, "the charity").speaker == "Sandra Pellow"
+    assert quote(text, nlp, "the tram").speaker == "Ysolde Delacroix-Vey"
+    assert quote(text, nlp, "the city").speaker == "Halvard Imrie"
+    assert quote(text, nlp, "the contractor").speaker == "Geraint Tolley"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a post-nominal KC is dropped only when the NER ends the name before it; for some "
+    "names it stays in the speaker ('Rhiannon Pollard KC')",
+)
+def test_a_post_nominal_is_never_part_of_the_name(nlp):
+    text = (
+        "Rhiannon Pollard KC said the contractor's invoices had never been checked.\n\n"
+        "Beatrix Hallam KC said the audit had been cancelled twice."
+    )
+    assert quote(text, nlp, "the contractor").speaker == "Rhiannon Pollard"
+    assert quote(text, nlp, "the audit").speaker == "Beatrix Hallam"
 
 
 def test_a_title_inside_the_name_is_still_a_role_for_later(nlp):
     text = (
-        "Mayor Rosalind Ebberly presented the budget on Monday.\n\n"
-        "“We will not raise the rates this year,” the mayor said."
+        "Mayor Wilhelmina Garrow opened the new library on Saturday.\n\n"
+        "“Every child here deserves a quiet place to read,” the mayor said."
     )
-    assert quote(text, nlp, "We will").speaker == "Rosalind Ebberly"
+    assert quote(text, nlp, "Every child").speaker == "Wilhelmina Garrow"
 
 
 # -- 6. unnamed sources and organisations ------------------------------------------------------
@@ -103,24 +119,24 @@ def test_a_title_inside_the_name_is_still_a_role_for_later(nlp):
 
 def test_the_company_and_it_are_the_organisation(nlp):
     text = (
-        "Brackwater Foods cut its profit forecast on Tuesday, blaming the price of cocoa.\n\n"
-        "The company said in a statement that it now expects sales to fall by 2%.\n\n"
-        "It also said it would close a packing plant near the port."
+        "Tindall Aerospace lowered its delivery target on Monday after a shortage of engine parts.\n\n"
+        "The company said deliveries of its regional jet would fall by a fifth.\n\n"
+        "It said hiring at its wing factory would be paused until the spring."
     )
-    assert quote(text, nlp, "it now").speaker == "Brackwater Foods"
-    assert quote(text, nlp, "it would").speaker == "Brackwater Foods"
+    assert quote(text, nlp, "deliveries of").speaker == "Tindall Aerospace"
+    assert quote(text, nlp, "hiring at").speaker == "Tindall Aerospace"
 
 
 def test_an_unnamed_source_keeps_its_phrase_and_later_mentions_find_it(nlp):
     text = (
-        "Dozens of homes flooded overnight in the village.\n\n"
-        "A spokeswoman for the district council said crews had been sent to clear the drains.\n\n"
-        "“We understand how distressing this is for residents,” she added.\n\n"
-        "“Crews will be there all night,” the spokeswoman said."
+        "Taps ran dry in three streets after a main burst on Sunday.\n\n"
+        "A spokesman for the water board said engineers were digging up the road to reach the pipe.\n\n"
+        "“We are sorry to every family left without a kettle,” he added.\n\n"
+        "“Bottled water is on its way to the school hall,” the spokesman said."
     )
-    assert quote(text, nlp, "crews had").speaker == "A spokeswoman for the district council"
-    assert quote(text, nlp, "We understand").speaker == "A spokeswoman for the district council"
-    assert quote(text, nlp, "Crews will").speaker == "A spokeswoman for the district council"
+    assert quote(text, nlp, "engineers were").speaker == "A spokesman for the water board"
+    assert quote(text, nlp, "We are sorry").speaker == "A spokesman for the water board"
+    assert quote(text, nlp, "Bottled water").speaker == "A spokesman for the water board"
 
 
 # -- 3. first names and surnames --------------------------------------------------------------
@@ -138,22 +154,22 @@ def test_given_names_of_a_couple_share_the_family_name(nlp):
 
 def test_a_relative_named_by_given_name_takes_the_family_name(nlp):
     text = (
-        "Tamsin Orrell scored the winning goal on Saturday.\n\n"
-        "Orrell's father, Derek, watched from the stand.\n\n"
-        "“I have never been so proud,” Derek said."
+        "Cressida Soolbrook won the national junior chess title on Sunday.\n\n"
+        "Soolbrook's father, Osgar, taught her the moves on a ferry.\n\n"
+        "“She was beating me by the age of seven,” Osgar said."
     )
-    assert quote(text, nlp, "I have").speaker == "Derek Orrell"
+    assert quote(text, nlp, "She was").speaker == "Osgar Soolbrook"
 
 
 def test_names_the_small_ner_misses_are_found_by_age_relative_clause_or_title(nlp):
     text = (
-        "Ishla Brannock, 52, is truing a wheel; Zofia Quarrender, 29, is arguing with the kettle.\n\n"
-        "“It was a very good skip,” Quarrender said.\n\n"
-        "Tobiah Venn, who left the company in 2022, was the first witness.\n\n"
-        "“They ignored my memo,” Venn replied."
+        "Odalys Brumfitt, 33, joined the plant nursery as an apprentice in 2015.\n\n"
+        "“I came for a week and stayed ten years,” Brumfitt said.\n\n"
+        "Lorcan Thwaite, who ran the night shift until 2020, gave evidence next.\n\n"
+        "“Nobody ever read the logbook,” Thwaite answered."
     )
-    assert quote(text, nlp, "It was").speaker == "Zofia Quarrender"
-    assert quote(text, nlp, "They ignored").speaker == "Tobiah Venn"
+    assert quote(text, nlp, "I came").speaker == "Odalys Brumfitt"
+    assert quote(text, nlp, "Nobody ever").speaker == "Lorcan Thwaite"
 
 
 # -- 4. conversations ---------------------------------------------------------------------------
@@ -161,26 +177,40 @@ def test_names_the_small_ner_misses_are_found_by_age_relative_clause_or_title(nl
 
 def test_questions_and_answers_alternate_between_the_two_speakers(nlp):
     text = (
-        "Questioned by Helen Marlow KC, prosecuting, Mrs Ottoline Brisk said the defendant brought "
-        "cheques to her home.\n\n"
-        "“Did you ever ask what the money was for?” Ms Marlow asked.\n\n"
-        "“Sometimes. He always had an answer.”\n\n"
-        "“Did you check any of those answers?”\n\n"
-        "“No. I am ashamed to say I did not.”"
+        "Questioned by Barnaby Pennock KC, defending, Mr Thaddeus Wrexley said he had locked the "
+        "warehouse at six.\n\n"
+        "“Who else held a key to the building?” Mr Pennock asked.\n\n"
+        "“Only the manager. She was on leave that week.”\n\n"
+        "“So every key was in your pocket?”\n\n"
+        "“Yes. I kept them on my belt.”"
     )
-    assert quote(text, nlp, "Did you ever").speaker == "Helen Marlow"
-    assert quote(text, nlp, "Sometimes").speaker == "Ottoline Brisk"
-    assert quote(text, nlp, "Did you check").speaker == "Helen Marlow"
-    assert quote(text, nlp, "No. I am").speaker == "Ottoline Brisk"
+    assert quote(text, nlp, "Who else").speaker == "Barnaby Pennock"
+    assert quote(text, nlp, "Only the").speaker == "Thaddeus Wrexley"
+    assert quote(text, nlp, "So every").speaker == "Barnaby Pennock"
+    assert quote(text, nlp, "Yes. I kept").speaker == "Thaddeus Wrexley"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="only 'Questioned by NAME' introduces the questioner; after 'Cross-examined by NAME' "
+    "the later 'Mr SURNAME' is not tied back to the full name",
+)
+def test_a_cross_examiner_introduced_with_cross_examined_by_is_the_named_person(nlp):
+    text = (
+        "Cross-examined by Barnaby Pennock KC, defending, Mr Thaddeus Wrexley said he had locked "
+        "the warehouse at six.\n\n"
+        "“Who else held a key to the building?” Mr Pennock asked."
+    )
+    assert quote(text, nlp, "Who else").speaker == "Barnaby Pennock"
 
 
 def test_a_quote_whose_speaker_the_next_paragraph_names(nlp):
     text = (
-        "The new ferry timetable starts on Monday.\n\n"
-        "“Tell that to the families on the island who cannot get to work.”\n\n"
-        "Marguerite Vasseur, the island's councillor, was blunt about the cuts."
+        "The library will stop opening on Sundays from next month.\n\n"
+        "“Where are students meant to revise when the flats are too loud?”\n\n"
+        "Bartholomew Quist, chair of the tenants' group, was scathing about the decision."
     )
-    assert quote(text, nlp, "Tell that").speaker == "Marguerite Vasseur"
+    assert quote(text, nlp, "Where are").speaker == "Bartholomew Quist"
 
 
 # -- issue 16 part 3: sentences read right -----------------------------------------------------
@@ -188,36 +218,36 @@ def test_a_quote_whose_speaker_the_next_paragraph_names(nlp):
 
 def test_a_dateline_is_never_the_speaker(nlp):
     text = (
-        "A scooter maker is on trial over battery fires.\n\n"
-        "PORT ELLIS — A former safety engineer at the company told jurors on Tuesday that she had "
-        "warned executives about the batteries."
+        "A heater manufacturer faces a tribunal over faulty wiring.\n\n"
+        "HARLOW BAY — A retired quality inspector from the factory told the panel on Wednesday that "
+        "he had reported the fault twice."
     )
-    q = quote(text, nlp, "she had")
-    assert q.speaker == "A former safety engineer at the company"
+    q = quote(text, nlp, "he had")
+    assert q.speaker == "A retired quality inspector from the factory"
 
 
 def test_a_name_inside_the_quotation_marks_is_not_its_speaker(nlp):
     text = (
-        "Mayor Ann Leckie met reporters at the town hall on Monday.\n\n"
-        "“Bob Jarrow is wrong about the budget,” she said.\n\n"
-        "“Governor Tom Harte has let us down,” she said."
+        "Mayor Odile Leckie met reporters at the town hall on Monday.\n\n"
+        "“Cuthbert Jarrow is wrong about the budget,” she said.\n\n"
+        "“Governor Lysander Brume has let us down,” she said."
     )
-    assert quote(text, nlp, "Bob Jarrow").speaker == "Ann Leckie"
-    assert quote(text, nlp, "Governor Tom").speaker == "Ann Leckie"
+    assert quote(text, nlp, "Cuthbert Jarrow").speaker == "Odile Leckie"
+    assert quote(text, nlp, "Governor Lysander").speaker == "Odile Leckie"
 
 
 def test_places_numbers_and_common_nouns_are_not_speakers(nlp):
     text = (
-        "Dr Imelda Vance studies brain cancer in North Korea and elsewhere.\n\n"
-        "“We see 63 percent more cases than a decade ago,” she said."
+        "Dr Imelda Vance studies river blindness in West Ostravia and its neighbours.\n\n"
+        "“We find 48 percent fewer infections than in 2010,” she said."
     )
-    assert quote(text, nlp, "We see").speaker == "Imelda Vance"
+    assert quote(text, nlp, "We find").speaker == "Imelda Vance"
 
 
 def test_the_title_paragraph_gives_no_quote(nlp):
     text = (
-        "Harwick says rail plan 'absolutely wrong' for the valley.\n\n"
-        "Councillor Jan Harwick said on Monday that the new rail plan would cut the valley off.\n\n"
+        "Harwick calls bypass route 'a disgrace' for the moor.\n\n"
+        "Councillor Elspeth Harwick said on Monday that the bypass would split the moor in two.\n\n"
         "“Nobody asked us,” she said."
     )
     found = extract(text, nlp=nlp)
@@ -236,7 +266,7 @@ def test_an_indirect_clause_never_ends_inside_a_quotation(nlp):
 
 def test_a_subject_inside_an_aside_does_not_take_over_the_pronoun(nlp):
     text = (
-        "Daniel Reyes said the club had thrived for decades, even in the years when Peter Walsh ran the bar.\n\n"
+        "Crispin Reyes said the club had thrived for decades, even in the years when Tobin Yarwood ran the bar.\n\n"
         "“We never closed once, not even for the floods,” he said."
     )
-    assert quote(text, nlp, "We never").speaker == "Daniel Reyes"
+    assert quote(text, nlp, "We never").speaker == "Crispin Reyes"
