@@ -43,8 +43,8 @@ explain dismiss note blast tout acknowledge mock recall declare reveal slam repe
 echo confirm decry emphasize emphasise reference voice detail reiterate disclose deny applaud
 highlight accuse
 """.split())
-# Cues whose "about"/"on" phrase is the topic of what was said ("spoke about the need for
-# reform", "asked him about his tax returns", "commented on the shooting").
+# Cues whose "about"/"on" phrase is the topic of what was said ("spoke about the shortage
+# of nurses", "asked her about the overspend", "commented on the verdict").
 TOPIC_VERBS = frozenset("speak talk ask comment write testify complain joke".split())
 # Cues whose infinitive is what was said: "vowed to fight on".
 COMMISSIVE_VERBS = frozenset("promise pledge vow threaten agree swear offer propose".split())

@@ -124,7 +124,7 @@ class ReportedClauses:
             parts = []
             for tokens in clauses:
                 # the part before an interjected attribution needs no verb of its own: "The
-                # museum, Mr. Obama said, would make visitors face uncomfortable truths"
+                # bridge, Ms. Tanaka said, would give commuters back an hour a day"
                 front = len(clauses) == 2 and tokens is clauses[0] and _around(tokens, cue, clauses[1])
                 verb_needed = not front and (lemma(cue) not in NAMING_VERBS | OBJECT_VERBS | TOPIC_VERBS or (
                     any(t.dep_ == "ccomp" and t.head.i == cue.i for t in tokens)))
@@ -173,7 +173,7 @@ class ReportedClauses:
             if xcomps:
                 clauses = [list(self.doc[xcomps[0].left_edge.i : xcomps[-1].right_edge.i + 1])]
         if not clauses and cue.dep_ == "parataxis" and cue.head.pos_ in ("VERB", "AUX"):
-            # "Lenox was a juggernaut, Mr. Clarke said, until ...": the head's clause, in the
+            # "The mill was the town, Mr. Hollis said, until ...": the head's clause, in the
             # two parts around the interjected attribution
             rest = [t for t in cue.head.subtree if not cue.left_edge.i <= t.i <= cue.right_edge.i]
             clauses = [[t for t in rest if t.i < cue.i], [t for t in rest if t.i > cue.i]]
@@ -216,7 +216,7 @@ class ReportedClauses:
 
     @staticmethod
     def _topic(cue: Token, verb: str) -> list[list[Token]]:
-        """"spoke about the need for reform", "commented on the shooting": what it was about."""
+        """"spoke about the shortage of nurses", "commented on the verdict": what it was about."""
         if verb not in TOPIC_VERBS:
             return []
         # "spoke on condition of anonymity" says how, not what
@@ -225,8 +225,8 @@ class ReportedClauses:
                 and not any(c.lower_ == "condition" for c in p.children)][:1]
 
     def _naming(self, cue: Token, verb: str) -> list[list[Token]]:
-        """"called Burma a good news story", "described the party as a highway", "called for
-        a recount", "called on Congress to act": the object and what it is called or asked."""
+        """"called the harbour a quiet triumph", "described the plan as a ladder", "called for
+        a recount", "called on the council to act": the object and what it is called or asked."""
         doc = self.doc
         objects = [c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i]
         if objects:

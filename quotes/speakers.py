@@ -151,7 +151,7 @@ class SpeakerResolver:
         return [names[k] for k in sorted(names)]
 
     def _pairs(self, names: dict[int, Span]) -> None:
-        """"Chidi and Obinna Okafor have cut hair side by side": two people sharing a family
+        """"Bram and Joost Verkerk have baked bread together": two people sharing a family
         name, where the NER saw a place or nothing, once one of the given names is written
         alone as a person elsewhere."""
         doc = self.doc
@@ -213,7 +213,7 @@ class SpeakerResolver:
         after = doc[chain.end : chain.end + 3]
         if len(chain) >= 2 and len(after) >= 2 and after[0].text == "," and (
                 after[1].lower_ == "who" or after[1].like_num and len(after) == 3 and after[2].text == ","):
-            return True  # "Nadia Farouk, 29," "Abi Crane, who left the company"
+            return True  # "Lena Ortiz, 34," "Dana Ivers, who runs the shelter"
         if any(fold(t.text) in ORG_WORDS for t in chain):
             return False
         if before is not None and before.pos_ == "NOUN" and is_title_word(before) and len(chain) >= 2 and all(
@@ -304,7 +304,7 @@ class SpeakerResolver:
         person.roles.update(words)
         root = span.root
         subj = root.head if root.dep_ == "appos" else root
-        # the subject of a main clause, not of an aside ("..., when Arthur had a hip operation")
+        # the subject of a main clause, not of an aside ("..., when Alfie broke his wrist")
         subject = subj.dep_ in ("nsubj", "nsubjpass") and subj.head.dep_ in ("ROOT", "conj", "ccomp", "parataxis")
         place = root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS or root.dep_ == "poss"
         self.mentions.append(Mention(span.start, person, subject, place=place))
@@ -510,8 +510,8 @@ class SpeakerResolver:
     def _apposed(self, mention: Span) -> Person | None:
         """The person named in apposition to a description, where the parse does not say so:
         "Toby's father, Glen Dale, said", "A partner at Acme Partners, Ms Ann Lee, said",
-        "her coach – her father, Dan Ryan – said", "A trader, who gave her name only as
-        Mama Ada, said"."""
+        "her coach – her father, Dan Ryan – said", "A stallholder, who gave her name only as
+        Mama Chioma, said"."""
         doc = mention.doc
         root = mention.root
         if not (root.pos_ == "NOUN" or root.pos_ == "PROPN" and is_title_word(root)) or root.tag_ in ("NNS", "NNPS"):
@@ -538,7 +538,7 @@ class SpeakerResolver:
                     and all(t.pos_ in ("DET", "NOUN", "ADJ", "PROPN") and t.ent_type_ != "PERSON" or t.tag_ in ("PRP$", "POS")
                             or t.text == "," or fold(t.text).rstrip(".") in HONORIFICS for t in between)):
                 return m.person
-        # "..., who gave her name only as Mama Ada,": the name it gave
+        # "..., who gave her name only as Mama Chioma,": the name it gave
         hi = next((j for j in range(i + 1, min(len(doc), i + 12)) if doc[j].text in _APPOSITION), None)
         if hi is not None and doc[i + 1].lower_ == "who":
             words = [t.lower_ for t in doc[i + 1 : hi]]
@@ -567,7 +567,7 @@ class SpeakerResolver:
               and not self.in_quote[m.start]]
         sent_start = self.doc[at].sent.start
         same_sentence = [m for m in ok if m.start >= sent_start and m.subject]
-        if same_sentence:  # "Ban Ki-moon condemned what he called ..."
+        if same_sentence:  # "Ola Lee condemned what she called ..."
             return same_sentence[-1].person
         for want in (lambda m: m.speaker or m.subject, lambda m: True):
             pick = [m for m in ok if want(m)]

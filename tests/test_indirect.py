@@ -54,8 +54,8 @@ def test_a_plan_to_announce_is_not_yet_speech(nlp):
 
 
 def test_a_motion_calling_for_something_is_no_speaker(nlp):
-    text = "Ms Trevelyan said she would table a motion calling for a ban on night flights."
-    assert reported(text, nlp) == [("she would table a motion calling for a ban on night flights", "Trevelyan")]
+    text = "Ms Trevelyan said she would start a petition calling for a ban on night flights."
+    assert reported(text, nlp) == [("she would start a petition calling for a ban on night flights", "Trevelyan")]
 
 
 def test_nobody_is_no_source(nlp):

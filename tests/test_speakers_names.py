@@ -5,6 +5,8 @@ Small hand-written articles (never eval text); the session `nlp` fixture loads t
 """
 from __future__ import annotations
 
+import pytest
+
 from quotes.extract import extract
 from quotes.speakers import SpeakerResolver
 
@@ -46,11 +48,21 @@ def test_the_father_of_a_named_child_is_the_father_not_the_child(nlp):
 
 def test_a_name_given_in_a_relative_clause_is_the_speaker(nlp):
     text = (
-        "Prices at the market have doubled since June.\n\n"
-        "One fish seller, who would give her name only as Mama Tobi, said she had sold "
-        "nothing all morning."
+        "Bus fares in the city rose again this week.\n\n"
+        "One commuter, who would give her name only as Mama Chioma, said she now walks "
+        "half of the way to work."
     )
-    assert speaker_of(text, nlp, "she had sold") == "Mama Tobi"
+    assert speaker_of(text, nlp, "she now walks") == "Mama Chioma"
+
+
+@pytest.mark.xfail(strict=True, reason="the name given is found only where the NER tags it as a person")
+def test_a_name_given_in_a_relative_clause_that_the_ner_misses_is_the_speaker(nlp):
+    text = (
+        "Bus fares in the city rose again this week.\n\n"
+        "One commuter, who would give her name only as Mama Adaeze, said she now walks "
+        "half of the way to work."
+    )
+    assert speaker_of(text, nlp, "she now walks") == "Mama Adaeze"
 
 
 def test_an_officer_title_with_the_name_beside_it_is_that_person(nlp):
