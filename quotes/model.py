@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, Sequence
 
 KINDS = ("direct", "mixed", "indirect")
 # Kinds whose `text` is the speaker's own words (in quotation marks in the article); an
@@ -17,8 +17,12 @@ VERBATIM_KINDS = ("direct", "mixed")
 
 def stable_hash(*parts: object, length: int = 16) -> str:
     """A short hex digest that is the same on every machine and every run."""
-    digest = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8"))
-    return digest.hexdigest()[:length]
+    return hash_strings([str(p) for p in parts], length)
+
+
+def hash_strings(parts: Sequence[str], length: int = 16) -> str:
+    """`stable_hash` of parts that are strings already (grouping hashes many runs of words)."""
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:length]
 
 
 @dataclass

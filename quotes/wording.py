@@ -11,7 +11,6 @@ Words are compared case-, accent- and punctuation-insensitively, so "Erdoğan's 
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from functools import lru_cache
 from typing import NamedTuple, Sequence
 
 from .matching import last_name
-from .model import stable_hash
+from .model import hash_strings
 
 # Words in a row that make a grouping key: shorter quotes group only when equal.
 SHINGLE = 5
@@ -82,12 +81,11 @@ def group_keys(quote_words: Sequence[str], speaker: str | None) -> tuple[set[str
         return set(), set()
     n = len(quote_words)
     if n < SHINGLE:
-        exact = "e" + stable_hash(who, *quote_words, length=12)
+        exact = "e" + hash_strings((who, *quote_words), length=12)
         return {exact}, {exact}
 
-    def run(kind: str, at: int) -> str:  # (stable_hash's digest, without its per-part str())
-        said = "\x1f".join((who, *quote_words[at:at + SHINGLE]))
-        return kind + hashlib.sha1(said.encode("utf-8")).hexdigest()[:12]
+    def run(kind: str, at: int) -> str:
+        return kind + hash_strings((who, *quote_words[at:at + SHINGLE]), length=12)
 
     last = n - SHINGLE
     keys = {run("h", 0), run("t", last)}
