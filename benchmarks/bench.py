@@ -8,6 +8,8 @@ One run prints one Markdown table (pasted into benchmarks/README.md) with:
    dates and paragraph orders in each copy) through `extract_articles`: articles/s, words/s.
 2. textacy's `direct_quotations` on the same articles, parsed by the same spaCy model in the
    same number of processes, spaCy's parse included in both timings: the ratio quotes/textacy.
+   textacy's pipeline as spaCy loads it, without its NER, and with quotes' matrix products
+   (`numpy_products`: what quotes gains there is in its ratio to the first, not the third).
    textacy is not a dependency of quotes; install it by hand (`pip install textacy`) for this
    row, which is skipped with a message when it is missing (or with --no-textacy).
 3. Index scale (--quotes N, repeatable): N quote records made without spaCy from the quotes
@@ -50,7 +52,7 @@ from pathlib import Path  # noqa: E402
 from typing import Any, Callable, Iterator  # noqa: E402
 
 from quotes import __version__, searchd  # noqa: E402
-from quotes.extract import extract_articles, load_nlp, model_name  # noqa: E402
+from quotes.extract import extract_articles, load_nlp, model_name, numpy_products  # noqa: E402
 from quotes.index import QuoteIndex  # noqa: E402
 from quotes.ingest import DEFAULT_BATCH  # noqa: E402
 from quotes.model import Article, Quote, stable_hash  # noqa: E402
@@ -108,7 +110,7 @@ def time_extraction(articles: list[Article], jobs: int) -> tuple[float, float, l
 # --------------------------------------------------------------------------- 2. textacy
 
 _TEXTACY_NLP: Any = None  # the pipeline, inherited by forked workers
-_TEXTACY_LOADED: dict[tuple[str, ...], Any] = {}  # one load per exclusion, for all the rounds
+_TEXTACY_LOADED: dict[tuple[tuple[str, ...], bool], Any] = {}  # one load per variant, for all the rounds
 
 
 def textacy_missing() -> str | None:
@@ -156,17 +158,21 @@ def _paragraphs(doc: Any) -> Iterator[Any]:
         yield doc[start:]
 
 
-def time_textacy(articles: list[Article], jobs: int, exclude: tuple[str, ...] = ()) -> dict[str, float]:
+def time_textacy(articles: list[Article], jobs: int, exclude: tuple[str, ...] = (),
+                 products: bool = False) -> dict[str, float]:
     """spaCy + textacy over the articles in `jobs` forked processes (batches of 16, like
     `extract_articles`): seconds, quotations found, articles refused whole, and the share of
     the time in textacy's own rules. textacy reads `pos_` and `lemma_`, so its pipeline keeps
-    the attribute ruler and lemmatizer that quotes drops."""
+    the attribute ruler and lemmatizer that quotes drops. With `products`, its models multiply
+    matrices as quotes' do (`numpy_products`), to tell that gain from the rest."""
     import spacy
 
     global _TEXTACY_NLP
-    if exclude not in _TEXTACY_LOADED:
-        _TEXTACY_LOADED[exclude] = spacy.load(model_name(), exclude=list(exclude))
-    _TEXTACY_NLP = _TEXTACY_LOADED[exclude]
+    if (exclude, products) not in _TEXTACY_LOADED:
+        nlp = _TEXTACY_LOADED[exclude, products] = spacy.load(model_name(), exclude=list(exclude))
+        if products:
+            numpy_products(nlp)
+    _TEXTACY_NLP = _TEXTACY_LOADED[exclude, products]
     _textacy_batch([a.text for a in articles[:2]])  # warm up
     texts = [a.text for a in articles]
     batches = [texts[i:i + 16] for i in range(0, len(texts), 16)]
@@ -543,13 +549,14 @@ def main() -> None:
     textacy = "skipped (--no-textacy)" if args.no_textacy else textacy_missing()
     if textacy:
         print(f"textacy: {textacy}", file=sys.stderr)
-    sides = {"full pipeline": (), "without ner": ("ner",)} if not textacy else {}
+    sides = {"full pipeline": ((), False), "without ner": (("ner",), False),
+             "full pipeline, numpy's matrix products as quotes": ((), True)} if not textacy else {}
     runs: dict[str, list[dict[str, float]]] = {"quotes": [], **{label: [] for label in sides}}
     for _ in range(max(1, args.rounds)):  # alternating, so that a busy machine slows all alike
         wall, cpu, extracted = time_extraction(articles, args.jobs)
         runs["quotes"].append({"seconds": wall, "cpu": cpu})
-        for label, exclude in sides.items():
-            runs[label].append(time_textacy(articles, args.jobs, exclude))
+        for label, (exclude, products) in sides.items():
+            runs[label].append(time_textacy(articles, args.jobs, exclude, products))
     extract_s = statistics.median(r["seconds"] for r in runs["quotes"])
     found = [q for _, qs in extracted for q in qs]
     kinds = {k: sum(q.kind == k for q in found) for k in ("direct", "mixed", "indirect")}

@@ -379,6 +379,32 @@ def test_extract_articles_jobs_2_gives_the_same_records_as_jobs_1(nlp):
     assert records(2) == one_job
 
 
+def test_numpys_matrix_products_give_the_records_blis_gives(nlp):
+    """The loaded pipeline multiplies with numpy's BLAS (BLIS falls back to a slow reference
+    kernel on CPUs it does not list): the same model, so the same quotes and speakers."""
+    from thinc.api import NumpyOps
+
+    from quotes.extract import numpy_products
+
+    models = [node for _, pipe in nlp.pipeline if hasattr(getattr(pipe, "model", None), "walk")
+              for node in pipe.model.walk()]
+    assert models and all(not node.ops.use_blis for node in models)
+    texts = [TXT, '"We will appeal," said Jane Doe, a spokeswoman for the company.\n\nShe said the ruling was wrong.']
+    if SAMPLE.is_file():
+        texts.append(SAMPLE.read_text(encoding="utf-8"))
+    articles = [Article(t) for t in texts]
+    ours = [[q.to_dict() for q in qs] for _, qs in extract_articles(articles, nlp=nlp)]
+    blis = NumpyOps(use_blis=True)
+    try:
+        for node in models:
+            node.ops = blis
+        theirs = [[q.to_dict() for q in qs] for _, qs in extract_articles(articles, nlp=nlp)]
+    finally:
+        numpy_products(nlp)
+    assert sum(map(len, ours)) >= 5
+    assert ours == theirs
+
+
 # -- regressions ----------------------------------------------------------------------------------
 
 
