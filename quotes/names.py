@@ -7,6 +7,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import numpy
+from spacy.attrs import IS_SPACE
 from spacy.tokens import Doc, Span, Token
 
 from .cues import PEOPLE_NOUNS
@@ -229,8 +231,11 @@ def dateline_tokens(doc: Doc) -> set[int]:
     """Tokens of a dateline opening a paragraph ("KINGSTON, Ont. — ..."): a place in capitals,
     up to the dash; never a person."""
     out: set[int] = set()
-    for p in range(len(doc)):
-        if (p == 0 or doc[p - 1].is_space and "\n" in doc[p - 1].text) and doc[p].is_upper and len(doc[p].text) >= 2:
+    if not len(doc):
+        return out
+    spaces = doc.to_array(IS_SPACE)[:-1]  # (a Token object per token cost more than the rule)
+    for p in [0] + [i + 1 for i in numpy.flatnonzero(spaces).tolist() if "\n" in doc[i].text]:
+        if doc[p].is_upper and len(doc[p].text) >= 2:
             for q in range(p + 1, min(len(doc), p + 8)):
                 if doc[q].text in ("—", "–", "--"):
                     out.update(range(p, q))

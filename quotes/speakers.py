@@ -16,6 +16,10 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
+import numpy
+from spacy.attrs import ENT_TYPE, IS_SPACE, LOWER, ORTH, POS
+from spacy.strings import get_string_id
+from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 
 from .cues import SPEECH_VERBS, lemma
@@ -73,6 +77,10 @@ class Mention:
 _ROLE_REACH = 2000
 # Marks that open or close an apposition: "Her son, Per Olsen, said", "her father – Don Ryan –".
 _APPOSITION = frozenset({",", "–", "—"})
+# The same words as the hashes `Doc.to_array` gives (the same in every vocab).
+_MISLABELLED_IDS = numpy.array([get_string_id(label) for label in MISLABELLED], dtype="uint64")
+_COMMA, _AND = get_string_id(","), get_string_id("and")
+_GENDERED = numpy.array([get_string_id(w) for w in sorted(MALE | FEMALE)], dtype="uint64")
 
 
 class SpeakerResolver:
@@ -86,13 +94,14 @@ class SpeakerResolver:
         self._starts: list[int] = []  # of the mentions, which stay in text order
         self._by_word: dict[str, list[Person]] = {}
         self._entity_at: dict[int, Span] = {}  # token index -> its entity (doc.ents is rebuilt per access)
-        ents = list(doc.ents)  # (each read of doc.ents makes new Span objects)
+        ents = self._ents = list(doc.ents)  # (each read of doc.ents makes new Span objects)
         for ent in ents:
             for i in range(ent.start, ent.end):
                 self._entity_at[i] = ent
         self._orgs = [e for e in ents if (e.label_ == "ORG" or is_firm_name(e)) and not self.in_quote[e.start]
                       and not any(fold(t.text) in HONORIFICS for t in e)]
         self._org_starts = [e.start for e in self._orgs]
+        self._org_names = [" ".join(e.text.split()) for e in self._orgs]  # as written, spaces folded
         self._full_names: set[str] | None = None  # words of the PERSON entities of two words or more
         for name in self._names():
             for i in range(name.start, name.end):
@@ -107,7 +116,10 @@ class SpeakerResolver:
         doc = self.doc
         dateline = dateline_tokens(doc)
         names = {}
-        for e in doc.ents:
+        pos, ent_types, orths = doc.to_array([POS, ENT_TYPE, ORTH]).T  # (a Token object per token cost more)
+        starts = ((pos == PROPN) & numpy.isin(ent_types, _MISLABELLED_IDS)).tolist()  # where a chain may start
+        is_comma = (orths == _COMMA).tolist()
+        for e in self._ents:
             if e.label_ != "PERSON" or e.start in dateline or is_firm_name(e) or self._prefix_of_organisation(e):
                 continue  # "KINGSTON, Ont. —": where the story was filed
             cut = next((t.i for t in e[1:] if t.text in ("–", "—")), e.end)
@@ -115,8 +127,8 @@ class SpeakerResolver:
         i = 0
         commas = []
         while i < len(doc):
-            if doc[i].pos_ != "PROPN" or doc[i].ent_type_ == "PERSON" or doc[i].ent_type_ not in MISLABELLED or i in dateline:
-                if doc[i].text == ",":
+            if not starts[i] or i in dateline:
+                if is_comma[i]:
                     commas.append(i)
                 i += 1
                 continue
@@ -156,9 +168,10 @@ class SpeakerResolver:
         alone as a person elsewhere."""
         doc = self.doc
         alone = {fold(e.text) for e in names.values() if len(e) == 1}
-        for i in range(len(doc) - 3):
+        ands = numpy.flatnonzero(doc.to_array(LOWER) == _AND).tolist()  # (not a Token per token)
+        for i in (k - 1 for k in ands if 1 <= k <= len(doc) - 3):
             a, b, c = doc[i], doc[i + 2], doc[i + 3]
-            if not (doc[i + 1].lower_ == "and" and all(t.pos_ == "PROPN" and t.is_title for t in (a, b, c))):
+            if not all(t.pos_ == "PROPN" and t.is_title for t in (a, b, c)):
                 continue
             if i + 4 < len(doc) and (doc[i + 4].tag_ == "POS" or doc[i + 4].pos_ == "PROPN"):
                 continue
@@ -191,10 +204,10 @@ class SpeakerResolver:
         """"Larkspur said" where the article names "Larkspur Airlines" and no person with
         that name: the organisation ("Clinton" stays a person beside "Clinton Foundation")."""
         text = " ".join(chain.text.split())
-        if not any(" ".join(e.text.split()).startswith(text + " ") for e in self._orgs):
+        if not any(name.startswith(text + " ") for name in self._org_names):
             return False
         if self._full_names is None:
-            self._full_names = {w for e in self.doc.ents if e.label_ == "PERSON" and len(e) >= 2
+            self._full_names = {w for e in self._ents if e.label_ == "PERSON" and len(e) >= 2
                                 for w in fold(e.text).split()}
         return not set(fold(text).split()) & self._full_names
 
@@ -233,13 +246,13 @@ class SpeakerResolver:
         majority decides the gender, unless an honorific or a family role already did."""
         votes: dict[int, list[str]] = {}
         people = {id(p): p for p in self.people}
-        para_of, para, pronouns = [], 0, []
-        for tok in self.doc:
-            para_of.append(para)
-            if tok.is_space and "\n" in tok.text:
-                para += 1
-            elif (tok.lower_ in MALE or tok.lower_ in FEMALE) and not self.in_quote[tok.i]:
-                pronouns.append(tok)
+        doc = self.doc
+        spaces, words = doc.to_array([IS_SPACE, LOWER]).T  # (not a Token per token)
+        breaks = numpy.zeros(len(doc), dtype="int64")
+        for i in numpy.flatnonzero(spaces).tolist():
+            breaks[i] = "\n" in doc[i].text
+        para_of = (numpy.cumsum(breaks) - breaks).tolist()  # the paragraph of each token
+        pronouns = [doc[i] for i in numpy.flatnonzero(numpy.isin(words, _GENDERED)).tolist() if not self.in_quote[i]]
         named: dict[int, list[tuple[int, int]]] = {}  # paragraph -> (token, person) outside quotes
         for m in self.mentions:
             if not self.in_quote[m.start] and not m.place:
@@ -402,7 +415,7 @@ class SpeakerResolver:
 
     def is_organisation_name(self, name: str) -> bool:
         """`name` is written as one of the article's organisations."""
-        return any(" ".join(e.text.split()) == name for e in self._orgs)
+        return name in self._org_names
 
     def add_unnamed(self, at: int, phrase: str, head: Token) -> Person:
         """An unnamed source ("a spokeswoman for the trust", "one neighbour") becomes a person
@@ -483,9 +496,9 @@ class SpeakerResolver:
             if cands:
                 person = self._latest(cands, mention.start)
                 return person.name, person, 0.85
-            longer = [e for e in self._orgs if " ".join(e.text.split()).startswith(text + " ")]
+            longer = [name for name in self._org_names if name.startswith(text + " ")]
             if longer:  # "Larkspur said", after "Larkspur Airlines": the organisation, in full
-                return " ".join(longer[0].text.split()), None, 0.7
+                return longer[0], None, 0.7
             if mention.root.ent_type_ in ("", "PERSON") and not any(t.ent_type_ in ("ORG", "GPE", "NORP") for t in words):
                 return text, None, 0.7
             return mention.text, None, 0.7
