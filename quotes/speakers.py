@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from .cues import SPEECH_VERBS, lemma
+from .descriptions import apposed, descriptions, shared_surname
 from .names import (
-    COPULAS, FAMILY_NOUNS, FEMALE, FIRST_NAMES_F, FIRST_NAMES_M, HONORIFICS,
+    FAMILY_NOUNS, FEMALE, FIRST_NAMES_F, FIRST_NAMES_M, HONORIFICS,
     LEADER_ROLES, MALE, MISLABELLED, ORG_NOUNS, ORG_WORDS, PLACE_PREPS,
     PRONOUNS, ROLE_NOUNS, dateline_tokens, fold, is_firm_name, is_particle, is_person_noun, is_title_word,
     name_words, word_span,
@@ -71,8 +72,6 @@ class Mention:
 # How many mentions back a role ("the Russian leader") looks for its person: the whole of any
 # news article, without a quadratic cost on book-length text.
 _ROLE_REACH = 2000
-# Marks that open or close an apposition: "Her son, Per Olsen, said", "her father – Don Ryan –".
-_APPOSITION = frozenset({",", "–", "—"})
 
 
 class SpeakerResolver:
@@ -169,24 +168,6 @@ class SpeakerResolver:
                 names[i] = Span(doc, i, i + 1, label="PERSON")
                 names[i + 2] = Span(doc, i + 2, i + 4, label="PERSON")
 
-    def _shared_surname(self, span: Span) -> str | None:
-        """The family name a given name written alone shares: "Jack and Mia Tranter" (Jack
-        Tranter), "the boy's father, Greg," after "Mark Hinchcliffe's" (Greg Hinchcliffe)."""
-        doc = span.doc
-        i = span.end
-        if i + 2 < len(doc) and doc[i].lower_ == "and" and doc[i + 1].is_title:
-            j = i + 2
-            while j < len(doc) and doc[j].is_title and doc[j].pos_ == "PROPN":
-                j += 1
-            if j - i >= 3 and not (j < len(doc) and doc[j].tag_ == "POS"):
-                return doc[j - 1].text
-        root = span.root
-        if root.dep_ == "appos" and fold(root.head.text) in FAMILY_NOUNS:
-            for poss in root.head.children:
-                if poss.dep_ == "poss" and self.is_name(poss.i):
-                    return written([poss])
-        return None
-
     def _prefix_of_organisation(self, chain: Span) -> bool:
         """"Larkspur said" where the article names "Larkspur Airlines" and no person with
         that name: the organisation ("Clinton" stays a person beside "Clinton Foundation")."""
@@ -274,7 +255,7 @@ class SpeakerResolver:
         if not words:
             return None
         display = written(words)
-        surname = self._shared_surname(span) if len(words) == 1 else None
+        surname = shared_surname(span, self.is_name) if len(words) == 1 else None
         if surname and fold(surname) != fold(display):
             display = f"{display} {surname}"  # "Jack and Mia Tranter", "Hinchcliffe's father, Greg,"
         folded = fold(display).split()
@@ -294,7 +275,7 @@ class SpeakerResolver:
         if len(folded) >= 2 and person.gender is None:
             first = folded[0]
             person.gender = "m" if first in FIRST_NAMES_M else "f" if first in FIRST_NAMES_F else None
-        heads, words = self._descriptions(span)
+        heads, words = descriptions(span)
         family = {FAMILY_NOUNS[h] for h in heads if FAMILY_NOUNS.get(h)}
         if not gender and len(family) == 1:  # "her son, Per Olsen"
             gender = family.pop()
@@ -336,52 +317,6 @@ class SpeakerResolver:
             if m.person in cands:
                 return m.person
         return cands[0]
-
-    def _descriptions(self, span: Span) -> tuple[set[str], set[str]]:
-        """What the article says a named person is, as (head words, all words): a title or role
-        before the name ("Green councillor Ann Cole"), an appositive either side ("Rhys Beynon,
-        a beekeeper from Powys", "his sister, Carla"), a copula ("Ruiz is the club's captain")
-        and an age ("Lena Ortiz, 34," is "the 34-year-old")."""
-        heads: set[str] = set()
-        words: set[str] = set()
-        doc = span.doc
-        name = name_words(list(span))[0]
-        titles = [t for t in span if name and t.i < name[0].i and not t.is_punct]  # "Mayor Ann Lee"
-        if titles:
-            heads.add(fold(titles[-1].text).rstrip("."))
-            words.update(fold(t.text).rstrip(".") for t in titles)
-        i = span.start - 1
-        first = True
-        while i >= 0 and doc[i].ent_type_ != "PERSON" and (
-                doc[i].pos_ in ("PROPN", "ADJ", "NOUN", "NUM") or doc[i].tag_ == "HYPH" and not doc[i].whitespace_):
-            lo, _ = word_span(doc, i)
-            word = fold(doc[lo : i + 1].text)
-            if first and doc[i].pos_ in ("NOUN", "ADJ") or first and word in ROLE_NOUNS:
-                heads.add(word)
-                first = False
-            words.add(word)
-            i = lo - 1
-        root = span.root
-
-        def describe(head: Token) -> None:
-            lo, hi = word_span(doc, head.i)
-            heads.add(fold(doc[lo:hi].text))
-            words.update(fold(t.text) for t in head.subtree if t.pos_ in ("NOUN", "ADJ", "PROPN") and t.i < hi)
-
-        for child in root.children:
-            if child.dep_ == "appos" and child.i > root.i and child.ent_type_ != "PERSON":
-                describe(child)
-        if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN") and root.head.ent_type_ != "PERSON":
-            describe(root.head)
-        if root.dep_ == "nsubj" and root.head.lower_ in COPULAS:
-            for attr in root.head.children:
-                if attr.dep_ == "attr" and (attr.pos_ == "NOUN" or is_title_word(attr)):  # "is the Plaid MP"
-                    describe(attr)
-        j = span.end
-        if j + 2 < len(doc) and doc[j].text == "," and doc[j + 1].like_num and doc[j + 2].text in (",", "."):
-            heads.add(f"{doc[j + 1].text}-year-old")  # "Lena Ortiz, 34,"
-        heads.discard("")
-        return heads, {w for w in words | heads if w}
 
     def is_organisation(self, i: int) -> bool:
         """Token i is part of an organisation's name."""
@@ -448,12 +383,12 @@ class SpeakerResolver:
             owned = mention.doc[end] if end < len(mention.doc) else None
             if owned is not None and owned.pos_ == "NOUN" and owned.tag_ != "NNS":
                 # "Toby's father, Glen Dale, said": the father speaks, never Toby
-                apposed = self._apposed(mention.doc[mention.start : end + 1])
-                if apposed is not None:
-                    return apposed.name, apposed, 0.85
-        apposed = self._apposed(mention)
-        if apposed is not None:  # "His wife, the painter Adwoa Boakye, said"
-            return apposed.name, apposed, 0.85
+                appo = self._apposed(mention.doc[mention.start : end + 1])
+                if appo is not None:
+                    return appo.name, appo, 0.85
+        appo = self._apposed(mention)
+        if appo is not None:  # "His wife, the painter Adwoa Boakye, said"
+            return appo.name, appo, 0.85
         if words[0].pos_ == "PRON":
             return mention.text, None, 0.5
         names = [e for e in dict.fromkeys(self.entity_at(i) for i in range(mention.start, mention.end))
@@ -508,46 +443,9 @@ class SpeakerResolver:
         return mention.text, None, 0.6
 
     def _apposed(self, mention: Span) -> Person | None:
-        """The person named in apposition to a description, where the parse does not say so:
-        "Toby's father, Glen Dale, said", "A partner at Acme Partners, Ms Ann Lee, said",
-        "her coach – her father, Dan Ryan – said", "A stallholder, who gave her name only as
-        Mama Chioma, said"."""
-        doc = mention.doc
-        root = mention.root
-        if not (root.pos_ == "NOUN" or root.pos_ == "PROPN" and is_title_word(root)) or root.tag_ in ("NNS", "NNPS"):
-            return None  # "the Press Officer, Insp Ann Lee," as much as "her son, Per,"
-        i, limit = mention.end, min(len(doc), mention.end + 10)
-        while i < limit and doc[i].text not in _APPOSITION and doc[i].pos_ not in ("VERB", "AUX"):
-            ent = self._entity_at.get(i)
-            if ent is not None and ent.start == i and ent.label_ == "PERSON" and (
-                    ent.end < len(doc) and doc[ent.end].pos_ in ("VERB", "AUX")):
-                k = bisect.bisect_left(self._starts, i)  # "member for housing Cllr Ann Cole told"
-                if k < len(self._starts) and self._starts[k] == i:
-                    return self.mentions[k].person
-            i += 1
-        if i >= limit or doc[i].text not in _APPOSITION:
-            return None
-        k = bisect.bisect_left(self._starts, i + 1)
-        for m in self.mentions[k : k + 4]:
-            if m.start > i + 6:
-                break
-            between = doc[i + 1 : m.start]
-            ent = self._entity_at.get(m.start)
-            after = doc[ent.end] if ent is not None and ent.end < len(doc) else None
-            if (not m.speaker and after is not None and (after.text in _APPOSITION or after.pos_ in ("VERB", "AUX"))
-                    and all(t.pos_ in ("DET", "NOUN", "ADJ", "PROPN") and t.ent_type_ != "PERSON" or t.tag_ in ("PRP$", "POS")
-                            or t.text == "," or fold(t.text).rstrip(".") in HONORIFICS for t in between)):
-                return m.person
-        # "..., who gave her name only as Mama Chioma,": the name it gave
-        hi = next((j for j in range(i + 1, min(len(doc), i + 12)) if doc[j].text in _APPOSITION), None)
-        if hi is not None and doc[i + 1].lower_ == "who":
-            words = [t.lower_ for t in doc[i + 1 : hi]]
-            if "name" in words and "as" in words[words.index("name") :]:
-                at = i + 1 + words.index("as", words.index("name")) + 1
-                for m in self.mentions[bisect.bisect_left(self._starts, at) :][:1]:
-                    if m.start <= at + 1:
-                        return m.person
-        return None
+        """The person a description stands in apposition to (descriptions.apposed)."""
+        m = apposed(mention, self._entity_at, self.mentions, self._starts)
+        return m.person if m is not None else None
 
     def _person_for(self, ent: Span, at: int, gender: str | None = None) -> Person | None:
         words, own_gender = name_words(list(ent))
