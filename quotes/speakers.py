@@ -92,7 +92,7 @@ class SpeakerResolver:
         self._orgs = [e for e in ents if (e.label_ == "ORG" or is_firm_name(e)) and not self.in_quote[e.start]
                       and not any(fold(t.text) in HONORIFICS for t in e)]
         self._org_starts = [e.start for e in self._orgs]
-        self._full_names: set[str] | None = None  # words of the PERSON entities of two words or more
+        self._full_names: tuple[set[str], set[str]] | None = None  # see _full_name_words
         for name in self._names():
             for i in range(name.start, name.end):
                 self._entity_at[i] = name
@@ -142,9 +142,12 @@ class SpeakerResolver:
                 lo = hi = tok.i + 2
                 while hi < len(doc) and hi - lo < 4 and (doc[hi].is_title and doc[hi].is_alpha or doc[hi].tag_ == "HYPH"):
                     hi += 1
+                inside = [k for k in names if lo <= k < hi]
                 if hi - lo >= 2 and hi < len(doc) and doc[hi].text == "," and not any(
                         self._entity_at.get(k) is not None and self._entity_at[k].label_ in ("GPE", "DATE")
-                        or k in names for k in range(lo, hi)):
+                        for k in range(lo, hi)) and all(names[k].end <= hi for k in inside):
+                    for k in inside:  # "Her son, Per Lindqvist," where only the surname was taken for a name
+                        del names[k]
                     names[lo] = Span(doc, lo, hi, label="PERSON")
         self._pairs(names)
         return [names[k] for k in sorted(names)]
@@ -174,10 +177,14 @@ class SpeakerResolver:
         text = " ".join(chain.text.split())
         if not any(" ".join(e.text.split()).startswith(text + " ") for e in self._orgs):
             return False
+        return not set(fold(text).split()) & self._full_name_words()[0]
+
+    def _full_name_words(self) -> tuple[set[str], set[str]]:
+        """(all words, last words) of the PERSON entities of two words or more, once per Doc."""
         if self._full_names is None:
-            self._full_names = {w for e in self.doc.ents if e.label_ == "PERSON" and len(e) >= 2
-                                for w in fold(e.text).split()}
-        return not set(fold(text).split()) & self._full_names
+            full = [fold(e.text).split() for e in self.doc.ents if e.label_ == "PERSON" and len(e) >= 2]
+            self._full_names = ({w for words in full for w in words}, {words[-1] for words in full if words})
+        return self._full_names
 
     def _person_like(self, chain: Span) -> bool:
         if self._prefix_of_organisation(chain):
@@ -191,10 +198,14 @@ class SpeakerResolver:
             return True
         if len(chain) >= 2 and fold(chain[0].text).rstrip(".") in HONORIFICS and chain[0].is_title:
             return True  # "Dr Aled Price" as one chain
+        if len(chain) == 1 and root.is_title and fold(root.text) in self._full_name_words()[1] and not (
+                root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS or root.dep_ == "poss"):
+            return True  # "Ekqvist was quiet" after "Mattias Ekqvist", whatever the NER made of the surname
         after = doc[chain.end : chain.end + 3]
         if len(chain) >= 2 and len(after) >= 2 and after[0].text == "," and (
-                after[1].lower_ == "who" or after[1].like_num and len(after) == 3 and after[2].text == ","):
-            return True  # "Lena Ortiz, 34," "Dana Ivers, who runs the shelter"
+                after[1].lower_ == "who" and after[1].head.head.i == root.i
+                or after[1].like_num and len(after) == 3 and after[2].text == ","):
+            return True  # "Lena Ortiz, 34," "Dana Ivers, who runs the shelter" (not "the MP for Ashbury, who")
         if any(fold(t.text) in ORG_WORDS for t in chain):
             return False
         if before is not None and before.pos_ == "NOUN" and is_title_word(before) and len(chain) >= 2 and all(

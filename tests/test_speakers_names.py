@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from spacy.tokens import Span
+
 from quotes.extract import extract
 from quotes.speakers import SpeakerResolver
 
@@ -154,3 +156,28 @@ def test_the_company_is_never_a_person_who_shares_a_word_with_it(nlp):
         "Through its lawyers, the company said its chargers had passed every test."
     )
     assert speaker_of(text, nlp, "its chargers") == "Brightwell Mobility"
+
+
+def test_a_place_before_a_relative_clause_about_the_person_is_no_person(nlp):
+    text = (
+        "The objection was raised by Orla Pennick, the Green MP for North Ashbury, who told the meeting "
+        "that the library would close within a year.\n\n"
+        "\u201cNobody asked the people who actually use it,\u201d she said."
+    )
+    assert [p.name for p in SpeakerResolver(nlp(text)).people] == ["Orla Pennick"]
+    assert speaker_of(text, nlp, "Nobody asked") == "Orla Pennick"
+
+
+def test_a_surname_the_ner_takes_for_a_nationality_is_the_person_named_in_full(nlp):
+    text = (
+        "Goaltender Mattias Ekqvist was replaced midway through the game after conceding four goals.\n\n"
+        "\u201cHe will start on Friday,\u201d coach Bertil Hammarsk\u00f6ld said.\n\n"
+        "In the dressing room, Ekqvist was quiet. \u201cThe second goal was mine to stop,\u201d said the "
+        "Danish keeper, who joined the club in June."
+    )
+    with nlp.select_pipes(disable=["quotes"]):
+        doc = nlp(text)
+    at = next(t.i for t in doc if t.text == "Ekqvist" and t.i > 5)
+    doc.ents = [e for e in doc.ents if not e.start <= at < e.end] + [Span(doc, at, at + 1, label="NORP")]
+    found = {q.text[:10]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes}
+    assert found == {"He will st": "Bertil Hammarsk\u00f6ld", "The second": "Mattias Ekqvist"}
