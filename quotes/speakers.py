@@ -446,12 +446,32 @@ class SpeakerResolver:
             extra = {fold(t.text) for t in mention if t.is_alpha and t.i != head.i} - {"the", "its"}
             if org and extra <= set(fold(org).split()):  # "the company said": the company named before
                 return org, None, 0.6
-        if first == "the" and head.tag_ != "NNS" and key not in ORG_NOUNS and key not in FAMILY_NOUNS and (
-                is_person_noun(head) or key.endswith(("year-old", "hander", "er"))):
-            person = self._pronoun(mention.start, None)
-            if person:  # "the youngster said", "the 21-year-old said": the person in view
-                return person.name, person, 0.5
+        person = self._in_view(mention)
+        if person:  # "the youngster said", "the 21-year-old said": the person in view
+            return person.name, person, 0.5
         return mention.text, None, 0.6
+
+    def _in_view(self, mention: Span, gender: str | None = None) -> Person | None:
+        """The person a definite description the article gave nobody stands for ("the youngster",
+        "the 21-year-old"): the person in view, except that a paragraph opening with it goes
+        back to the article's main person (the most mentioned so far), as news writing does."""
+        head = mention.root
+        key = fold(mention.doc[slice(*word_span(mention.doc, head.i))].text)
+        if not (mention[0].lower_ == "the" and head.tag_ != "NNS" and key not in ORG_NOUNS and key not in FAMILY_NOUNS
+                and (is_person_noun(head) or key.endswith(("year-old", "hander", "er")))):
+            return None
+        latest = self._pronoun(mention.start, gender, follow=False)
+        doc = mention.doc
+        if latest is None or mention.start > 0 and not (doc[mention.start - 1].is_space and "\n" in doc[mention.start - 1].text):
+            return latest
+        counts: dict[int, int] = {}
+        people = {}
+        for m in self.mentions[: bisect.bisect_left(self._starts, mention.start)]:
+            if not m.place and not self.in_quote[m.start] and (gender is None or m.person.gender in (None, gender)):
+                counts[id(m.person)] = counts.get(id(m.person), 0) + 1
+                people[id(m.person)] = m.person
+        main = max(counts, key=counts.get)
+        return people[main] if counts[main] > counts.get(id(latest), 0) else latest
 
     def _apposed(self, mention: Span) -> Person | None:
         """The person a description stands in apposition to (descriptions.apposed)."""
@@ -463,11 +483,13 @@ class SpeakerResolver:
         cands = self._candidates(fold(written(words)).split(), gender or own_gender)
         return self._latest(cands, at) if cands else None
 
-    def _pronoun(self, at: int, gender: str | None) -> Person | None:
+    def _pronoun(self, at: int, gender: str | None, follow: bool = True) -> Person | None:
         """The most salient earlier person who may be this gender: the subject of its own
-        sentence, else the latest speaker or sentence subject (a person named since the last
-        speaker takes over), else the latest person mentioned. A name only ever written as a
-        place ("at Croke Park") or inside quotation marks is not a candidate."""
+        sentence, else the person a description subject of the sentence before stands for
+        ("The designer is blunt. She said", if `follow`), else the latest speaker or sentence
+        subject (a person named since the last speaker takes over), else the latest person
+        mentioned. A name only ever written as a place ("at Croke Park") or inside quotation
+        marks is not a candidate."""
         end = bisect.bisect_left(self._starts, at)
         window = [m for m in self.mentions[max(0, end - 40) : end] if m.start >= at - 400]
         placelike = {id(m.person) for m in window if m.place} - {
@@ -478,11 +500,29 @@ class SpeakerResolver:
         same_sentence = [m for m in ok if m.start >= sent_start and m.subject]
         if same_sentence:  # "Ola Lee condemned what she called ..."
             return same_sentence[-1].person
+        described = self._subject_before(at) if follow else None
+        if described is not None and (not ok or ok[-1].start < described.start):
+            person = self._role(described) or self._in_view(described, gender)
+            if person is not None and (gender is None or person.gender in (None, gender)):
+                return person
         for want in (lambda m: m.speaker or m.subject, lambda m: True):
             pick = [m for m in ok if want(m)]
             if pick:
                 return pick[-1].person
         return None
+
+    def _subject_before(self, at: int) -> Span | None:
+        """The description ("The designer", not a name) that is the subject of the sentence
+        before the one that opens with the pronoun at `at`, in the same or the previous paragraph."""
+        doc = self.doc
+        sent = doc[at].sent
+        if at - sent.start > 2 or sent.start == 0 or self.in_quote[at]:
+            return None
+        before = doc[sent.start - 1].sent
+        subj = next((t for t in before.root.children if t.dep_ == "nsubj"), None)
+        if subj is None or subj.pos_ != "NOUN" or subj.tag_ == "NNS" or self.in_quote[subj.i]:
+            return None
+        return doc[subj.left_edge.i : subj.i + 1]
 
     def _role(self, mention: Span) -> Person | None:
         """A description such as "the beekeeper", "her son", "the 34-year-old" or "the Russian
