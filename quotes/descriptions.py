@@ -1,7 +1,7 @@
 """What an article says a person is, read from the words around a name: the descriptions a
 name carries ("Green councillor Ann Cole", "Rhys Beynon, a beekeeper,", "Lena Ortiz, 34,"), the
-family name a given name shares ("Jack and Mia Tranter"), and the name a description stands in
-apposition to ("Toby's father, Glen Dale, said"). Pure readers of the parse: the speaker
+family name a given name shares ("Ilse and Joren Varangen"), and the name a description stands in
+apposition to ("Tobiah's father, Cosmin Harwell, said"). Pure readers of the parse: the speaker
 resolver (speakers.py) keeps the people and mentions and asks these questions.
 """
 from __future__ import annotations
@@ -17,14 +17,14 @@ from .names import COPULAS, FAMILY_NOUNS, HONORIFICS, ROLE_NOUNS, fold, is_title
 if TYPE_CHECKING:
     from .speakers import Mention
 
-# Marks that open or close an apposition: "Her son, Per Olsen, said", "her father – Don Ryan –".
+# Marks that open or close an apposition: "Her son, Joren Varangen, said", "her father – Ebube Okonjo –".
 _APPOSITION = frozenset({",", "–", "—"})
 
 
 def descriptions(span: Span) -> tuple[set[str], set[str]]:
     """What the article says a named person is, as (head words, all words): a title or role
     before the name ("Green councillor Ann Cole"), an appositive either side ("Rhys Beynon,
-    a beekeeper from Powys", "his sister, Carla"), a copula ("Ruiz is the club's captain")
+    a beekeeper from Powys", "his sister, Ysolde"), a copula ("Threlkeld is the club's captain")
     and an age ("Lena Ortiz, 34," is "the 34-year-old")."""
     heads: set[str] = set()
     words: set[str] = set()
@@ -69,8 +69,8 @@ def descriptions(span: Span) -> tuple[set[str], set[str]]:
 
 
 def shared_surname(span: Span, is_name: Callable[[int], bool]) -> str | None:
-    """The family name a given name written alone shares: "Jack and Mia Tranter" (Jack
-    Tranter), "the boy's father, Greg," after "Mark Hinchcliffe's" (Greg Hinchcliffe)."""
+    """The family name a given name written alone shares: "Ilse and Joren Varangen" (Ilse
+    Varangen), "the boy's father, Branwen," after "Tobiah Pellow's" (Branwen Pellow)."""
     doc = span.doc
     i = span.end
     if i + 2 < len(doc) and doc[i].lower_ == "and" and doc[i + 1].is_title:
@@ -90,9 +90,9 @@ def shared_surname(span: Span, is_name: Callable[[int], bool]) -> str | None:
 def apposed(mention: Span, entity_at: Mapping[int, Span], mentions: Sequence[Mention],
             starts: Sequence[int]) -> Mention | None:
     """The mention of the person named in apposition to a description, where the parse does not say so:
-    "Toby's father, Glen Dale, said", "A partner at Acme Partners, Ms Ann Lee, said",
-    "her coach – her father, Dan Ryan – said", "A stallholder, who gave her name only as
-    Mama Chioma, said"."""
+    "Tobiah's father, Cosmin Harwell, said", "A partner at Acme Partners, Ms Ann Lee, said",
+    "her coach – her father, Ebube Okonjo – said", "A trader, who gave her name as Ondine
+    Loveday, said"."""
     doc = mention.doc
     root = mention.root
     if not (root.pos_ == "NOUN" or root.pos_ == "PROPN" and is_title_word(root)) or root.tag_ in ("NNS", "NNPS"):
@@ -119,7 +119,7 @@ def apposed(mention: Span, entity_at: Mapping[int, Span], mentions: Sequence[Men
                 and all(t.pos_ in ("DET", "NOUN", "ADJ", "PROPN") and t.ent_type_ != "PERSON" or t.tag_ in ("PRP$", "POS")
                         or t.text == "," or fold(t.text).rstrip(".") in HONORIFICS for t in between)):
             return m
-    # "..., who gave her name only as Mama Chioma,": the name it gave
+    # "..., who gave her name as Ondine Loveday,": the name it gave
     hi = next((j for j in range(i + 1, min(len(doc), i + 12)) if doc[j].text in _APPOSITION), None)
     if hi is not None and doc[i + 1].lower_ == "who":
         words = [t.lower_ for t in doc[i + 1 : hi]]

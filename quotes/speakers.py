@@ -137,7 +137,7 @@ class SpeakerResolver:
             elif sum(t.tag_ != "HYPH" for t in doc[i:j]) <= 4 and self._person_like(doc[i:j]):  # "Ms Ama Falana-Reid"
                 names[i] = Span(doc, i, j, label="PERSON")
             i = j
-        for tok in (doc[c - 1] for c in commas if c > 0):  # "Her son, Per Olsen, said": no apposition in the parse
+        for tok in (doc[c - 1] for c in commas if c > 0):  # "Her son, Joren Varangen, said": no apposition in the parse
             if tok.i + 3 < len(doc) and is_person_noun(tok):
                 lo = hi = tok.i + 2
                 while hi < len(doc) and hi - lo < 4 and (doc[hi].is_title and doc[hi].is_alpha or doc[hi].tag_ == "HYPH"):
@@ -146,7 +146,7 @@ class SpeakerResolver:
                 if hi - lo >= 2 and hi < len(doc) and doc[hi].text == "," and not any(
                         self._entity_at.get(k) is not None and self._entity_at[k].label_ in ("GPE", "DATE")
                         for k in range(lo, hi)) and all(names[k].end <= hi for k in inside):
-                    for k in inside:  # "Her son, Per Lindqvist," where only the surname was taken for a name
+                    for k in inside:  # "Her son, Joren Varangen," where only the surname was taken for a name
                         del names[k]
                     names[lo] = Span(doc, lo, hi, label="PERSON")
         self._pairs(names)
@@ -205,7 +205,7 @@ class SpeakerResolver:
         if len(chain) >= 2 and len(after) >= 2 and after[0].text == "," and (
                 after[1].lower_ == "who" and after[1].head.head.i == root.i
                 or after[1].like_num and len(after) == 3 and after[2].text == ","):
-            return True  # "Lena Ortiz, 34," "Dana Ivers, who runs the shelter" (not "the MP for Ashbury, who")
+            return True  # "Lena Ortiz, 34," "Marisol Quillan, who runs the shelter" (not "the MP for Ashbury, who")
         if any(fold(t.text) in ORG_WORDS for t in chain):
             return False
         if before is not None and before.pos_ == "NOUN" and is_title_word(before) and len(chain) >= 2 and all(
@@ -268,7 +268,7 @@ class SpeakerResolver:
         display = written(words)
         surname = shared_surname(span, self.is_name) if len(words) == 1 else None
         if surname and fold(surname) != fold(display):
-            display = f"{display} {surname}"  # "Jack and Mia Tranter", "Hinchcliffe's father, Greg,"
+            display = f"{display} {surname}"  # "Ilse and Joren Varangen", "Pellow's father, Branwen,"
         folded = fold(display).split()
         if not folded or folded[0] in PRONOUNS or len(words) == 1 and is_title_word(words[0]):
             return None  # "Commissioner", "Coach" alone name nobody
@@ -288,7 +288,7 @@ class SpeakerResolver:
             person.gender = "m" if first in FIRST_NAMES_M else "f" if first in FIRST_NAMES_F else None
         heads, words = descriptions(span)
         family = {FAMILY_NOUNS[h] for h in heads if FAMILY_NOUNS.get(h)}
-        if not gender and len(family) == 1:  # "her son, Per Olsen"
+        if not gender and len(family) == 1:  # "her son, Joren Varangen"
             gender = family.pop()
         if gender:
             person.gender, person.titled = gender, True
@@ -393,7 +393,7 @@ class SpeakerResolver:
         if mention[-1].tag_ == "POS" or end > mention.end:
             owned = mention.doc[end] if end < len(mention.doc) else None
             if owned is not None and owned.pos_ == "NOUN" and owned.tag_ != "NNS":
-                # "Toby's father, Glen Dale, said": the father speaks, never Toby
+                # "Tobiah's father, Cosmin Harwell, said": the father speaks, never Tobiah
                 appo = self._apposed(mention.doc[mention.start : end + 1])
                 if appo is not None:
                     return appo.name, appo, 0.85

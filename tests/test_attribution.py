@@ -274,11 +274,11 @@ def test_a_subject_inside_an_aside_does_not_take_over_the_pronoun(nlp):
 
 def test_a_pronoun_after_a_description_subject_goes_to_the_main_person_it_describes(nlp):
     text = (
-        "When Ngozi Adekunle-Fry opened her bakery in Enugu in 2011, she had one oven and a borrowed table.\n\n"
+        "When Ifunanya Adekunle-Fry opened her bakery in Enugu in 2011, she had one oven and a borrowed table.\n\n"
         "\u201cI baked through the night for three years,\u201d she said.\n\n"
-        "Mrs Adekunle-Fry now employs twelve people. Adaora Nnaji, 19, who started in January, said "
+        "Mrs Adekunle-Fry now employs twelve people. Adaora Chinonso, 19, who started in January, said "
         "Mrs Adekunle-Fry once made her throw away a whole tray of loaves.\n\n"
         "\u201cI have never burnt a loaf since,\u201d Adaora said.\n\n"
         "The baker is frank about the price of flour. She said the cost of wheat had doubled since March."
     )
-    assert quote(text, nlp, "the cost of wheat").speaker == "Ngozi Adekunle-Fry"
+    assert quote(text, nlp, "the cost of wheat").speaker == "Ifunanya Adekunle-Fry"

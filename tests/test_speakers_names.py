@@ -160,12 +160,12 @@ def test_the_company_is_never_a_person_who_shares_a_word_with_it(nlp):
 
 def test_a_place_before_a_relative_clause_about_the_person_is_no_person(nlp):
     text = (
-        "The objection was raised by Orla Pennick, the Green MP for North Ashbury, who told the meeting "
+        "The objection was raised by Mairwen Pennick, the Green MP for North Ashbury, who told the meeting "
         "that the library would close within a year.\n\n"
         "\u201cNobody asked the people who actually use it,\u201d she said."
     )
-    assert [p.name for p in SpeakerResolver(nlp(text)).people] == ["Orla Pennick"]
-    assert speaker_of(text, nlp, "Nobody asked") == "Orla Pennick"
+    assert [p.name for p in SpeakerResolver(nlp(text)).people] == ["Mairwen Pennick"]
+    assert speaker_of(text, nlp, "Nobody asked") == "Mairwen Pennick"
 
 
 def test_a_surname_the_ner_takes_for_a_nationality_is_the_person_named_in_full(nlp):
@@ -173,7 +173,7 @@ def test_a_surname_the_ner_takes_for_a_nationality_is_the_person_named_in_full(n
         "Goaltender Mattias Ekqvist was replaced midway through the game after conceding four goals.\n\n"
         "\u201cHe will start on Friday,\u201d coach Bertil Hammarsk\u00f6ld said.\n\n"
         "In the dressing room, Ekqvist was quiet. \u201cThe second goal was mine to stop,\u201d said the "
-        "Danish keeper, who joined the club in June."
+        "Icelandic keeper, who joined the club in June."
     )
     with nlp.select_pipes(disable=["quotes"]):
         doc = nlp(text)
