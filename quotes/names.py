@@ -217,6 +217,9 @@ def is_particle(doc: Doc, j: int) -> bool:
 FIRM_WORDS = frozenset("""
 company group trust agency ministry department committee union association society foundation
 network institute authority commission energy mobility foods ltd plc inc llc corp
+holdings partners capital industries logistics systems solutions technologies motors airlines
+airways properties pharmaceuticals insurance telecom construction engineering aggregates
+minerals mining resources ventures brewery
 """.split())
 
 

@@ -181,8 +181,10 @@ class SpeakerResolver:
 
     def _full_name_words(self) -> tuple[set[str], set[str]]:
         """(all words, last words) of the PERSON entities of two words or more, once per Doc."""
-        if self._full_names is None:
-            full = [fold(e.text).split() for e in self.doc.ents if e.label_ == "PERSON" and len(e) >= 2]
+        if self._full_names is None:  # (not the NER's "Bexley Ondine" for "Bexley Ondine Capital")
+            orgs = [" ".join(e.text.split()) + " " for e in self._orgs]
+            full = [fold(e.text).split() for e in self.doc.ents if e.label_ == "PERSON" and len(e) >= 2
+                    and not any(o.startswith(" ".join(e.text.split()) + " ") for o in orgs)]
             self._full_names = ({w for words in full for w in words}, {words[-1] for words in full if words})
         return self._full_names
 

@@ -181,3 +181,35 @@ def test_a_surname_the_ner_takes_for_a_nationality_is_the_person_named_in_full(n
     doc.ents = [e for e in doc.ents if not e.start <= at < e.end] + [Span(doc, at, at + 1, label="NORP")]
     found = {q.text[:10]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes}
     assert found == {"He will st": "Bertil Hammarsk\u00f6ld", "The second": "Mattias Ekqvist"}
+
+
+def test_a_firm_the_ner_takes_for_a_person_is_an_organisation_that_it_said_continues(nlp):
+    text = (
+        "A hoard of Roman coins was found at a gravel pit near Pelham last spring.\n\n"
+        "Kettering Aggregates said in a statement that it was \u201cdelighted to have helped\u201d with the find. "
+        "It said it would pay for the coins to be cleaned.\n\n"
+        "Sefton Capital, which owns three hotels in the town, said it had been \u201chugely encouraged\u201d."
+    )
+    with nlp.select_pipes(disable=["quotes"]):
+        doc = nlp(text)
+    firm = next(t.i for t in doc if t.text == "Kettering")
+    doc.ents = [e for e in doc.ents if not e.start <= firm < e.end] + [Span(doc, firm, firm + 2, label="PERSON")]
+    assert [p.name for p in SpeakerResolver(doc).people] == []
+    found = {q.text[:12]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes if q.kind == "indirect"}
+    assert found == {"it was \u201cdeli": "Kettering Aggregates", "it would pay": "Kettering Aggregates",
+                     "it had been ": "Sefton Capital"}
+
+
+def test_a_firm_by_its_short_name_the_ner_takes_for_a_person_is_named_in_full(nlp):
+    text = (
+        "A bakery chain has agreed to a takeover by the investment firm Bexley Ondine Capital.\n\n"
+        "Bexley Ondine, which owns hotels in Portugal, said it had been \u201cdeeply impressed\u201d by the staff."
+    )
+    with nlp.select_pipes(disable=["quotes"]):
+        doc = nlp(text)
+    short = [t.i for t in doc if t.text == "Bexley"][-1]
+    doc.ents = [e for e in doc.ents if not (e.start <= short + 1 and e.end > short)] + [
+        Span(doc, short, short + 2, label="PERSON")]
+    assert [p.name for p in SpeakerResolver(doc).people] == []
+    found = {q.text[:12]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes}
+    assert set(found.values()) == {"Bexley Ondine Capital"}, found
