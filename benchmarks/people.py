@@ -3,6 +3,7 @@ same batches of bench.py's generated quotes, the two indexes taking turns to go 
 people and person page latency, warm:
 
     python benchmarks/people.py 100000 128 --at 30000    # quotes, articles per commit
+    python benchmarks/people.py --index DIR/ix-1000000    # latency only, on an index bench.py --keep built
 
 At each size (--at, and the last) it prints the cost of the people stage: the time `add` took
 with it against without, over all batches so far and over the last tenth before that size
@@ -25,12 +26,60 @@ from quotes.people_store import PeopleStore  # noqa: E402
 from quotes.person_view import person_page  # noqa: E402
 
 parser = argparse.ArgumentParser()
-parser.add_argument("quotes", type=int)
+parser.add_argument("quotes", type=int, nargs="?", default=100000)
 parser.add_argument("batch", type=int, nargs="?", default=512)
 parser.add_argument("--at", type=int, action="append", default=[], help="also report at this many quotes")
+parser.add_argument("--index", help="only time the people pages, warm, on this existing index")
 args = parser.parse_args()
 n = args.quotes
 sizes = sorted({*args.at, n})
+
+
+def latency(path: str) -> None:
+    """Warm latency (median and max of 7, and CPU) of what users open: the people list, a name
+    query, a person page through the library and through the web server (HTML and JSON), for
+    the most quoted and the median person."""
+    from fastapi.testclient import TestClient
+
+    from quotes.server import create_app
+
+    st = PeopleStore(path)
+    everyone = st.people()
+    ix = QuoteIndex.open(path)
+    web = TestClient(create_app(path))
+    top, median = everyone[0], everyone[len(everyone) // 2]
+    surname = top.name.split()[-1]
+
+    def get(url: str) -> None:
+        response = web.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+    print(f"{ix.count()[1]:,} quotes, {len(everyone):,} people; most quoted {top.quotes:,}, median {median.quotes:,}")
+    for label, call in (("quotes people (all %d)" % len(everyone), lambda: st.people()),
+                        ("/api/people (the first 100)", lambda: get("/api/people?limit=100")),
+                        ("quotes people QUERY", lambda: st.people(surname)),
+                        ("person page, most quoted, library", lambda: person_page(ix, top.id)),
+                        ("/people/ID, most quoted (HTML)", lambda: get(f"/people/{top.id}")),
+                        ("/people/ID?page=50, most quoted (HTML)", lambda: get(f"/people/{top.id}?page=50")),
+                        ("/people/ID?q=WORD, most quoted (HTML)", lambda: get(f"/people/{top.id}?q=government")),
+                        ("/api/people/ID, most quoted", lambda: get(f"/api/people/{top.id}")),
+                        ("person page, median person, library", lambda: person_page(ix, median.id)),
+                        ("/people/ID, median person (HTML)", lambda: get(f"/people/{median.id}"))):
+        call()
+        ts, cpu = [], []
+        for _ in range(7):
+            t, c = time.perf_counter(), time.process_time()
+            call()
+            ts.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - c)
+        print(f"  {label}: median {sorted(ts)[3] * 1000:.0f} ms, max {max(ts) * 1000:.0f} ms"
+              f" (CPU median {sorted(cpu)[3] * 1000:.0f} ms)", flush=True)
+    ix.close()
+
+
+if args.index:
+    latency(args.index)
+    sys.exit()
 
 stage = [0.0]  # seconds inside the people stage
 
@@ -86,23 +135,5 @@ with QuoteIndex.open(os.path.join(where, "plain"), create=True) as a, \
         for size in sizes:
             if log[-1][0] >= size > (log[-2][0] if len(log) > 1 else 0):
                 report(added)
-path = os.path.join(where, "people")
-st = PeopleStore(path)
-everyone = st.people()
-ix = QuoteIndex.open(path)
-for label, call in (("quotes people (all %d)" % len(everyone), lambda: st.people()),
-                    ("/api/people (the first 100)", lambda: st.people(limit=100)),
-                    ("quotes people QUERY", lambda: st.people(synth.speakers[0].split()[-1])),
-                    ("person page, most quoted (%d quotes)" % everyone[0].quotes, lambda: person_page(ix, everyone[0].id)),
-                    ("person page, median person (%d quotes)" % everyone[len(everyone) // 2].quotes,
-                     lambda: person_page(ix, everyone[len(everyone) // 2].id))):
-    call()
-    ts, cpu = [], []
-    for _ in range(7):
-        t, c = time.perf_counter(), time.process_time()
-        call()
-        ts.append(time.perf_counter() - t)
-        cpu.append(time.process_time() - c)
-    print(f"  {label}: median {sorted(ts)[3] * 1000:.0f} ms, max {max(ts) * 1000:.0f} ms"
-          f" (CPU median {sorted(cpu)[3] * 1000:.0f} ms)", flush=True)
+latency(os.path.join(where, "people"))
 shutil.rmtree(where)

@@ -16,11 +16,10 @@ import os
 import re
 import socket
 import time
-from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Sequence, TypeVar
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from fastapi import Depends, FastAPI, Path as PathParam, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -37,17 +36,14 @@ from .formats import cut, hit_record, one_line, speaker_name
 from .index import FACETS, SORTS, QuoteIndex, index_path, is_server
 from .marks import paragraphs
 from .model import KINDS, Article, Quote
-from .query import Filters
+from .server_params import ApiError, SearchParams, filter_params, search_params, text_param
 from .server_people import add_people_routes
 from .verify import left_out, verdict_line
 from .verify import verify as run_verify
 from .wording import words
 
 HERE = Path(__file__).resolve().parent
-MAX_LIMIT = 100  # hits per page, the API's cap (the CLI's is 1000: a page is not an export)
-MAX_PAGE = 1000  # a search collects page × limit hits; deeper than this is `quotes export`
 MAX_CLAIM = 2000  # characters of a claim to verify
-MAX_QUERY = 1000  # characters of a query or a filter value
 MAX_MATCHES = 20  # closest quotes of a verify
 OPEN_TRIES = 4  # opening the index while an ingest commits (see `use` in create_app)
 PAGE_FACETS = ("speaker", "source", "year", "kind")
@@ -81,103 +77,6 @@ STYLE_LABELS = {"plain": "Plain", "markdown": "Markdown", "apa": "APA", "mla": "
 
 log = logging.getLogger("quotes.server")
 T = TypeVar("T")
-
-
-class ApiError(Exception):
-    """An error answered with `status` and `{"error": message}` (or the error page)."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-# --------------------------------------------------------------------------- parameters
-
-
-@dataclass(frozen=True)
-class SearchParams:
-    """A search as the CLI takes it: query, filters, sort and page (empty form fields dropped)."""
-
-    q: str | None = None
-    speakers: tuple[str, ...] = ()
-    speaker_names: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    since: str | None = None
-    until: str | None = None
-    sort: str = "relevance"
-    limit: int = 20
-    page: int = 1
-
-    @property
-    def filters(self) -> Filters:
-        return Filters(speakers=self.speakers, speaker_names=self.speaker_names, sources=self.sources,
-                       kinds=self.kinds, since=self.since, until=self.until)
-
-    def pairs(self, **changes: Any) -> list[tuple[str, str]]:
-        """The query-string pairs of this search with `changes`, defaults left out."""
-        p = replace(self, **changes)
-        out: list[tuple[str, str]] = [("q", p.q)] if p.q else []
-        out += [("speaker", s) for s in p.speakers] + [("speaker_name", s) for s in p.speaker_names]
-        out += [("source", s) for s in p.sources]
-        out += [("kind", k) for k in p.kinds]
-        out += [(name, value) for name, value in (("from", p.since), ("to", p.until)) if value]
-        if p.sort != "relevance":
-            out.append(("sort", p.sort))
-        if p.limit != 20:
-            out.append(("limit", str(p.limit)))
-        if p.page != 1:
-            out.append(("page", str(p.page)))
-        return out
-
-    def url(self, **changes: Any) -> str:
-        return "/?" + urlencode(self.pairs(**changes)) if self.pairs(**changes) else "/"
-
-
-def _text(value: str | None, name: str, cap: int = MAX_QUERY) -> str | None:
-    value = (value or "").strip()
-    if len(value) > cap:
-        raise ApiError(400, f"{name} is too long: at most {cap} characters")
-    return value or None
-
-
-def _texts(values: Sequence[str], name: str) -> tuple[str, ...]:
-    return tuple(v for v in (_text(value, name) for value in values) if v)
-
-
-def filter_params(
-    q: str | None = Query(None, description="Query in the CLI's Whoosh syntax (words, \"a phrase\","
-                          " OR, NOT, wildcards, term~, fields such as speaker:, kind:, date:)."),
-    speaker: list[str] = Query([], description="Said by NAME: every word in the name or mention;"
-                               " repeat for any of several."),
-    speaker_name: list[str] = Query([], description="Said by exactly this resolved name, as /api/speakers"
-                                    " and the speaker facet give it; repeatable."),
-    source: list[str] = Query([], description="From source NAME (every word); repeatable."),
-    kind: list[str] = Query([], description=f"One of {', '.join(KINDS)}; repeatable."),
-    since: str | None = Query(None, alias="from", description="On or after: 2019, 2019-01 or 2019-01-23."),
-    until: str | None = Query(None, alias="to", description="On or before (its whole period)."),
-) -> SearchParams:
-    """The query and filters, shared by the pages, /api/search and /api/speakers."""
-    kinds = _texts(kind, "kind")
-    unknown = [k for k in kinds if k not in KINDS]
-    if unknown:
-        raise ApiError(400, f"unknown kind {unknown[0]!r} (kinds: {', '.join(KINDS)})")
-    return SearchParams(q=_text(q, "q"), speakers=_texts(speaker, "speaker"),
-                        speaker_names=_texts(speaker_name, "speaker_name"), sources=_texts(source, "source"),
-                        kinds=kinds, since=_text(since, "from"), until=_text(until, "to"))
-
-
-def search_params(
-    chosen: SearchParams = Depends(filter_params),
-    sort: str = Query("relevance", description=f"One of {', '.join(SORTS)} (date: oldest first)."),
-    limit: int = Query(20, ge=1, le=MAX_LIMIT, description="Hits per page."),
-    page: int = Query(1, ge=1, le=MAX_PAGE, description="Which page of hits."),
-) -> SearchParams:
-    """The query, filters, sort and page of a search: the CLI's `search` options."""
-    if sort not in SORTS:
-        raise ApiError(400, f"unknown sort {sort!r} (sorts: {', '.join(SORTS)})")
-    return replace(chosen, sort=sort, limit=limit, page=page)
 
 
 # --------------------------------------------------------------------------- records
@@ -433,7 +332,7 @@ def create_app(index_dir: str | None = None, allowed_hosts: Sequence[str] | None
         no match found, too short to verify; `before`/`after` are the quote's words the
         claim leaves out; `diff` is a list of [op, words], op `=`, `-` (said, not in the
         claim) or `+` (claimed, not said)."""
-        text, who = _text(claim, "claim", MAX_CLAIM) or "", _text(speaker, "speaker")
+        text, who = text_param(claim, "claim", MAX_CLAIM) or "", text_param(speaker, "speaker")
         result = use(lambda ix: run_verify(ix, text, speaker=who, limit=limit))
         return JSONResponse(result.to_dict())
 
@@ -447,7 +346,7 @@ def create_app(index_dir: str | None = None, allowed_hosts: Sequence[str] | None
         """`quotes speakers --format json`: `[{speaker, quotes}]`, most quoted first, for the
         query and filters (all quotes without them)."""
         counts = use(lambda ix: ix.speakers(params.q, params.filters))
-        chosen = suggest_speakers(counts, _text(prefix, "prefix"), limit)
+        chosen = suggest_speakers(counts, text_param(prefix, "prefix"), limit)
         return JSONResponse([{"speaker": name, "quotes": n} for name, n in chosen])
 
     # ----------------------------------------------------------------------- pages
@@ -480,7 +379,7 @@ def create_app(index_dir: str | None = None, allowed_hosts: Sequence[str] | None
     @app.get("/verify", response_class=HTMLResponse, include_in_schema=False)
     def verify_page(request: Request, claim: str | None = Query(None), speaker: str | None = Query(None),
                     limit: int = Query(3, ge=1, le=MAX_MATCHES)) -> HTMLResponse:
-        text, who = _text(claim, "claim", MAX_CLAIM), _text(speaker, "speaker")
+        text, who = text_param(claim, "claim", MAX_CLAIM), text_param(speaker, "speaker")
         result, problem, status = None, None, 200
         if text:
             try:

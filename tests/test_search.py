@@ -178,6 +178,10 @@ def test_zero_hits_suggest_close_spellings(ix, backend):
     if backend == "sphinxql":
         pytest.skip("Sphinx 2.2 has no spelling suggester: the search server suggests nothing")
     assert ix.search("Idlibb").suggestions == ["idlib"]
+    # each missing word corrected where it stands, the rest of the query kept as typed
+    assert ix.search('"shared convictiom" AND situatoin').suggestions == ['"shared conviction" AND situation']
+    assert ix.search("abandonned").suggestions == ["abandon"]  # from its stem when the word is too far
+    assert ix.search("xqzvtr").suggestions == []
     assert ix.search(filters=Filters(speakers=["erdgan"])).suggestions == ["erdogan"]
     result = cli(ix, "search", "Idlibb")
     assert result.stderr.splitlines() == ["No quotes found.", "Did you mean: idlib?"]

@@ -38,7 +38,8 @@ from quotes.extract import extract_articles
 from quotes.index import QuoteIndex, is_server
 from quotes.model import Article, Quote
 from quotes.readers import read_articles
-from quotes.server import MAX_LIMIT, create_app
+from quotes.server import create_app
+from quotes.server_params import MAX_LIMIT
 
 try:
     from quotes.backends.sphinxql import parse_location

@@ -556,6 +556,35 @@ def _facet_counts(
     }
 
 
+def _corrected(searcher: Searcher, text: str, parsed: wq.Query) -> str:
+    """The query with each word the index lacks replaced by the index's closest word (two edits
+    at most from the word as typed, or else from its stem; the same first letter; the commonest
+    first).
+
+    Not Whoosh's `correct_query`: it ignores its `prefix`, so it measured every word of the index
+    against each missing one (0.6 s at 15,000 words, growing with the index), and it corrected
+    only the stem ("government" -> "govern" -> "lover")."""
+    reader = searcher.reader()
+    try:
+        tokens = list(parsed.all_tokens())
+    except (AttributeError, TypeError, ValueError):  # Whoosh cannot list the words of ranges
+        return text
+    for token in sorted(tokens, key=lambda t: -(t.startchar or 0)):
+        name = token.fieldname
+        if token.startchar is None or name not in searcher.schema or (name, token.text) in reader:
+            continue
+        typed = text[token.startchar:token.endchar]
+        analyzer = searcher.schema[name].analyzer
+        if [t.text for t in analyzer(typed)] != [token.text]:  # a prefix, wildcard or part of one
+            continue
+        word = [t.text for t in analyzer(typed, no_morph=True)][0]
+        corrector = searcher.corrector(name)
+        found = corrector.suggest(word, limit=1, prefix=1) or corrector.suggest(token.text, limit=1, prefix=1)
+        if found and found[0] != word:
+            text = text[:token.startchar] + found[0] + text[token.endchar:]
+    return text
+
+
 def _name(value: str | bytes) -> str:
     """A facet value: columns hold bytes."""
     return value.decode("utf-8") if isinstance(value, bytes) else value
@@ -565,16 +594,13 @@ def _suggestions(searcher: Searcher, text: str, parsed: wq.Query, filters: Filte
     """Close spellings, from the index's own words, of a query and speakers that found nothing."""
     out = []
     if text:
-        try:
-            corrected = searcher.correct_query(parsed, text)
-        except (AttributeError, TypeError, ValueError):  # Whoosh cannot correct ranges ("[a TO ]")
-            corrected = None
-        if corrected is not None and corrected.query != parsed:
-            out.append(corrected.string)
+        corrected = _corrected(searcher, text, parsed)
+        if corrected != text:
+            out.append(corrected)
     corrector = searcher.corrector("speaker")
     for name in filters.speakers if filters else ():
         said = [token.text for token in NAME_ANALYZER(name)]
-        fixed = [(corrector.suggest(w, limit=1) or [w])[0] for w in said]
+        fixed = [(corrector.suggest(w, limit=1, prefix=1) or [w])[0] for w in said]
         if fixed != said:
             out.append(" ".join(fixed))
     return out
