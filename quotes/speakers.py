@@ -97,6 +97,7 @@ class SpeakerResolver:
             for i in range(name.start, name.end):
                 self._entity_at[i] = name
             self._add_name(name)
+        self._lead: tuple[int, Person] | None = self._lead_description()
         self._learn_genders()
 
     def _names(self) -> list[Span]:
@@ -220,6 +221,41 @@ class SpeakerResolver:
         if root.dep_ != "nsubj" or any(t.ent_type_ for t in chain) or not all(t.is_title for t in chain):
             return False
         return lemma(root.head) in SPEECH_VERBS or len(chain) >= 2  # "Varga said", "Ana Ní Bhriain scored"
+
+    def _lead_description(self) -> tuple[int, Person] | None:
+        """News names the person of its lead sentence in the next paragraph: "A former nurse
+        told a tribunal that she ..." / "Branwen Hartigan, who left in 2023, was ...". The
+        description subject of the paragraph before the first name, when that name opens its
+        paragraph, is that person (and a later "the nurse" finds her): (its head, person)."""
+        doc = self.doc
+        first = next((m for m in self.mentions[:3] if m.start > 1 and doc[m.start - 1].is_space
+                      and "\n" in doc[m.start - 1].text), None)  # (after a headline's words taken for names)
+        if first is None:
+            return None
+        k = first.start
+        lo = k - 1
+        while lo > 0 and not (doc[lo - 1].is_space and "\n" in doc[lo - 1].text):
+            lo -= 1
+        if any(lo <= m.start < k for m in self.mentions):
+            return None
+        subj = next((t for t in doc[lo : k - 1] if t.dep_ == "nsubj" and t.pos_ == "NOUN" and t.tag_ != "NNS"
+                     and not self.in_quote[t.i]), None)
+        if subj is None or not (is_person_noun(subj) or subj.lower_.endswith("er")):
+            return None
+        key = fold(doc[slice(*word_span(doc, subj.i))].text)
+        if key in ORG_NOUNS or key in FAMILY_NOUNS:
+            return None
+        person = first.person
+        said = {t.lower_ for t in subj.sent if not self.in_quote[t.i]}
+        gender = "f" if said & FEMALE else "m" if said & MALE else None
+        if gender and person.gender not in (None, gender):
+            return None
+        person.heads.add(key)
+        person.roles.update(fold(t.text) for t in subj.subtree if t.pos_ in ("NOUN", "ADJ", "PROPN"))
+        at = bisect.bisect_left(self._starts, subj.left_edge.i)
+        self.mentions.insert(at, Mention(subj.left_edge.i, person, True))
+        self._starts.insert(at, subj.left_edge.i)
+        return subj.i, person
 
     def _learn_genders(self) -> None:
         """Each he/she outside quotation marks votes for the one person named before it in its
@@ -402,6 +438,8 @@ class SpeakerResolver:
         appo = self._apposed(mention)
         if appo is not None:  # "His wife, the painter Adwoa Boakye, said"
             return appo.name, appo, 0.85
+        if self._lead is not None and self._lead[0] == mention.root.i:
+            return self._lead[1].name, self._lead[1], 0.7
         if words[0].pos_ == "PRON":
             return mention.text, None, 0.5
         names = [e for e in dict.fromkeys(self.entity_at(i) for i in range(mention.start, mention.end))
@@ -460,7 +498,8 @@ class SpeakerResolver:
         head = mention.root
         key = fold(mention.doc[slice(*word_span(mention.doc, head.i))].text)
         if not (mention[0].lower_ == "the" and head.tag_ != "NNS" and key not in ORG_NOUNS and key not in FAMILY_NOUNS
-                and (is_person_noun(head) or key.endswith(("year-old", "hander", "er")))):
+                and (is_person_noun(head) or key.endswith(("year-old", "hander", "er"))
+                     or "year-old " in mention.text.lower())):  # "the 24-year-old full-back"
             return None
         latest = self._pronoun(mention.start, gender, follow=False)
         doc = mention.doc

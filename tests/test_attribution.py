@@ -282,3 +282,26 @@ def test_a_pronoun_after_a_description_subject_goes_to_the_main_person_it_descri
         "The baker is frank about the price of flour. She said the cost of wheat had doubled since March."
     )
     assert quote(text, nlp, "the cost of wheat").speaker == "Ifunanya Adekunle-Fry"
+
+
+def test_a_lead_description_is_the_person_the_next_paragraph_opens_with(nlp):
+    text = (
+        "Nurse tells inquest of staffing fears\n\n"
+        "A former night nurse at Pelham General told a tribunal on Monday that she had raised concerns about "
+        "staffing three times.\n\n"
+        "Branwen Hartigan, who left the hospital in 2023, was the first witness called by the panel.\n\n"
+        "The chair, Ms Ysolde Farrant, said the hearing would last a week.\n\n"
+        "\u201cI wrote to the board in March and again in June,\u201d the nurse said."
+    )
+    assert quote(text, nlp, "she had raised").speaker == "Branwen Hartigan"
+    assert quote(text, nlp, "I wrote to").speaker == "Branwen Hartigan"
+
+
+def test_an_age_before_any_head_noun_describes_the_person_in_view(nlp):
+    text = (
+        "Emrys Threlkeld scored two tries as Pelham beat the visitors 31-10 on Saturday.\n\n"
+        "The 24-year-old full-back, who missed most of last season, said the win had been \u201cthe best "
+        "birthday present\u201d he could have asked for."
+    )
+    found = {(q.kind, q.speaker) for q in extract(text, nlp=nlp) if q.kind == "indirect"}
+    assert found == {("indirect", "Emrys Threlkeld")}
