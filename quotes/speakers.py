@@ -93,6 +93,7 @@ class SpeakerResolver:
                       and not any(fold(t.text) in HONORIFICS for t in e)]
         self._org_starts = [e.start for e in self._orgs]
         self._full_names: tuple[set[str], set[str]] | None = None  # see _full_name_words
+        self._titled_surnames: list[tuple[Mention, str, list[Person]]] = []  # see _learn_genders
         for name in self._names():
             for i in range(name.start, name.end):
                 self._entity_at[i] = name
@@ -258,9 +259,11 @@ class SpeakerResolver:
         return subj.i, person
 
     def _learn_genders(self) -> None:
-        """Each he/she outside quotation marks votes for the one person named before it in its
-        paragraph (or, if its paragraph names nobody before it, in the paragraph before): a
-        majority decides the gender, unless an honorific or a family role already did."""
+        """Each he/she/his/her outside quotation marks votes for the one person named before it
+        in its paragraph (or, if its paragraph names nobody before it, in the paragraph before,
+        heard only for a person with no vote from their own paragraph): a majority decides the
+        gender, unless an honorific or a family role already did. Then
+        a "Mr Pellow" that two people named Pellow could be goes to the one of that gender."""
         votes: dict[int, list[str]] = {}
         people = {id(p): p for p in self.people}
         para_of, para, pronouns = [], 0, []
@@ -268,19 +271,24 @@ class SpeakerResolver:
             para_of.append(para)
             if tok.is_space and "\n" in tok.text:
                 para += 1
-            elif (tok.lower_ in MALE or tok.lower_ in FEMALE) and not self.in_quote[tok.i]:
-                pronouns.append(tok)
+            elif (tok.lower_ in MALE or tok.lower_ in FEMALE) and not self.in_quote[tok.i] and not (
+                    tok.lower_ == "him" or tok.lower_ == "her" and tok.dep_ != "poss"):
+                pronouns.append(tok)  # (an object is someone else: "Ada Roe, who toured with him")
         named: dict[int, list[tuple[int, int]]] = {}  # paragraph -> (token, person) outside quotes
         for m in self.mentions:
             if not self.in_quote[m.start] and not m.place:
                 named.setdefault(para_of[m.start], []).append((m.start, id(m.person)))
+        far: dict[int, list[str]] = {}  # votes from the paragraph after the name's
         for tok in pronouns:
             here = para_of[tok.i]
             before = {who for at, who in named.get(here, []) if at < tok.i}
+            ballot = votes
             if not before:
-                before = {who for _, who in named.get(here - 1, [])}
+                before, ballot = {who for _, who in named.get(here - 1, [])}, far
             if len(before) == 1:
-                votes.setdefault(before.pop(), []).append("m" if tok.lower_ in MALE else "f")
+                ballot.setdefault(before.pop(), []).append("m" if tok.lower_ in MALE else "f")
+        for who, genders in far.items():
+            votes.setdefault(who, genders)  # (only where its own paragraph gave no vote)
         for who, genders in votes.items():
             person = people[who]
             m, f = genders.count("m"), genders.count("f")
@@ -289,6 +297,12 @@ class SpeakerResolver:
             vote = "m" if m > f else "f"
             if person.gender in (None, vote) or max(m, f) >= 3 and max(m, f) > 2 * min(m, f) + 1:
                 person.gender = vote  # the article's own pronouns beat a name list, by a clear margin
+        for mention, gender, cands in self._titled_surnames:
+            fits = [p for p in cands if p.gender == gender]
+            if len(fits) == 1:
+                mention.person = fits[0]
+            elif mention.person.gender in (None, gender):
+                mention.person.gender, mention.person.titled = gender, True
 
     # -- building clusters -------------------------------------------------------------
     def _add_name(self, span: Span) -> Person | None:
@@ -310,6 +324,11 @@ class SpeakerResolver:
         folded = fold(display).split()
         if not folded or folded[0] in PRONOUNS or len(words) == 1 and is_title_word(words[0]):
             return None  # "Commissioner", "Coach" alone name nobody
+        titled = None
+        if gender and len(folded) == 1:
+            cands = self._candidates(folded, None)
+            if len(cands) > 1 and sum(p.gender == gender for p in cands) != 1:
+                titled, gender = gender, None  # "Mr Pellow" of two Pellows: the pronouns decide (_learn_genders)
         person = self._match(folded, gender, span.start)
         if person is None:
             person = Person()
@@ -339,6 +358,8 @@ class SpeakerResolver:
         place = root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS or root.dep_ == "poss"
         self.mentions.append(Mention(span.start, person, subject, place=place))
         self._starts.append(span.start)
+        if titled:
+            self._titled_surnames.append((self.mentions[-1], titled, self._candidates(folded, None)))
         return person
 
     def _match(self, folded: list[str], gender: str | None, at: int) -> Person | None:

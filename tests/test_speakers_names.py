@@ -213,3 +213,21 @@ def test_a_firm_by_its_short_name_the_ner_takes_for_a_person_is_named_in_full(nl
     assert [p.name for p in SpeakerResolver(doc).people] == []
     found = {q.text[:12]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes}
     assert set(found.values()) == {"Bexley Ondine Capital"}, found
+
+
+def test_mr_and_a_shared_surname_is_the_husband_not_the_wife_the_pronouns_tell(nlp):
+    text = (
+        "Cornelius Pellow, organist who filled the cathedral for half a century, dies at 91\n\n"
+        "Cornelius Pellow, whose improvisations drew crowds to evensong for fifty years, died on Tuesday "
+        "at his home in Exmoor. He was 91.\n\n"
+        "His death was confirmed by his wife of 60 years, Ottoline Pellow, who said the cause was "
+        "pneumonia. \"He played the piano for the nurses on Sunday. Only a few hymns, but they cried,\" "
+        "she said.\n\n"
+        "In his diary he wrote that he had learned to improvise \"by copying the rain on the roof.\"\n\n"
+        "The harpist Wilhelmina Doorn, who performed with him in the 1970s, recalled that a storm had "
+        "once cut the lights during a recital and Mr. Pellow had carried on from memory.\n\n"
+        "\"Nobody moved. He finished the fugue in the dark and then asked for a candle,\" she said."
+    )
+    assert speaker_of(text, nlp, "He played the piano") == "Ottoline Pellow"
+    assert speaker_of(text, nlp, "Nobody moved") == "Wilhelmina Doorn"
+    assert speaker_of(text, nlp, "by copying") == "Cornelius Pellow"
