@@ -182,12 +182,14 @@ class SpeakerResolver:
         return not set(fold(text).split()) & self._full_name_words()[0]
 
     def _full_name_words(self) -> tuple[set[str], set[str]]:
-        """(all words, last words) of the PERSON entities of two words or more, once per Doc."""
+        """(all words, first and last words) of the PERSON entities of two words or more, once
+        per Doc."""
         if self._full_names is None:  # (not the NER's "Bexley Ondine" for "Bexley Ondine Capital")
             orgs = [" ".join(e.text.split()) + " " for e in self._orgs]
             full = [fold(e.text).split() for e in self.doc.ents if e.label_ == "PERSON" and len(e) >= 2
                     and not any(o.startswith(" ".join(e.text.split()) + " ") for o in orgs)]
-            self._full_names = ({w for words in full for w in words}, {words[-1] for words in full if words})
+            self._full_names = ({w for words in full for w in words},
+                                {w for words in full if words for w in (words[0], words[-1])})
         return self._full_names
 
     def _person_like(self, chain: Span) -> bool:
@@ -204,7 +206,7 @@ class SpeakerResolver:
             return True  # "Dr Aled Price" as one chain
         if len(chain) == 1 and root.is_title and fold(root.text) in self._full_name_words()[1] and not (
                 root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS or root.dep_ == "poss"):
-            return True  # "Ekqvist was quiet" after "Mattias Ekqvist", whatever the NER made of the surname
+            return True  # "Ekqvist was quiet", "Mattias said" after "Mattias Ekqvist", whatever the NER made of it
         after = doc[chain.end : chain.end + 3]
         if len(chain) >= 2 and len(after) >= 2 and after[0].text == "," and (
                 after[1].lower_ == "who" and after[1].head.head.i == root.i
@@ -298,11 +300,23 @@ class SpeakerResolver:
             if person.gender in (None, vote) or max(m, f) >= 3 and max(m, f) > 2 * min(m, f) + 1:
                 person.gender = vote  # the article's own pronouns beat a name list, by a clear margin
         for mention, gender, cands in self._titled_surnames:
-            fits = [p for p in cands if p.gender == gender]
-            if len(fits) == 1:
-                mention.person = fits[0]
-            elif mention.person.gender in (None, gender):
+            fits = [p for p in cands if p.gender == gender] or [p for p in cands if p.gender is None]
+            if len(fits) > 1:  # the article calls the others by their first name ("Marcus said")
+                fits = [p for p in fits if not self._first_named(p)] or fits
+            if fits:
+                mention.person = self._latest(fits, mention.start - 1)
+            if mention.person.gender in (None, gender):
                 mention.person.gender, mention.person.titled = gender, True
+
+    def _first_named(self, person: Person) -> bool:
+        """The article calls `person` by the first name alone somewhere outside quotation marks."""
+        first = fold(person.name).split()[0]
+        for m in self.mentions:
+            ent = self._entity_at.get(m.start)
+            if (m.person is person and not self.in_quote[m.start] and ent is not None and len(ent) == 1
+                    and fold(ent.text) == first and len(person.words) > 1):
+                return True
+        return False
 
     # -- building clusters -------------------------------------------------------------
     def _add_name(self, span: Span) -> Person | None:
@@ -327,8 +341,8 @@ class SpeakerResolver:
         titled = None
         if gender and len(folded) == 1:
             cands = self._candidates(folded, None)
-            if len(cands) > 1 and sum(p.gender == gender for p in cands) != 1:
-                titled, gender = gender, None  # "Mr Pellow" of two Pellows: the pronouns decide (_learn_genders)
+            if len(cands) > 1:
+                titled, gender = gender, None  # "Mr Pellow" of two Pellows: decided in _learn_genders
         person = self._match(folded, gender, span.start)
         if person is None:
             person = Person()
