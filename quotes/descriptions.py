@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
 
-from .names import COPULAS, FAMILY_NOUNS, HONORIFICS, ROLE_NOUNS, fold, is_title_word, name_words, word_span, written
+from .names import (
+    COPULAS, FAMILY_NOUNS, HONORIFICS, ROLE_NOUNS, fold, is_person_noun, is_title_word, name_words, word_span, written,
+)
 
 if TYPE_CHECKING:
     from .speakers import Mention
@@ -57,6 +59,9 @@ def descriptions(span: Span) -> tuple[set[str], set[str]]:
             describe(child)
     if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN") and root.head.ent_type_ != "PERSON":
         describe(root.head)
+    elif (span.start >= 2 and doc[span.start - 1].text in _APPOSITION and is_person_noun(doc[span.start - 2])
+          and span.end < len(doc) and doc[span.end].text in _APPOSITION):
+        describe(doc[span.start - 2])  # "Her son, Joren Varangen," where the parse saw no apposition
     if root.dep_ == "nsubj" and root.head.lower_ in COPULAS:
         for attr in root.head.children:
             if attr.dep_ == "attr" and (attr.pos_ == "NOUN" or is_title_word(attr)):  # "is the Plaid MP"

@@ -235,3 +235,23 @@ def test_mr_and_a_shared_surname_is_the_one_the_pronouns_and_first_names_leave(n
     assert speaker_of(text, nlp, "Nobody moved") == "Wilhelmina Doorn"
     assert speaker_of(text, nlp, "by copying") == "Cornelius Pellow"
     assert speaker_of(text, nlp, "From what") == "Cornelius Pellow"
+
+
+def test_a_family_role_before_a_name_between_commas_describes_it_without_the_parse(nlp):
+    text = (
+        "Ilse Varangen ran the lake ferry for forty years. Her son, Sven Varangen, said his mother had "
+        "planned to stay for one summer.\n\n"
+        "According to her son, the ferry carried 9,000 passengers a year."
+    )
+    with nlp.select_pipes(disable=["quotes"]):
+        doc = nlp(text)
+    for tok in doc:
+        if tok.dep_ == "appos":
+            tok.dep_ = "dep"  # as the parser leaves it when a given name reads as a word ("Per")
+    found = {q.text[:10]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes}
+    assert found["the ferry "] == "Sven Varangen"
+
+
+def test_a_clause_ending_in_a_family_word_does_not_describe_the_name_after_it(nlp):
+    doc = nlp("Asked what she missed most about her husband, Ottoline Pellow smiled at the question.")
+    assert [(p.name, p.heads) for p in SpeakerResolver(doc).people] == [("Ottoline Pellow", set())]
