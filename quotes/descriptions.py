@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Span, Token
 
 from .names import (
-    COPULAS, FAMILY_NOUNS, HONORIFICS, ROLE_NOUNS, fold, is_person_noun, is_title_word, name_words, word_span, written,
+    COPULAS, FAMILY_NOUNS, HONORIFICS, KIN_CLASS, ROLE_NOUNS, fold, is_person_noun, is_title_word, name_words, word_span, written,
 )
 
 if TYPE_CHECKING:
@@ -133,4 +133,19 @@ def apposed(mention: Span, entity_at: Mapping[int, Span], mentions: Sequence[Men
             for m in mentions[bisect.bisect_left(starts, at) :][:1]:
                 if m.start <= at + 1:
                     return m
+    return None
+
+
+def kin_head(span: Span) -> Token | None:
+    """The kinship word a name stands in apposition to: "his daughter, Thuy Hoang," and "Thuy
+    Hoang, his daughter,", with the comma reading where the parse saw no apposition."""
+    doc, root = span.doc, span.root
+    if root.dep_ == "appos" and fold(root.head.text) in KIN_CLASS:
+        return root.head
+    for child in root.children:
+        if child.dep_ == "appos" and child.i > root.i and fold(child.text) in KIN_CLASS:
+            return child
+    if (span.start >= 2 and doc[span.start - 1].text in _APPOSITION and fold(doc[span.start - 2].text) in KIN_CLASS
+            and span.end < len(doc) and doc[span.end].text in _APPOSITION):
+        return doc[span.start - 2]
     return None

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from .cues import SPEECH_VERBS, lemma
-from .descriptions import apposed, descriptions, shared_surname
+from .descriptions import apposed, descriptions, kin_head, shared_surname
 from .names import (
-    FAMILY_NOUNS, FEMALE, FIRST_NAMES_F, FIRST_NAMES_M, HONORIFICS,
+    FAMILY_NOUNS, FEMALE, FIRST_NAMES_F, FIRST_NAMES_M, HONORIFICS, KIN_CLASS, KIN_INVERSE,
     LEADER_ROLES, MALE, MISLABELLED, ORG_NOUNS, ORG_WORDS, PLACE_PREPS,
     PRONOUNS, ROLE_NOUNS, dateline_tokens, fold, is_firm_name, is_particle, is_person_noun, is_title_word,
     name_words, word_span,
@@ -94,6 +94,7 @@ class SpeakerResolver:
         self._org_starts = [e.start for e in self._orgs]
         self._full_names: tuple[set[str], set[str]] | None = None  # see _full_name_words
         self._titled_surnames: list[tuple[Mention, str, list[Person]]] = []  # see _learn_genders
+        self._kin: list[tuple[Person, str, Person]] = []  # (person, KIN_CLASS, whose): "his daughter, Thuy"
         for name in self._names():
             for i in range(name.start, name.end):
                 self._entity_at[i] = name
@@ -365,6 +366,10 @@ class SpeakerResolver:
             person.gender, person.titled = gender, True
         person.heads.update(heads)
         person.roles.update(words)
+        kin = kin_head(span)
+        whose = self._owner(kin) if kin is not None else None
+        if whose is not None and whose is not person:
+            self._kin.append((person, KIN_CLASS[fold(kin.text)], whose))
         root = span.root
         subj = root.head if root.dep_ == "appos" else root
         # the subject of a main clause, not of an aside ("..., when Alfie broke his wrist")
@@ -587,6 +592,32 @@ class SpeakerResolver:
                 return pick[-1].person
         return None
 
+    def _owner(self, noun: Token) -> Person | None:
+        """Whose relation a kinship word names: the person its possessive stands for ("his"
+        the latest man in view, "Toby's" Toby)."""
+        poss = next((c for c in noun.children if c.dep_ == "poss"), None)
+        if poss is None:
+            return None
+        if poss.lower_ in MALE or poss.lower_ in FEMALE:
+            return self._pronoun(poss.i, "m" if poss.lower_ in MALE else "f", follow=False)
+        ent = self._entity_at.get(poss.i)
+        if ent is None or ent.label_ != "PERSON":
+            return None
+        k = bisect.bisect_left(self._starts, ent.start)
+        return self.mentions[k].person if k < len(self._starts) and self._starts[k] == ent.start else None
+
+    def _kin_of(self, mention: Span, key: str) -> Person | None:
+        """"her father": the man the article named as the father of the person "her" stands
+        for, or whose daughter or son she was named as."""
+        whose = self._owner(mention.root)
+        if whose is None:
+            return None
+        want, gender = KIN_CLASS[key], FAMILY_NOUNS.get(key)
+        found = [p for p, cls, of in self._kin if of is whose and cls == want]
+        found += [of for p, cls, of in self._kin if p is whose and KIN_INVERSE[cls] == want]
+        found = list({id(p): p for p in found if gender is None or p.gender in (None, gender)}.values())
+        return found[0] if len(found) == 1 else None
+
     def _subject_before(self, at: int) -> Span | None:
         """The description ("The designer", not a name) that is the subject of the sentence
         before the one that opens with the pronoun at `at`, in the same or the previous paragraph."""
@@ -625,6 +656,8 @@ class SpeakerResolver:
         for m in self.mentions[before : before + 40]:  # described first, named after
             if key in m.person.heads and m.start - mention.end < 80:
                 return m.person
+        if key in KIN_CLASS:
+            return self._kin_of(mention, key)
         if head.pos_ != "NOUN" or key not in ROLE_NOUNS:
             return None
         for m in reversed(recent):

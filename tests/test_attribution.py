@@ -305,3 +305,14 @@ def test_an_age_before_any_head_noun_describes_the_person_in_view(nlp):
     )
     found = {(q.kind, q.speaker) for q in extract(text, nlp=nlp) if q.kind == "indirect"}
     assert found == {("indirect", "Emrys Threlkeld")}
+
+
+def test_her_father_is_the_man_whose_daughter_she_was_named_as(nlp):
+    text = (
+        "Every morning at six, Hoang Minh Duc unlocks his bakery on Pelham Road and lights the ovens.\n\n"
+        "\u201cThe dough does not wait for anyone,\u201d he said.\n\n"
+        "Now his daughter, Thuy Hoang, 31, is learning the trade. \u201cHe made me sweep floors for a year,\u201d "
+        "Thuy said.\n\n"
+        "\u201cShe wants to sell cakes on the internet. Cakes do not travel,\u201d her father said."
+    )
+    assert quote(text, nlp, "She wants").speaker == "Hoang Minh Duc"
