@@ -2,12 +2,13 @@
 mention ("he", "Mr Putin", "the Russian leader") the fullest proper name the article gives.
 
 Built on spaCy's parse and named entities only, so it needs no extra model:
-- names: PERSON entities (and proper-noun subjects the tagger missed), honorifics dropped;
+- names: as namefinder.py finds them (the NER's and those it missed), honorifics dropped;
   a short name joins the full name that contains it ("Erdogan", "Tayyip Erdogan" ->
   "Recep Tayyip Erdogan"); two full names that share only a surname stay apart, and a bare
   surname then goes to the one mentioned last (with a matching gender where one is known);
-- roles: words around a name ("Russian President Vladimir Putin", "Sergey Lavrov, the
-  foreign minister") describe that person, so "the Russian leader" finds him;
+- roles (read by descriptions.py): words around a name ("Russian President Vladimir Putin",
+  "Sergey Lavrov, the foreign minister") describe that person, so "the Russian leader" finds
+  him; kinship ("his daughter, Thuy Hoang,") makes "her father" the man she is daughter of;
 - pronouns: he/she go to the most salient earlier person of that gender: speakers of earlier
   quotes first, then sentence subjects, then any mention, the most recent first.
 """
@@ -18,14 +19,12 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from .cues import SPEECH_VERBS, lemma
 from .descriptions import apposed, descriptions, kin_head, shared_surname
+from .namefinder import NameFinder
 from .names import (
-    FAMILY_NOUNS, FEMALE, FIRST_NAMES_F, FIRST_NAMES_M, HONORIFICS, KIN_CLASS, KIN_INVERSE,
-    LEADER_ROLES, MALE, MISLABELLED, ORG_NOUNS, ORG_WORDS, PLACE_PREPS,
-    PRONOUNS, ROLE_NOUNS, dateline_tokens, fold, is_firm_name, is_particle, is_person_noun, is_title_word,
-    name_words, word_span,
-    written,
+    FAMILY_NOUNS, FEMALE, FIRST_NAMES_F, FIRST_NAMES_M, HONORIFICS, KIN_CLASS, KIN_INVERSE, LEADER_ROLES, MALE,
+    ORG_NOUNS, PLACE_PREPS, PRONOUNS, ROLE_NOUNS, fold, is_firm_name, is_person_noun, is_title_word, name_words,
+    word_span, written,
 )
 
 
@@ -92,139 +91,14 @@ class SpeakerResolver:
         self._orgs = [e for e in ents if (e.label_ == "ORG" or is_firm_name(e)) and not self.in_quote[e.start]
                       and not any(fold(t.text) in HONORIFICS for t in e)]
         self._org_starts = [e.start for e in self._orgs]
-        self._full_names: tuple[set[str], set[str]] | None = None  # see _full_name_words
         self._titled_surnames: list[tuple[Mention, str, list[Person]]] = []  # see _learn_genders
         self._kin: list[tuple[Person, str, Person]] = []  # (person, KIN_CLASS, whose): "his daughter, Thuy"
-        for name in self._names():
+        for name in NameFinder(doc, self._entity_at, self._orgs).names():
             for i in range(name.start, name.end):
                 self._entity_at[i] = name
             self._add_name(name)
         self._lead: tuple[int, Person] | None = self._lead_description()
         self._learn_genders()
-
-    def _names(self) -> list[Span]:
-        """PERSON entities, and the names the small NER misses or mislabels: a proper-noun
-        chain after an honorific ("Cllr Ann Cole"), in apposition to a word for a person ("The
-        site manager, Corinna Valdane,") or the subject of a speech verb ("Varga said")."""
-        doc = self.doc
-        dateline = dateline_tokens(doc)
-        names = {}
-        for e in doc.ents:
-            if e.label_ != "PERSON" or e.start in dateline or is_firm_name(e) or self._prefix_of_organisation(e):
-                continue  # "KINGSTON, Ont. —": where the story was filed
-            cut = next((t.i for t in e[1:] if t.text in ("–", "—")), e.end)
-            names[e.start] = e if cut == e.end else Span(doc, e.start, cut, label="PERSON")  # "Dr Mai – Trinh is ..."
-        i = 0
-        commas = []
-        while i < len(doc):
-            if doc[i].pos_ != "PROPN" or doc[i].ent_type_ == "PERSON" or doc[i].ent_type_ not in MISLABELLED or i in dateline:
-                if doc[i].text == ",":
-                    commas.append(i)
-                i += 1
-                continue
-            j = i + 1
-            while j < len(doc) and (doc[j].pos_ == "PROPN" and doc[j].ent_type_ != "PERSON"
-                                    or doc[j].tag_ == "HYPH" and not doc[j - 1].whitespace_
-                                    or is_particle(doc, j)):  # "Owain ap Rhys"
-                j += 1
-            while doc[j - 1].tag_ == "HYPH":
-                j -= 1
-            ent = self._entity_at.get(i - 1)
-            after = self._entity_at.get(j) if j < len(doc) and doc[j].ent_iob_ == "B" else None
-            plain = all(t.ent_type_ == "" for t in doc[i:j])
-            if plain and ent is not None and ent.label_ == "PERSON" and ent.start in names:
-                names[ent.start] = Span(doc, ent.start, j, label="PERSON")  # "Jane Doe", NER saw "Jane"
-            elif plain and after is not None and after.label_ == "PERSON" and after.start in names:
-                del names[after.start]  # "Anders Solberg", NER saw "Solberg"
-                names[i] = Span(doc, i, after.end, label="PERSON")
-            elif sum(t.tag_ != "HYPH" for t in doc[i:j]) <= 4 and self._person_like(doc[i:j]):  # "Ms Ama Falana-Reid"
-                names[i] = Span(doc, i, j, label="PERSON")
-            i = j
-        for tok in (doc[c - 1] for c in commas if c > 0):  # "Her son, Joren Varangen, said": no apposition in the parse
-            if tok.i + 3 < len(doc) and is_person_noun(tok):
-                lo = hi = tok.i + 2
-                while hi < len(doc) and hi - lo < 4 and (doc[hi].is_title and doc[hi].is_alpha or doc[hi].tag_ == "HYPH"):
-                    hi += 1
-                inside = [k for k in names if lo <= k < hi]
-                if hi - lo >= 2 and hi < len(doc) and doc[hi].text == "," and not any(
-                        self._entity_at.get(k) is not None and self._entity_at[k].label_ in ("GPE", "DATE")
-                        for k in range(lo, hi)) and all(names[k].end <= hi for k in inside):
-                    for k in inside:  # "Her son, Joren Varangen," where only the surname was taken for a name
-                        del names[k]
-                    names[lo] = Span(doc, lo, hi, label="PERSON")
-        self._pairs(names)
-        return [names[k] for k in sorted(names)]
-
-    def _pairs(self, names: dict[int, Span]) -> None:
-        """"Bram and Joost Verkerk have baked bread together": two people sharing a family
-        name, where the NER saw a place or nothing, once one of the given names is written
-        alone as a person elsewhere."""
-        doc = self.doc
-        alone = {fold(e.text) for e in names.values() if len(e) == 1}
-        for i in range(len(doc) - 3):
-            a, b, c = doc[i], doc[i + 2], doc[i + 3]
-            if not (doc[i + 1].lower_ == "and" and all(t.pos_ == "PROPN" and t.is_title for t in (a, b, c))):
-                continue
-            if i + 4 < len(doc) and (doc[i + 4].tag_ == "POS" or doc[i + 4].pos_ == "PROPN"):
-                continue
-            if (fold(a.text) in alone or fold(b.text) in alone) and not any(
-                    self._entity_at.get(k) is not None and self._entity_at[k].label_ == "ORG" for k in (i, i + 2, i + 3)):
-                for k in [k for k, e in names.items() if e.start < i + 4 and e.end > i]:
-                    del names[k]
-                names[i] = Span(doc, i, i + 1, label="PERSON")
-                names[i + 2] = Span(doc, i + 2, i + 4, label="PERSON")
-
-    def _prefix_of_organisation(self, chain: Span) -> bool:
-        """"Larkspur said" where the article names "Larkspur Airlines" and no person with
-        that name: the organisation ("Clinton" stays a person beside "Clinton Foundation")."""
-        text = " ".join(chain.text.split())
-        if not any(" ".join(e.text.split()).startswith(text + " ") for e in self._orgs):
-            return False
-        return not set(fold(text).split()) & self._full_name_words()[0]
-
-    def _full_name_words(self) -> tuple[set[str], set[str]]:
-        """(all words, first and last words) of the PERSON entities of two words or more, once
-        per Doc."""
-        if self._full_names is None:  # (not the NER's "Bexley Ondine" for "Bexley Ondine Capital")
-            orgs = [" ".join(e.text.split()) + " " for e in self._orgs]
-            full = [fold(e.text).split() for e in self.doc.ents if e.label_ == "PERSON" and len(e) >= 2
-                    and not any(o.startswith(" ".join(e.text.split()) + " ") for o in orgs)]
-            self._full_names = ({w for words in full for w in words},
-                                {w for words in full if words for w in (words[0], words[-1])})
-        return self._full_names
-
-    def _person_like(self, chain: Span) -> bool:
-        if self._prefix_of_organisation(chain):
-            return False
-        if len(chain) >= 3 and any(is_particle(chain.doc, t.i) for t in chain[1:-1]):
-            return True  # "Owain ap Rhys", whatever the NER made of it
-        doc = chain.doc
-        root = chain[-1]
-        before = doc[chain.start - 1] if chain.start > 0 else None
-        if before is not None and fold(before.text).rstrip(".") in HONORIFICS and before.is_title:
-            return True
-        if len(chain) >= 2 and fold(chain[0].text).rstrip(".") in HONORIFICS and chain[0].is_title:
-            return True  # "Dr Aled Price" as one chain
-        if len(chain) == 1 and root.is_title and fold(root.text) in self._full_name_words()[1] and not (
-                root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS or root.dep_ == "poss"):
-            return True  # "Ekqvist was quiet", "Mattias said" after "Mattias Ekqvist", whatever the NER made of it
-        after = doc[chain.end : chain.end + 3]
-        if len(chain) >= 2 and len(after) >= 2 and after[0].text == "," and (
-                after[1].lower_ == "who" and after[1].head.head.i == root.i
-                or after[1].like_num and len(after) == 3 and after[2].text == ","):
-            return True  # "Lena Ortiz, 34," "Marisol Quillan, who runs the shelter" (not "the MP for Ashbury, who")
-        if any(fold(t.text) in ORG_WORDS for t in chain):
-            return False
-        if before is not None and before.pos_ == "NOUN" and is_title_word(before) and len(chain) >= 2 and all(
-                t.is_title for t in chain):
-            return True  # "chief executive Ann Cole", "head coach Ann Cole"
-        if root.dep_ == "appos" and is_person_noun(root.head):
-            return True
-        if any(c.dep_ == "appos" and is_person_noun(c) for c in root.children):
-            return True
-        if root.dep_ != "nsubj" or any(t.ent_type_ for t in chain) or not all(t.is_title for t in chain):
-            return False
-        return lemma(root.head) in SPEECH_VERBS or len(chain) >= 2  # "Varga said", "Ana Ní Bhriain scored"
 
     def _lead_description(self) -> tuple[int, Person] | None:
         """News names the person of its lead sentence in the next paragraph: "A former nurse

@@ -1,0 +1,149 @@
+"""The people an article names, found in spaCy's parse and entities: the NER's PERSON entities,
+mended where they run across a dash or stop short of a surname, and the names the small NER
+misses or mislabels (a proper-noun chain after an honorific, in apposition to a word for a
+person, a surname or first name of a person named in full, the subject of a speech verb).
+Never a dateline, an organisation's short name or a firm the NER took for a person.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from .cues import SPEECH_VERBS, lemma
+from .names import (
+    HONORIFICS, MISLABELLED, ORG_WORDS, PLACE_PREPS, dateline_tokens, fold, is_firm_name, is_particle,
+    is_person_noun, is_title_word,
+)
+
+
+class NameFinder:
+    """`names()`: the spans of one Doc that name people, in text order."""
+
+    def __init__(self, doc: Doc, entity_at: dict[int, Span], orgs: list[Span]):
+        self.doc = doc
+        self._entity_at = entity_at  # token index -> its NER entity
+        self._orgs = orgs  # the organisations outside quotation marks
+        self._full_names: tuple[set[str], set[str]] | None = None  # see _full_name_words
+
+    def names(self) -> list[Span]:
+        """PERSON entities, and the names the small NER misses or mislabels: a proper-noun
+        chain after an honorific ("Cllr Ann Cole"), in apposition to a word for a person ("The
+        site manager, Corinna Valdane,") or the subject of a speech verb ("Varga said")."""
+        doc = self.doc
+        dateline = dateline_tokens(doc)
+        names = {}
+        for e in doc.ents:
+            if e.label_ != "PERSON" or e.start in dateline or is_firm_name(e) or self._prefix_of_organisation(e):
+                continue  # "KINGSTON, Ont. —": where the story was filed
+            cut = next((t.i for t in e[1:] if t.text in ("–", "—")), e.end)
+            names[e.start] = e if cut == e.end else Span(doc, e.start, cut, label="PERSON")  # "Dr Mai – Trinh is ..."
+        i = 0
+        commas = []
+        while i < len(doc):
+            if doc[i].pos_ != "PROPN" or doc[i].ent_type_ == "PERSON" or doc[i].ent_type_ not in MISLABELLED or i in dateline:
+                if doc[i].text == ",":
+                    commas.append(i)
+                i += 1
+                continue
+            j = i + 1
+            while j < len(doc) and (doc[j].pos_ == "PROPN" and doc[j].ent_type_ != "PERSON"
+                                    or doc[j].tag_ == "HYPH" and not doc[j - 1].whitespace_
+                                    or is_particle(doc, j)):  # "Owain ap Rhys"
+                j += 1
+            while doc[j - 1].tag_ == "HYPH":
+                j -= 1
+            ent = self._entity_at.get(i - 1)
+            after = self._entity_at.get(j) if j < len(doc) and doc[j].ent_iob_ == "B" else None
+            plain = all(t.ent_type_ == "" for t in doc[i:j])
+            if plain and ent is not None and ent.label_ == "PERSON" and ent.start in names:
+                names[ent.start] = Span(doc, ent.start, j, label="PERSON")  # "Jane Doe", NER saw "Jane"
+            elif plain and after is not None and after.label_ == "PERSON" and after.start in names:
+                del names[after.start]  # "Anders Solberg", NER saw "Solberg"
+                names[i] = Span(doc, i, after.end, label="PERSON")
+            elif sum(t.tag_ != "HYPH" for t in doc[i:j]) <= 4 and self._person_like(doc[i:j]):  # "Ms Ama Falana-Reid"
+                names[i] = Span(doc, i, j, label="PERSON")
+            i = j
+        for tok in (doc[c - 1] for c in commas if c > 0):  # "Her son, Joren Varangen, said": no apposition in the parse
+            if tok.i + 3 < len(doc) and is_person_noun(tok):
+                lo = hi = tok.i + 2
+                while hi < len(doc) and hi - lo < 4 and (doc[hi].is_title and doc[hi].is_alpha or doc[hi].tag_ == "HYPH"):
+                    hi += 1
+                inside = [k for k in names if lo <= k < hi]
+                if hi - lo >= 2 and hi < len(doc) and doc[hi].text == "," and not any(
+                        self._entity_at.get(k) is not None and self._entity_at[k].label_ in ("GPE", "DATE")
+                        for k in range(lo, hi)) and all(names[k].end <= hi for k in inside):
+                    for k in inside:  # "Her son, Joren Varangen," where only the surname was taken for a name
+                        del names[k]
+                    names[lo] = Span(doc, lo, hi, label="PERSON")
+        self._pairs(names)
+        return [names[k] for k in sorted(names)]
+
+    def _pairs(self, names: dict[int, Span]) -> None:
+        """"Bram and Joost Verkerk have baked bread together": two people sharing a family
+        name, where the NER saw a place or nothing, once one of the given names is written
+        alone as a person elsewhere."""
+        doc = self.doc
+        alone = {fold(e.text) for e in names.values() if len(e) == 1}
+        for i in range(len(doc) - 3):
+            a, b, c = doc[i], doc[i + 2], doc[i + 3]
+            if not (doc[i + 1].lower_ == "and" and all(t.pos_ == "PROPN" and t.is_title for t in (a, b, c))):
+                continue
+            if i + 4 < len(doc) and (doc[i + 4].tag_ == "POS" or doc[i + 4].pos_ == "PROPN"):
+                continue
+            if (fold(a.text) in alone or fold(b.text) in alone) and not any(
+                    self._entity_at.get(k) is not None and self._entity_at[k].label_ == "ORG" for k in (i, i + 2, i + 3)):
+                for k in [k for k, e in names.items() if e.start < i + 4 and e.end > i]:
+                    del names[k]
+                names[i] = Span(doc, i, i + 1, label="PERSON")
+                names[i + 2] = Span(doc, i + 2, i + 4, label="PERSON")
+
+    def _prefix_of_organisation(self, chain: Span) -> bool:
+        """"Larkspur said" where the article names "Larkspur Airlines" and no person with
+        that name: the organisation ("Clinton" stays a person beside "Clinton Foundation")."""
+        text = " ".join(chain.text.split())
+        if not any(" ".join(e.text.split()).startswith(text + " ") for e in self._orgs):
+            return False
+        return not set(fold(text).split()) & self._full_name_words()[0]
+
+    def _full_name_words(self) -> tuple[set[str], set[str]]:
+        """(all words, first and last words) of the PERSON entities of two words or more, once
+        per Doc."""
+        if self._full_names is None:  # (not the NER's "Bexley Ondine" for "Bexley Ondine Capital")
+            orgs = [" ".join(e.text.split()) + " " for e in self._orgs]
+            full = [fold(e.text).split() for e in self.doc.ents if e.label_ == "PERSON" and len(e) >= 2
+                    and not any(o.startswith(" ".join(e.text.split()) + " ") for o in orgs)]
+            self._full_names = ({w for words in full for w in words},
+                                {w for words in full if words for w in (words[0], words[-1])})
+        return self._full_names
+
+    def _person_like(self, chain: Span) -> bool:
+        if self._prefix_of_organisation(chain):
+            return False
+        if len(chain) >= 3 and any(is_particle(chain.doc, t.i) for t in chain[1:-1]):
+            return True  # "Owain ap Rhys", whatever the NER made of it
+        doc = chain.doc
+        root = chain[-1]
+        before = doc[chain.start - 1] if chain.start > 0 else None
+        if before is not None and fold(before.text).rstrip(".") in HONORIFICS and before.is_title:
+            return True
+        if len(chain) >= 2 and fold(chain[0].text).rstrip(".") in HONORIFICS and chain[0].is_title:
+            return True  # "Dr Aled Price" as one chain
+        if len(chain) == 1 and root.is_title and fold(root.text) in self._full_name_words()[1] and not (
+                root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS or root.dep_ == "poss"):
+            return True  # "Ekqvist was quiet", "Mattias said" after "Mattias Ekqvist", whatever the NER made of it
+        after = doc[chain.end : chain.end + 3]
+        if len(chain) >= 2 and len(after) >= 2 and after[0].text == "," and (
+                after[1].lower_ == "who" and after[1].head.head.i == root.i
+                or after[1].like_num and len(after) == 3 and after[2].text == ","):
+            return True  # "Lena Ortiz, 34," "Marisol Quillan, who runs the shelter" (not "the MP for Ashbury, who")
+        if any(fold(t.text) in ORG_WORDS for t in chain):
+            return False
+        if before is not None and before.pos_ == "NOUN" and is_title_word(before) and len(chain) >= 2 and all(
+                t.is_title for t in chain):
+            return True  # "chief executive Ann Cole", "head coach Ann Cole"
+        if root.dep_ == "appos" and is_person_noun(root.head):
+            return True
+        if any(c.dep_ == "appos" and is_person_noun(c) for c in root.children):
+            return True
+        if root.dep_ != "nsubj" or any(t.ent_type_ for t in chain) or not all(t.is_title for t in chain):
+            return False
+        return lemma(root.head) in SPEECH_VERBS or len(chain) >= 2  # "Varga said", "Ana Ní Bhriain scored"
