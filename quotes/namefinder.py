@@ -59,7 +59,7 @@ class NameFinder:
             elif plain and after is not None and after.label_ == "PERSON" and after.start in names:
                 del names[after.start]  # "Anders Solberg", NER saw "Solberg"
                 names[i] = Span(doc, i, after.end, label="PERSON")
-            elif sum(t.tag_ != "HYPH" for t in doc[i:j]) <= 4 and self._person_like(doc[i:j]):  # "Ms Ama Falana-Reid"
+            elif sum(t.tag_ != "HYPH" for t in doc[i:j]) <= 4 and self._person_like(doc[i:j], names):  # "Ms Ama Falana-Reid"
                 names[i] = Span(doc, i, j, label="PERSON")
             i = j
         for tok in (doc[c - 1] for c in commas if c > 0):  # "Her son, Joren Varangen, said": no apposition in the parse
@@ -104,18 +104,25 @@ class NameFinder:
             return False
         return not set(fold(text).split()) & self._full_name_words()[0]
 
-    def _full_name_words(self) -> tuple[set[str], set[str]]:
-        """(all words, first and last words) of the PERSON entities of two words or more, once
-        per Doc."""
+    def _full_name_words(self) -> tuple[set[str], list[list[str]]]:
+        """(all words, each name's folded words) of the PERSON entities of two words or more,
+        once per Doc."""
         if self._full_names is None:  # (not the NER's "Bexley Ondine" for "Bexley Ondine Capital")
             orgs = [" ".join(e.text.split()) + " " for e in self._orgs]
             full = [fold(e.text).split() for e in self.doc.ents if e.label_ == "PERSON" and len(e) >= 2
                     and not any(o.startswith(" ".join(e.text.split()) + " ") for o in orgs)]
-            self._full_names = ({w for words in full for w in words},
-                                {w for words in full if words for w in (words[0], words[-1])})
+            self._full_names = ({w for words in full for w in words}, full)
         return self._full_names
 
-    def _person_like(self, chain: Span) -> bool:
+    def _part_of_a_full_name(self, chain: Span, found: dict[int, Span]) -> bool:
+        """`chain` is the first or last words of a full name the NER or this finder read:
+        "Ekqvist", "Mattias" after "Mattias Ekqvist", "ap Rhys" after "Owain ap Rhys"."""
+        words = fold(chain.text).split()
+        k = len(words)
+        fulls = self._full_name_words()[1] + [fold(s.text).split() for s in found.values() if s.start < chain.start]
+        return any(len(f) > k and (f[-k:] == words or f[:k] == words) for f in fulls)
+
+    def _person_like(self, chain: Span, found: dict[int, Span]) -> bool:
         if self._prefix_of_organisation(chain):
             return False
         if len(chain) >= 3 and any(is_particle(chain.doc, t.i) for t in chain[1:-1]):
@@ -127,7 +134,7 @@ class NameFinder:
             return True
         if len(chain) >= 2 and fold(chain[0].text).rstrip(".") in HONORIFICS and chain[0].is_title:
             return True  # "Dr Aled Price" as one chain
-        if len(chain) == 1 and root.is_title and fold(root.text) in self._full_name_words()[1] and not (
+        if root.is_title and self._part_of_a_full_name(chain, found) and not (
                 root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS or root.dep_ == "poss"):
             return True  # "Ekqvist was quiet", "Mattias said" after "Mattias Ekqvist", whatever the NER made of it
         after = doc[chain.end : chain.end + 3]

@@ -316,3 +316,13 @@ def test_her_father_is_the_man_whose_daughter_she_was_named_as(nlp):
         "\u201cShe wants to sell cakes on the internet. Cakes do not travel,\u201d her father said."
     )
     assert quote(text, nlp, "She wants").speaker == "Hoang Minh Duc"
+
+
+def test_a_pronoun_goes_to_the_one_person_its_paragraph_names_before_an_earlier_speaker(nlp):
+    text = (
+        "Owain ap Rhys kicked a late penalty as Pelham beat the visitors 16-13 on Saturday.\n\n"
+        "Pelham coach Idwal Pryce said the win would keep his side in the league.\n\n"
+        "A spokesperson for the league said it would review the footage as a matter of routine.\n\n"
+        "For ap Rhys, the day ended in tears. \u201cMy grandad was in the crowd,\u201d he said."
+    )
+    assert quote(text, nlp, "My grandad").speaker == "Owain ap Rhys"
