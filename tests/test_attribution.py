@@ -326,3 +326,16 @@ def test_a_pronoun_goes_to_the_one_person_its_paragraph_names_before_an_earlier_
         "For ap Rhys, the day ended in tears. \u201cMy grandad was in the crowd,\u201d he said."
     )
     assert quote(text, nlp, "My grandad").speaker == "Owain ap Rhys"
+
+
+def test_it_said_continues_a_firm_the_ner_did_not_tag(nlp):
+    text = (
+        "Waiting times at the clinic rose again in March.\n\n"
+        "Pelham Care Network, which runs the clinic, said in a statement that it was \u201cworking hard\u201d "
+        "to open more beds. It said the delays were caused by a shortage of nurses."
+    )
+    with nlp.select_pipes(disable=["quotes"]):
+        doc = nlp(text)
+    doc.ents = [e for e in doc.ents if "Pelham" not in e.text]
+    found = {q.text[:12]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes if q.kind == "indirect"}
+    assert found["the delays w"] == "Pelham Care Network", found
