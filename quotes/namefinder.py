@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span
 
 from .cues import SPEECH_VERBS, lemma
 from .names import (
-    HONORIFICS, MISLABELLED, ORG_WORDS, PLACE_PREPS, dateline_tokens, fold, is_firm_name, is_particle,
+    HONORIFICS, MISLABELLED, ORG_WORDS, PLACE_PREPS, POST_NOMINALS, dateline_tokens, fold, is_firm_name, is_particle,
     is_person_noun, is_title_word,
 )
 
@@ -134,6 +134,8 @@ class NameFinder:
             return True
         if len(chain) >= 2 and fold(chain[0].text).rstrip(".") in HONORIFICS and chain[0].is_title:
             return True  # "Dr Aled Price" as one chain
+        if len(chain) >= 3 and chain[-1].is_upper and fold(chain[-1].text).replace(".", "") in POST_NOMINALS:
+            return True  # "Rhiannon Pollard KC", whatever the NER made of it
         if root.is_title and self._part_of_a_full_name(chain, found) and not (
                 root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS or root.dep_ == "poss"):
             return True  # "Ekqvist was quiet", "Mattias said" after "Mattias Ekqvist", whatever the NER made of it

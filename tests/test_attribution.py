@@ -4,8 +4,6 @@ Small hand-written articles (never eval text); the session `nlp` fixture loads t
 """
 from __future__ import annotations
 
-import pytest
-
 from quotes.extract import extract
 
 
@@ -92,11 +90,6 @@ def test_titles_and_job_words_are_not_part_of_the_name_and_hyphens_stay(nlp):
     assert quote(text, nlp, "the contractor").speaker == "Geraint Tolley"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a post-nominal KC is dropped only when the NER ends the name before it; for some "
-    "names it stays in the speaker ('Rhiannon Pollard KC')",
-)
 def test_a_post_nominal_is_never_part_of_the_name(nlp):
     text = (
         "Rhiannon Pollard KC said the contractor's invoices had never been checked.\n\n"
@@ -190,11 +183,6 @@ def test_questions_and_answers_alternate_between_the_two_speakers(nlp):
     assert quote(text, nlp, "Yes. I kept").speaker == "Thaddeus Wrexley"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="only 'Questioned by NAME' introduces the questioner; after 'Cross-examined by NAME' "
-    "the later 'Mr SURNAME' is not tied back to the full name",
-)
 def test_a_cross_examiner_introduced_with_cross_examined_by_is_the_named_person(nlp):
     text = (
         "Cross-examined by Barnaby Pennock KC, defending, Mr Thaddeus Wrexley said he had locked "
