@@ -292,7 +292,8 @@ class Linker(Turns):
             return None  # (NUM: "One of them, Fergal Wilkens, posted")
         for head in [subject, *(c for c in subject.children if c.dep_ == "conj")]:
             for child in head.rights:
-                if child.dep_ == "appos" and (self.speakers.is_name(child.i) or child.pos_ == "PROPN" and child.ent_type_ == ""):
+                if child.dep_ == "appos" and (self.speakers.is_name(child.i) or child.pos_ == "PROPN" and child.ent_type_ == ""
+                                              and subject.pos_ != "PROPN"):  # ("— Caoimhín, Ballymorrow": a place)
                     return child
                 if child.dep_ == "appos" and subject.pos_ == "NOUN" and self.speakers.is_organisation(child.i):
                     return child  # "The developer, Brindle Power, said"

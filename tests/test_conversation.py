@@ -232,11 +232,6 @@ def test_a_live_blog_reader_named_after_a_dash_is_the_speaker(nlp):
     assert (q.speaker, q.speaker_mention) == ("Ciara Molloy", "Ciara Molloy")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a reader's signature is read only when the NER tags the given name as a person; "
-    "otherwise the quote is unattributed or, worse, goes to the place after the comma",
-)
 def test_a_live_blog_reader_with_a_name_the_ner_misses_is_still_the_speaker(nlp):
     text = (
         "The coastal bike ride set off under grey skies.\n\n"
