@@ -134,6 +134,9 @@ class NameFinder:
             return True
         if len(chain) >= 2 and fold(chain[0].text).rstrip(".") in HONORIFICS and chain[0].is_title:
             return True  # "Dr Aled Price" as one chain
+        if before is not None and before.lower_ == "as" and any(
+                t.lower_ in ("name", "names") for t in doc[max(0, before.i - 3) : before.i]):
+            return True  # "who gave her name only as Ondine Loveday"
         if len(chain) >= 3 and chain[-1].is_upper and fold(chain[-1].text).replace(".", "") in POST_NOMINALS:
             return True  # "Rhiannon Pollard KC", whatever the NER made of it
         if root.is_title and self._part_of_a_full_name(chain, found) and not (

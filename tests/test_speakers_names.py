@@ -5,8 +5,6 @@ Small hand-written articles (never eval text); the session `nlp` fixture loads t
 """
 from __future__ import annotations
 
-import pytest
-
 from spacy.tokens import Span
 
 from quotes.extract import extract
@@ -57,7 +55,6 @@ def test_a_name_given_in_a_relative_clause_is_the_speaker(nlp):
     assert speaker_of(text, nlp, "she now walks") == "Mama Chioma"
 
 
-@pytest.mark.xfail(strict=True, reason="the name given is found only where the NER tags it as a person")
 def test_a_name_given_in_a_relative_clause_that_the_ner_misses_is_the_speaker(nlp):
     text = (
         "Bus fares in the city rose again this week.\n\n"
