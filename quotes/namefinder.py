@@ -22,7 +22,10 @@ class NameFinder:
         self.doc = doc
         self._entity_at = entity_at  # token index -> its NER entity
         self._orgs = orgs  # the organisations outside quotation marks
-        self._full_names: tuple[set[str], set[str]] | None = None  # see _full_name_words
+        self._full_names: tuple[set[str], list[list[str]]] | None = None  # see _full_name_words
+        self._folds: dict[tuple[int, int], list[str]] = {}  # (start, end) of a name -> its folded words
+        self._org_prefixes = {" ".join(words[:k]) for words in (e.text.split() for e in orgs)
+                              for k in range(1, len(words))}  # "Larkspur" of "Larkspur Airlines"
 
     def names(self) -> list[Span]:
         """PERSON entities, and the names the small NER misses or mislabels: a proper-noun
@@ -99,9 +102,9 @@ class NameFinder:
     def _prefix_of_organisation(self, chain: Span) -> bool:
         """"Larkspur said" where the article names "Larkspur Airlines" and no person with
         that name: the organisation ("Clinton" stays a person beside "Clinton Foundation")."""
-        text = " ".join(chain.text.split())
-        if not any(" ".join(e.text.split()).startswith(text + " ") for e in self._orgs):
+        if " ".join(chain.text.split()) not in self._org_prefixes:
             return False
+        text = " ".join(chain.text.split())
         return not set(fold(text).split()) & self._full_name_words()[0]
 
     def _full_name_words(self) -> tuple[set[str], list[list[str]]]:
@@ -119,8 +122,14 @@ class NameFinder:
         "Ekqvist", "Mattias" after "Mattias Ekqvist", "ap Rhys" after "Owain ap Rhys"."""
         words = fold(chain.text).split()
         k = len(words)
-        fulls = self._full_name_words()[1] + [fold(s.text).split() for s in found.values() if s.start < chain.start]
+        fulls = self._full_name_words()[1] + [self._folded(s) for s in found.values() if s.start < chain.start]
         return any(len(f) > k and (f[-k:] == words or f[:k] == words) for f in fulls)
+
+    def _folded(self, span: Span) -> list[str]:
+        key = (span.start, span.end)
+        if key not in self._folds:
+            self._folds[key] = fold(span.text).split()
+        return self._folds[key]
 
     def _person_like(self, chain: Span, found: dict[int, Span]) -> bool:
         if self._prefix_of_organisation(chain):
