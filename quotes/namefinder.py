@@ -36,7 +36,7 @@ class NameFinder:
         names = {}
         for e in doc.ents:
             if e.label_ != "PERSON" or e.start in dateline or is_firm_name(e) or self._prefix_of_organisation(e):
-                continue  # "KINGSTON, Ont. —": where the story was filed
+                continue  # "PELHAM, Tas. —": where the story was filed
             cut = next((t.i for t in e[1:] if t.text in ("–", "—")), e.end)
             names[e.start] = e if cut == e.end else Span(doc, e.start, cut, label="PERSON")  # "Dr Mai – Trinh is ..."
         i = 0
@@ -60,7 +60,7 @@ class NameFinder:
             if plain and ent is not None and ent.label_ == "PERSON" and ent.start in names:
                 names[ent.start] = Span(doc, ent.start, j, label="PERSON")  # "Jane Doe", NER saw "Jane"
             elif plain and after is not None and after.label_ == "PERSON" and after.start in names:
-                del names[after.start]  # "Anders Solberg", NER saw "Solberg"
+                del names[after.start]  # "Joren Varangen", NER saw "Varangen"
                 names[i] = Span(doc, i, after.end, label="PERSON")
             elif sum(t.tag_ != "HYPH" for t in doc[i:j]) <= 4 and self._person_like(doc[i:j], names):  # "Ms Ama Falana-Reid"
                 names[i] = Span(doc, i, j, label="PERSON")
@@ -142,10 +142,10 @@ class NameFinder:
         if before is not None and fold(before.text).rstrip(".") in HONORIFICS and before.is_title:
             return True
         if len(chain) >= 2 and fold(chain[0].text).rstrip(".") in HONORIFICS and chain[0].is_title:
-            return True  # "Dr Aled Price" as one chain
+            return True  # "Dr Branwen Price" as one chain
         if before is not None and before.lower_ == "as" and any(
                 t.lower_ in ("name", "names") for t in doc[max(0, before.i - 3) : before.i]):
-            return True  # "who gave her name only as Ondine Loveday"
+            return True  # "asked that her name be given as Ondine Loveday"
         if len(chain) >= 3 and chain[-1].is_upper and fold(chain[-1].text).replace(".", "") in POST_NOMINALS:
             return True  # "Rhiannon Pollard KC", whatever the NER made of it
         if root.is_title and self._part_of_a_full_name(chain, found) and not (
@@ -167,4 +167,4 @@ class NameFinder:
             return True
         if root.dep_ != "nsubj" or any(t.ent_type_ for t in chain) or not all(t.is_title for t in chain):
             return False
-        return lemma(root.head) in SPEECH_VERBS or len(chain) >= 2  # "Varga said", "Ana Ní Bhriain scored"
+        return lemma(root.head) in SPEECH_VERBS or len(chain) >= 2  # "Varga said", "Mairwen Ní Brannagh scored"

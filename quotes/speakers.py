@@ -6,8 +6,8 @@ Built on spaCy's parse and named entities only, so it needs no extra model:
   a short name joins the full name that contains it ("Erdogan", "Tayyip Erdogan" ->
   "Recep Tayyip Erdogan"); two full names that share only a surname stay apart, and a bare
   surname then goes to the one mentioned last (with a matching gender where one is known);
-- roles (read by descriptions.py): words around a name ("Russian President Vladimir Putin",
-  "Sergey Lavrov, the foreign minister") describe that person, so "the Russian leader" finds
+- roles (read by descriptions.py): words around a name ("Pelham Mayor Ysolde Farrant",
+  "Joren Varangen, the harbour master") describe that person, so "the harbour master" finds
   him; kinship ("his daughter, Thuy Hoang,") makes "her father" the man she is daughter of;
 - pronouns: he/she go to the most salient earlier person of that gender: speakers of earlier
   quotes first, then sentence subjects, then any mention, the most recent first.
@@ -150,7 +150,7 @@ class SpeakerResolver:
                 para += 1
             elif (tok.lower_ in MALE or tok.lower_ in FEMALE) and not self.in_quote[tok.i] and not (
                     tok.lower_ == "him" or tok.lower_ == "her" and tok.dep_ != "poss"):
-                pronouns.append(tok)  # (an object is someone else: "Ada Roe, who toured with him")
+                pronouns.append(tok)  # (an object is someone else: "Wenna Doorn, who toured with him")
         named: dict[int, list[tuple[int, int]]] = {}  # paragraph -> (token, person) outside quotes
         for m in self.mentions:
             if not self.in_quote[m.start] and not m.place:

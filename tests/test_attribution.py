@@ -277,7 +277,7 @@ def test_a_lead_description_is_the_person_the_next_paragraph_opens_with(nlp):
         "Nurse tells inquest of staffing fears\n\n"
         "A former night nurse at Pelham General told a tribunal on Monday that she had raised concerns about "
         "staffing three times.\n\n"
-        "Branwen Hartigan, who left the hospital in 2023, was the first witness called by the panel.\n\n"
+        "Branwen Hartigan, who left the hospital in 2023, gave evidence for most of the morning.\n\n"
         "The chair, Ms Ysolde Farrant, said the hearing would last a week.\n\n"
         "\u201cI wrote to the board in March and again in June,\u201d the nurse said."
     )
@@ -297,20 +297,20 @@ def test_an_age_before_any_head_noun_describes_the_person_in_view(nlp):
 
 def test_her_father_is_the_man_whose_daughter_she_was_named_as(nlp):
     text = (
-        "Every morning at six, Hoang Minh Duc unlocks his bakery on Pelham Road and lights the ovens.\n\n"
+        "Every morning at six, Hoang Bao Duc unlocks his bakery on Pelham Road and lights the ovens.\n\n"
         "\u201cThe dough does not wait for anyone,\u201d he said.\n\n"
         "Now his daughter, Thuy Hoang, 31, is learning the trade. \u201cHe made me sweep floors for a year,\u201d "
         "Thuy said.\n\n"
         "\u201cShe wants to sell cakes on the internet. Cakes do not travel,\u201d her father said."
     )
-    assert quote(text, nlp, "She wants").speaker == "Hoang Minh Duc"
+    assert quote(text, nlp, "She wants").speaker == "Hoang Bao Duc"
 
 
 def test_a_pronoun_goes_to_the_one_person_its_paragraph_names_before_an_earlier_speaker(nlp):
     text = (
         "Owain ap Rhys kicked a late penalty as Pelham beat the visitors 16-13 on Saturday.\n\n"
         "Pelham coach Idwal Pryce said the win would keep his side in the league.\n\n"
-        "A spokesperson for the league said it would review the footage as a matter of routine.\n\n"
+        "The league's spokesperson said the footage would be looked at as a matter of routine.\n\n"
         "For ap Rhys, the day ended in tears. \u201cMy grandad was in the crowd,\u201d he said."
     )
     assert quote(text, nlp, "My grandad").speaker == "Owain ap Rhys"

@@ -183,7 +183,7 @@ def test_a_surname_the_ner_takes_for_a_nationality_is_the_person_named_in_full(n
 def test_a_firm_the_ner_takes_for_a_person_is_an_organisation_that_it_said_continues(nlp):
     text = (
         "A hoard of Roman coins was found at a gravel pit near Pelham last spring.\n\n"
-        "Kettering Aggregates said in a statement that it was \u201cdelighted to have helped\u201d with the find. "
+        "Kettering Aggregates said it was \u201cdelighted to have helped\u201d with the find. "
         "It said it would pay for the coins to be cleaned.\n\n"
         "Sefton Capital, which owns three hotels in the town, said it had been \u201chugely encouraged\u201d."
     )
@@ -200,7 +200,7 @@ def test_a_firm_the_ner_takes_for_a_person_is_an_organisation_that_it_said_conti
 def test_a_firm_by_its_short_name_the_ner_takes_for_a_person_is_named_in_full(nlp):
     text = (
         "A bakery chain has agreed to a takeover by the investment firm Bexley Ondine Capital.\n\n"
-        "Bexley Ondine, which owns hotels in Portugal, said it had been \u201cdeeply impressed\u201d by the staff."
+        "Bexley Ondine, which owns hotels in Iceland, said it had been \u201cdeeply impressed\u201d by the staff."
     )
     with nlp.select_pipes(disable=["quotes"]):
         doc = nlp(text)
@@ -217,15 +217,15 @@ def test_mr_and_a_shared_surname_is_the_one_the_pronouns_and_first_names_leave(n
         "Cornelius Pellow, organist who filled the cathedral for half a century, dies at 91\n\n"
         "Cornelius Pellow, whose improvisations drew crowds to evensong for fifty years, died on Tuesday "
         "at his home in Exmoor. He was 91.\n\n"
-        "His death was confirmed by his wife of 60 years, Ottoline Pellow, who said the cause was "
+        "His wife of 60 years, Ottoline Pellow, who announced the death, said the cause was "
         "pneumonia. \"He played the piano for the nurses on Sunday. Only a few hymns, but they cried,\" "
         "she said.\n\n"
         "In his diary he wrote that he had learned to improvise \"by copying the rain on the roof.\"\n\n"
         "The harpist Wilhelmina Doorn, who performed with him in the 1970s, recalled that a storm had "
         "once cut the lights during a recital and Mr. Pellow had carried on from memory.\n\n"
         "\"Nobody moved. He finished the fugue in the dark and then asked for a candle,\" she said.\n\n"
-        "His son, Ambrose Pellow, a teacher in Bexley, said his father had practised every morning. "
-        "\"He never missed a day,\" Ambrose said.\n\n"
+        "His son, Tobiah Pellow, a teacher in Bexley, said his father had practised every morning. "
+        "\"He never missed a day,\" Tobiah said.\n\n"
         "In a 2009 interview, Mr. Pellow was asked about retiring. \"From what?\" he replied."
     )
     assert speaker_of(text, nlp, "He played the piano") == "Ottoline Pellow"
