@@ -319,7 +319,7 @@ def test_a_pronoun_goes_to_the_one_person_its_paragraph_names_before_an_earlier_
 def test_it_said_continues_a_firm_the_ner_did_not_tag(nlp):
     text = (
         "Waiting times at the clinic rose again in March.\n\n"
-        "Pelham Care Network, which runs the clinic, said in a statement that it was \u201cworking hard\u201d "
+        "Pelham Care Network, which runs the clinic, said on Friday it was \u201cworking hard\u201d "
         "to open more beds. It said the delays were caused by a shortage of nurses."
     )
     with nlp.select_pipes(disable=["quotes"]):

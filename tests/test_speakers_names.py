@@ -220,7 +220,7 @@ def test_mr_and_a_shared_surname_is_the_one_the_pronouns_and_first_names_leave(n
         "His wife of 60 years, Ottoline Pellow, who announced the death, said the cause was "
         "pneumonia. \"He played the piano for the nurses on Sunday. Only a few hymns, but they cried,\" "
         "she said.\n\n"
-        "In his diary he wrote that he had learned to improvise \"by copying the rain on the roof.\"\n\n"
+        "In his diary he noted that he had taught himself to improvise \"by copying the rain on the roof.\"\n\n"
         "The harpist Wilhelmina Doorn, who performed with him in the 1970s, recalled that a storm had "
         "once cut the lights during a recital and Mr. Pellow had carried on from memory.\n\n"
         "\"Nobody moved. He finished the fugue in the dark and then asked for a candle,\" she said.\n\n"
@@ -237,7 +237,7 @@ def test_mr_and_a_shared_surname_is_the_one_the_pronouns_and_first_names_leave(n
 def test_a_family_role_before_a_name_between_commas_describes_it_without_the_parse(nlp):
     text = (
         "Ilse Varangen ran the lake ferry for forty years. Her son, Sven Varangen, said his mother had "
-        "planned to stay for one summer.\n\n"
+        "meant to keep it for one summer.\n\n"
         "According to her son, the ferry carried 9,000 passengers a year."
     )
     with nlp.select_pipes(disable=["quotes"]):
