@@ -15,7 +15,7 @@ from spacy.tokens import Span, Token
 
 from .cues import ADDRESSED_VERBS, INVERTING_VERBS, is_cue, is_document, lemma
 from .layout import Layout
-from .names import ORG_NOUNS, fold, is_person_noun, word_span
+from .names import FIRM_WORDS, ORG_NOUNS, fold, is_person_noun, word_span
 from .speakers import Person, SpeakerResolver
 from .turns import SPEAKER_ENTS, SUBJECTS, Attribution, Turns, speaker_rank
 
@@ -292,7 +292,8 @@ class Linker(Turns):
             return None  # (NUM: "One of them, Fergal Wilkens, posted")
         for head in [subject, *(c for c in subject.children if c.dep_ == "conj")]:
             for child in head.rights:
-                if child.dep_ == "appos" and (self.speakers.is_name(child.i) or child.pos_ == "PROPN" and child.ent_type_ == ""):
+                if child.dep_ == "appos" and (self.speakers.is_name(child.i) or child.pos_ == "PROPN" and child.ent_type_ == ""
+                                              and subject.pos_ != "PROPN"):  # ("— Caoimhín, Ballymorrow": a place)
                     return child
                 if child.dep_ == "appos" and subject.pos_ == "NOUN" and self.speakers.is_organisation(child.i):
                     return child  # "The developer, Brindle Power, said"
@@ -359,7 +360,8 @@ class Linker(Turns):
                 person = self.speakers.add_unnamed(subject.i, written, subject)  # "a spokeswoman for X"
                 name = written
             if person is None and name is not None and (self.speakers.is_organisation_name(name) or (
-                    subject.pos_ == "NOUN" and subject.tag_ != "NNS" and fold(subject.text) in ORG_NOUNS)):
+                    subject.pos_ == "NOUN" and subject.tag_ != "NNS" and fold(subject.text) in ORG_NOUNS)
+                    or subject.pos_ == "PROPN" and fold(name.split()[-1]) in FIRM_WORDS):  # "Pelham Care Network"
                 self._org_speakers.append((subject.i, name))  # what a later "it said" continues
             if person is None and mention.root.pos_ == "PRON" and name == mention.text:
                 name = None  # "she" with nobody to be: unattributed, never a pronoun as a name

@@ -52,6 +52,18 @@ FAMILY_NOUNS = {
     "colleague": None, "child": None, "parent": None, "sibling": None, "spouse": None,
     "granddaughter-in-law": "f", "daughter-in-law": "f", "son-in-law": "m", "co-author": None,
 }
+# Kinship as a relation between two people: the class of each word, and the class the other
+# person then is to them ("his daughter, Thuy," makes him her parent: "her father").
+KIN_CLASS = {
+    **dict.fromkeys("father mother dad mum mom parent stepfather stepmother".split(), "parent"),
+    **dict.fromkeys("son daughter child".split(), "child"),
+    **dict.fromkeys("wife husband spouse widow widower".split(), "spouse"),
+    **dict.fromkeys("brother sister sibling".split(), "sibling"),
+    **dict.fromkeys("grandfather grandmother gran grandad granddad grandma grandpa".split(), "grandparent"),
+    **dict.fromkeys("grandson granddaughter".split(), "grandchild"),
+}
+KIN_INVERSE = {"parent": "child", "child": "parent", "spouse": "spouse", "sibling": "sibling",
+               "grandparent": "grandchild", "grandchild": "grandparent"}
 # Nouns that describe a person's role: "the Russian leader", "the spokeswoman".
 ROLE_NOUNS = {
     "leader", "president", "minister", "premier", "chancellor", "senator", "governor",
@@ -219,6 +231,9 @@ def is_particle(doc: Doc, j: int) -> bool:
 FIRM_WORDS = frozenset("""
 company group trust agency ministry department committee union association society foundation
 network institute authority commission energy mobility foods ltd plc inc llc corp
+holdings partners capital industries logistics systems solutions technologies motors airlines
+airways properties pharmaceuticals insurance telecom construction engineering aggregates
+minerals mining resources ventures brewery
 """.split())
 
 

@@ -2,12 +2,13 @@
 mention ("he", "Mr Putin", "the Russian leader") the fullest proper name the article gives.
 
 Built on spaCy's parse and named entities only, so it needs no extra model:
-- names: PERSON entities (and proper-noun subjects the tagger missed), honorifics dropped;
+- names: as namefinder.py finds them (the NER's and those it missed), honorifics dropped;
   a short name joins the full name that contains it ("Erdogan", "Tayyip Erdogan" ->
   "Recep Tayyip Erdogan"); two full names that share only a surname stay apart, and a bare
   surname then goes to the one mentioned last (with a matching gender where one is known);
-- roles: words around a name ("Russian President Vladimir Putin", "Sergey Lavrov, the
-  foreign minister") describe that person, so "the Russian leader" finds him;
+- roles (read by descriptions.py): words around a name ("Pelham Mayor Ysolde Farrant",
+  "Joren Varangen, the harbour master") describe that person, so "the harbour master" finds
+  him; kinship ("his daughter, Thuy Hoang,") makes "her father" the man she is daughter of;
 - pronouns: he/she go to the most salient earlier person of that gender: speakers of earlier
   quotes first, then sentence subjects, then any mention, the most recent first.
 """
@@ -16,19 +17,14 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-import numpy
-from spacy.attrs import ENT_TYPE, IS_SPACE, LOWER, ORTH, POS
-from spacy.strings import get_string_id
-from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 
-from .cues import SPEECH_VERBS, lemma
+from .descriptions import apposed, descriptions, kin_head, shared_surname
+from .namefinder import NameFinder
 from .names import (
-    COPULAS, FAMILY_NOUNS, FEMALE, FIRST_NAMES_F, FIRST_NAMES_M, HONORIFICS,
-    LEADER_ROLES, MALE, MISLABELLED, ORG_NOUNS, ORG_WORDS, PLACE_PREPS,
-    PRONOUNS, ROLE_NOUNS, dateline_tokens, fold, is_firm_name, is_particle, is_person_noun, is_title_word,
-    name_words, word_span,
-    written,
+    FAMILY_NOUNS, FEMALE, FIRST_NAMES_F, FIRST_NAMES_M, HONORIFICS, KIN_CLASS, KIN_INVERSE, LEADER_ROLES, MALE,
+    ORG_NOUNS, PLACE_PREPS, PRONOUNS, ROLE_NOUNS, fold, is_firm_name, is_person_noun, is_title_word, name_words,
+    word_span, written,
 )
 
 
@@ -75,12 +71,6 @@ class Mention:
 # How many mentions back a role ("the Russian leader") looks for its person: the whole of any
 # news article, without a quadratic cost on book-length text.
 _ROLE_REACH = 2000
-# Marks that open or close an apposition: "Her son, Per Olsen, said", "her father – Don Ryan –".
-_APPOSITION = frozenset({",", "–", "—"})
-# The same words as the hashes `Doc.to_array` gives (the same in every vocab).
-_MISLABELLED_IDS = numpy.array([get_string_id(label) for label in MISLABELLED], dtype="uint64")
-_COMMA, _AND = get_string_id(","), get_string_id("and")
-_GENDERED = numpy.array([get_string_id(w) for w in sorted(MALE | FEMALE)], dtype="uint64")
 
 
 class SpeakerResolver:
@@ -94,176 +84,88 @@ class SpeakerResolver:
         self._starts: list[int] = []  # of the mentions, which stay in text order
         self._by_word: dict[str, list[Person]] = {}
         self._entity_at: dict[int, Span] = {}  # token index -> its entity (doc.ents is rebuilt per access)
-        ents = self._ents = list(doc.ents)  # (each read of doc.ents makes new Span objects)
+        ents = list(doc.ents)  # (each read of doc.ents makes new Span objects)
         for ent in ents:
             for i in range(ent.start, ent.end):
                 self._entity_at[i] = ent
         self._orgs = [e for e in ents if (e.label_ == "ORG" or is_firm_name(e)) and not self.in_quote[e.start]
                       and not any(fold(t.text) in HONORIFICS for t in e)]
         self._org_starts = [e.start for e in self._orgs]
-        self._org_names = [" ".join(e.text.split()) for e in self._orgs]  # as written, spaces folded
-        self._full_names: set[str] | None = None  # words of the PERSON entities of two words or more
-        for name in self._names():
+        self._titled_surnames: list[tuple[Mention, str, list[Person]]] = []  # see _learn_genders
+        self._kin: list[tuple[Person, str, Person]] = []  # (person, KIN_CLASS, whose): "his daughter, Thuy"
+        for name in NameFinder(doc, self._entity_at, self._orgs).names():
             for i in range(name.start, name.end):
                 self._entity_at[i] = name
             self._add_name(name)
+        self._lead: tuple[int, Person] | None = self._lead_description()
         self._learn_genders()
 
-    def _names(self) -> list[Span]:
-        """PERSON entities, and the names the small NER misses or mislabels: a proper-noun
-        chain after an honorific ("Cllr Ann Cole"), in apposition to a word for a person ("The
-        site manager, Corinna Valdane,") or the subject of a speech verb ("Varga said")."""
+    def _lead_description(self) -> tuple[int, Person] | None:
+        """News names the person of its lead sentence in the next paragraph: "A former nurse
+        told a tribunal that she ..." / "Branwen Hartigan, who left in 2023, was ...". The
+        description subject of the paragraph before the first name, when that name opens its
+        paragraph, is that person (and a later "the nurse" finds her): (its head, person)."""
         doc = self.doc
-        dateline = dateline_tokens(doc)
-        names = {}
-        pos, ent_types, orths = doc.to_array([POS, ENT_TYPE, ORTH]).T  # (a Token object per token cost more)
-        starts = ((pos == PROPN) & numpy.isin(ent_types, _MISLABELLED_IDS)).tolist()  # where a chain may start
-        is_comma = (orths == _COMMA).tolist()
-        for e in self._ents:
-            if e.label_ != "PERSON" or e.start in dateline or is_firm_name(e) or self._prefix_of_organisation(e):
-                continue  # "KINGSTON, Ont. —": where the story was filed
-            cut = next((t.i for t in e[1:] if t.text in ("–", "—")), e.end)
-            names[e.start] = e if cut == e.end else Span(doc, e.start, cut, label="PERSON")  # "Dr Mai – Trinh is ..."
-        i = 0
-        commas = []
-        while i < len(doc):
-            if not starts[i] or i in dateline:
-                if is_comma[i]:
-                    commas.append(i)
-                i += 1
-                continue
-            j = i + 1
-            while j < len(doc) and (doc[j].pos_ == "PROPN" and doc[j].ent_type_ != "PERSON"
-                                    or doc[j].tag_ == "HYPH" and not doc[j - 1].whitespace_
-                                    or is_particle(doc, j)):  # "Owain ap Rhys"
-                j += 1
-            while doc[j - 1].tag_ == "HYPH":
-                j -= 1
-            ent = self._entity_at.get(i - 1)
-            after = self._entity_at.get(j) if j < len(doc) and doc[j].ent_iob_ == "B" else None
-            plain = all(t.ent_type_ == "" for t in doc[i:j])
-            if plain and ent is not None and ent.label_ == "PERSON" and ent.start in names:
-                names[ent.start] = Span(doc, ent.start, j, label="PERSON")  # "Jane Doe", NER saw "Jane"
-            elif plain and after is not None and after.label_ == "PERSON" and after.start in names:
-                del names[after.start]  # "Anders Solberg", NER saw "Solberg"
-                names[i] = Span(doc, i, after.end, label="PERSON")
-            elif sum(t.tag_ != "HYPH" for t in doc[i:j]) <= 4 and self._person_like(doc[i:j]):  # "Ms Ama Falana-Reid"
-                names[i] = Span(doc, i, j, label="PERSON")
-            i = j
-        for tok in (doc[c - 1] for c in commas if c > 0):  # "Her son, Per Olsen, said": no apposition in the parse
-            if tok.i + 3 < len(doc) and is_person_noun(tok):
-                lo = hi = tok.i + 2
-                while hi < len(doc) and hi - lo < 4 and (doc[hi].is_title and doc[hi].is_alpha or doc[hi].tag_ == "HYPH"):
-                    hi += 1
-                if hi - lo >= 2 and hi < len(doc) and doc[hi].text == "," and not any(
-                        self._entity_at.get(k) is not None and self._entity_at[k].label_ in ("GPE", "DATE")
-                        or k in names for k in range(lo, hi)):
-                    names[lo] = Span(doc, lo, hi, label="PERSON")
-        self._pairs(names)
-        return [names[k] for k in sorted(names)]
-
-    def _pairs(self, names: dict[int, Span]) -> None:
-        """"Bram and Joost Verkerk have baked bread together": two people sharing a family
-        name, where the NER saw a place or nothing, once one of the given names is written
-        alone as a person elsewhere."""
-        doc = self.doc
-        alone = {fold(e.text) for e in names.values() if len(e) == 1}
-        ands = numpy.flatnonzero(doc.to_array(LOWER) == _AND).tolist()  # (not a Token per token)
-        for i in (k - 1 for k in ands if 1 <= k <= len(doc) - 3):
-            a, b, c = doc[i], doc[i + 2], doc[i + 3]
-            if not all(t.pos_ == "PROPN" and t.is_title for t in (a, b, c)):
-                continue
-            if i + 4 < len(doc) and (doc[i + 4].tag_ == "POS" or doc[i + 4].pos_ == "PROPN"):
-                continue
-            if (fold(a.text) in alone or fold(b.text) in alone) and not any(
-                    self._entity_at.get(k) is not None and self._entity_at[k].label_ == "ORG" for k in (i, i + 2, i + 3)):
-                for k in [k for k, e in names.items() if e.start < i + 4 and e.end > i]:
-                    del names[k]
-                names[i] = Span(doc, i, i + 1, label="PERSON")
-                names[i + 2] = Span(doc, i + 2, i + 4, label="PERSON")
-
-    def _shared_surname(self, span: Span) -> str | None:
-        """The family name a given name written alone shares: "Jack and Mia Tranter" (Jack
-        Tranter), "the boy's father, Greg," after "Mark Hinchcliffe's" (Greg Hinchcliffe)."""
-        doc = span.doc
-        i = span.end
-        if i + 2 < len(doc) and doc[i].lower_ == "and" and doc[i + 1].is_title:
-            j = i + 2
-            while j < len(doc) and doc[j].is_title and doc[j].pos_ == "PROPN":
-                j += 1
-            if j - i >= 3 and not (j < len(doc) and doc[j].tag_ == "POS"):
-                return doc[j - 1].text
-        root = span.root
-        if root.dep_ == "appos" and fold(root.head.text) in FAMILY_NOUNS:
-            for poss in root.head.children:
-                if poss.dep_ == "poss" and self.is_name(poss.i):
-                    return written([poss])
-        return None
-
-    def _prefix_of_organisation(self, chain: Span) -> bool:
-        """"Larkspur said" where the article names "Larkspur Airlines" and no person with
-        that name: the organisation ("Clinton" stays a person beside "Clinton Foundation")."""
-        text = " ".join(chain.text.split())
-        if not any(name.startswith(text + " ") for name in self._org_names):
-            return False
-        if self._full_names is None:
-            self._full_names = {w for e in self._ents if e.label_ == "PERSON" and len(e) >= 2
-                                for w in fold(e.text).split()}
-        return not set(fold(text).split()) & self._full_names
-
-    def _person_like(self, chain: Span) -> bool:
-        if self._prefix_of_organisation(chain):
-            return False
-        if len(chain) >= 3 and any(is_particle(chain.doc, t.i) for t in chain[1:-1]):
-            return True  # "Owain ap Rhys", whatever the NER made of it
-        doc = chain.doc
-        root = chain[-1]
-        before = doc[chain.start - 1] if chain.start > 0 else None
-        if before is not None and fold(before.text).rstrip(".") in HONORIFICS and before.is_title:
-            return True
-        if len(chain) >= 2 and fold(chain[0].text).rstrip(".") in HONORIFICS and chain[0].is_title:
-            return True  # "Dr Aled Price" as one chain
-        after = doc[chain.end : chain.end + 3]
-        if len(chain) >= 2 and len(after) >= 2 and after[0].text == "," and (
-                after[1].lower_ == "who" or after[1].like_num and len(after) == 3 and after[2].text == ","):
-            return True  # "Lena Ortiz, 34," "Dana Ivers, who runs the shelter"
-        if any(fold(t.text) in ORG_WORDS for t in chain):
-            return False
-        if before is not None and before.pos_ == "NOUN" and is_title_word(before) and len(chain) >= 2 and all(
-                t.is_title for t in chain):
-            return True  # "chief executive Ann Cole", "head coach Ann Cole"
-        if root.dep_ == "appos" and is_person_noun(root.head):
-            return True
-        if any(c.dep_ == "appos" and is_person_noun(c) for c in root.children):
-            return True
-        if root.dep_ != "nsubj" or any(t.ent_type_ for t in chain) or not all(t.is_title for t in chain):
-            return False
-        return lemma(root.head) in SPEECH_VERBS or len(chain) >= 2  # "Varga said", "Ana Ní Bhriain scored"
+        first = next((m for m in self.mentions[:3] if m.start > 1 and doc[m.start - 1].is_space
+                      and "\n" in doc[m.start - 1].text), None)  # (after a headline's words taken for names)
+        if first is None:
+            return None
+        k = first.start
+        lo = k - 1
+        while lo > 0 and not (doc[lo - 1].is_space and "\n" in doc[lo - 1].text):
+            lo -= 1
+        if any(lo <= m.start < k for m in self.mentions):
+            return None
+        subj = next((t for t in doc[lo : k - 1] if t.dep_ == "nsubj" and t.pos_ == "NOUN" and t.tag_ != "NNS"
+                     and not self.in_quote[t.i]), None)
+        if subj is None or not (is_person_noun(subj) or subj.lower_.endswith("er")):
+            return None
+        key = fold(doc[slice(*word_span(doc, subj.i))].text)
+        if key in ORG_NOUNS or key in FAMILY_NOUNS:
+            return None
+        person = first.person
+        said = {t.lower_ for t in subj.sent if not self.in_quote[t.i]}
+        gender = "f" if said & FEMALE else "m" if said & MALE else None
+        if gender and person.gender not in (None, gender):
+            return None
+        person.heads.add(key)
+        person.roles.update(fold(t.text) for t in subj.subtree if t.pos_ in ("NOUN", "ADJ", "PROPN"))
+        at = bisect.bisect_left(self._starts, subj.left_edge.i)
+        self.mentions.insert(at, Mention(subj.left_edge.i, person, True))
+        self._starts.insert(at, subj.left_edge.i)
+        return subj.i, person
 
     def _learn_genders(self) -> None:
-        """Each he/she outside quotation marks votes for the one person named before it in its
-        paragraph (or, if its paragraph names nobody before it, in the paragraph before): a
-        majority decides the gender, unless an honorific or a family role already did."""
+        """Each he/she/his/her outside quotation marks votes for the one person named before it
+        in its paragraph (or, if its paragraph names nobody before it, in the paragraph before,
+        heard only for a person with no vote from their own paragraph): a majority decides the
+        gender, unless an honorific or a family role already did. Then
+        a "Mr Pellow" that two people named Pellow could be goes to the one of that gender."""
         votes: dict[int, list[str]] = {}
         people = {id(p): p for p in self.people}
-        doc = self.doc
-        spaces, words = doc.to_array([IS_SPACE, LOWER]).T  # (not a Token per token)
-        breaks = numpy.zeros(len(doc), dtype="int64")
-        for i in numpy.flatnonzero(spaces).tolist():
-            breaks[i] = "\n" in doc[i].text
-        para_of = (numpy.cumsum(breaks) - breaks).tolist()  # the paragraph of each token
-        pronouns = [doc[i] for i in numpy.flatnonzero(numpy.isin(words, _GENDERED)).tolist() if not self.in_quote[i]]
+        para_of, para, pronouns = [], 0, []
+        for tok in self.doc:
+            para_of.append(para)
+            if tok.is_space and "\n" in tok.text:
+                para += 1
+            elif (tok.lower_ in MALE or tok.lower_ in FEMALE) and not self.in_quote[tok.i] and not (
+                    tok.lower_ == "him" or tok.lower_ == "her" and tok.dep_ != "poss"):
+                pronouns.append(tok)  # (an object is someone else: "Wenna Doorn, who toured with him")
         named: dict[int, list[tuple[int, int]]] = {}  # paragraph -> (token, person) outside quotes
         for m in self.mentions:
             if not self.in_quote[m.start] and not m.place:
                 named.setdefault(para_of[m.start], []).append((m.start, id(m.person)))
+        far: dict[int, list[str]] = {}  # votes from the paragraph after the name's
         for tok in pronouns:
             here = para_of[tok.i]
             before = {who for at, who in named.get(here, []) if at < tok.i}
+            ballot = votes
             if not before:
-                before = {who for _, who in named.get(here - 1, [])}
+                before, ballot = {who for _, who in named.get(here - 1, [])}, far
             if len(before) == 1:
-                votes.setdefault(before.pop(), []).append("m" if tok.lower_ in MALE else "f")
+                ballot.setdefault(before.pop(), []).append("m" if tok.lower_ in MALE else "f")
+        for who, genders in far.items():
+            votes.setdefault(who, genders)  # (only where its own paragraph gave no vote)
         for who, genders in votes.items():
             person = people[who]
             m, f = genders.count("m"), genders.count("f")
@@ -272,6 +174,24 @@ class SpeakerResolver:
             vote = "m" if m > f else "f"
             if person.gender in (None, vote) or max(m, f) >= 3 and max(m, f) > 2 * min(m, f) + 1:
                 person.gender = vote  # the article's own pronouns beat a name list, by a clear margin
+        for mention, gender, cands in self._titled_surnames:
+            fits = [p for p in cands if p.gender == gender] or [p for p in cands if p.gender is None]
+            if len(fits) > 1:  # the article calls the others by their first name ("Marcus said")
+                fits = [p for p in fits if not self._first_named(p)] or fits
+            if fits:
+                mention.person = self._latest(fits, mention.start - 1)
+            if mention.person.gender in (None, gender):
+                mention.person.gender, mention.person.titled = gender, True
+
+    def _first_named(self, person: Person) -> bool:
+        """The article calls `person` by the first name alone somewhere outside quotation marks."""
+        first = fold(person.name).split()[0]
+        for m in self.mentions:
+            ent = self._entity_at.get(m.start)
+            if (m.person is person and not self.in_quote[m.start] and ent is not None and len(ent) == 1
+                    and fold(ent.text) == first and len(person.words) > 1):
+                return True
+        return False
 
     # -- building clusters -------------------------------------------------------------
     def _add_name(self, span: Span) -> Person | None:
@@ -287,12 +207,17 @@ class SpeakerResolver:
         if not words:
             return None
         display = written(words)
-        surname = self._shared_surname(span) if len(words) == 1 else None
+        surname = shared_surname(span, self.is_name) if len(words) == 1 else None
         if surname and fold(surname) != fold(display):
-            display = f"{display} {surname}"  # "Jack and Mia Tranter", "Hinchcliffe's father, Greg,"
+            display = f"{display} {surname}"  # "Ilse and Joren Varangen", "Pellow's father, Branwen,"
         folded = fold(display).split()
         if not folded or folded[0] in PRONOUNS or len(words) == 1 and is_title_word(words[0]):
             return None  # "Commissioner", "Coach" alone name nobody
+        titled = None
+        if gender and len(folded) == 1:
+            cands = self._candidates(folded, None)
+            if len(cands) > 1:
+                titled, gender = gender, None  # "Mr Pellow" of two Pellows: decided in _learn_genders
         person = self._match(folded, gender, span.start)
         if person is None:
             person = Person()
@@ -307,14 +232,18 @@ class SpeakerResolver:
         if len(folded) >= 2 and person.gender is None:
             first = folded[0]
             person.gender = "m" if first in FIRST_NAMES_M else "f" if first in FIRST_NAMES_F else None
-        heads, words = self._descriptions(span)
+        heads, words = descriptions(span)
         family = {FAMILY_NOUNS[h] for h in heads if FAMILY_NOUNS.get(h)}
-        if not gender and len(family) == 1:  # "her son, Per Olsen"
+        if not gender and len(family) == 1:  # "her son, Joren Varangen"
             gender = family.pop()
         if gender:
             person.gender, person.titled = gender, True
         person.heads.update(heads)
         person.roles.update(words)
+        kin = kin_head(span)
+        whose = self._owner(kin) if kin is not None else None
+        if whose is not None and whose is not person:
+            self._kin.append((person, KIN_CLASS[fold(kin.text)], whose))
         root = span.root
         subj = root.head if root.dep_ == "appos" else root
         # the subject of a main clause, not of an aside ("..., when Alfie broke his wrist")
@@ -322,6 +251,8 @@ class SpeakerResolver:
         place = root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS or root.dep_ == "poss"
         self.mentions.append(Mention(span.start, person, subject, place=place))
         self._starts.append(span.start)
+        if titled:
+            self._titled_surnames.append((self.mentions[-1], titled, self._candidates(folded, None)))
         return person
 
     def _match(self, folded: list[str], gender: str | None, at: int) -> Person | None:
@@ -350,52 +281,6 @@ class SpeakerResolver:
                 return m.person
         return cands[0]
 
-    def _descriptions(self, span: Span) -> tuple[set[str], set[str]]:
-        """What the article says a named person is, as (head words, all words): a title or role
-        before the name ("Green councillor Ann Cole"), an appositive either side ("Rhys Beynon,
-        a beekeeper from Powys", "his sister, Carla"), a copula ("Ruiz is the club's captain")
-        and an age ("Lena Ortiz, 34," is "the 34-year-old")."""
-        heads: set[str] = set()
-        words: set[str] = set()
-        doc = span.doc
-        name = name_words(list(span))[0]
-        titles = [t for t in span if name and t.i < name[0].i and not t.is_punct]  # "Mayor Ann Lee"
-        if titles:
-            heads.add(fold(titles[-1].text).rstrip("."))
-            words.update(fold(t.text).rstrip(".") for t in titles)
-        i = span.start - 1
-        first = True
-        while i >= 0 and doc[i].ent_type_ != "PERSON" and (
-                doc[i].pos_ in ("PROPN", "ADJ", "NOUN", "NUM") or doc[i].tag_ == "HYPH" and not doc[i].whitespace_):
-            lo, _ = word_span(doc, i)
-            word = fold(doc[lo : i + 1].text)
-            if first and doc[i].pos_ in ("NOUN", "ADJ") or first and word in ROLE_NOUNS:
-                heads.add(word)
-                first = False
-            words.add(word)
-            i = lo - 1
-        root = span.root
-
-        def describe(head: Token) -> None:
-            lo, hi = word_span(doc, head.i)
-            heads.add(fold(doc[lo:hi].text))
-            words.update(fold(t.text) for t in head.subtree if t.pos_ in ("NOUN", "ADJ", "PROPN") and t.i < hi)
-
-        for child in root.children:
-            if child.dep_ == "appos" and child.i > root.i and child.ent_type_ != "PERSON":
-                describe(child)
-        if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN") and root.head.ent_type_ != "PERSON":
-            describe(root.head)
-        if root.dep_ == "nsubj" and root.head.lower_ in COPULAS:
-            for attr in root.head.children:
-                if attr.dep_ == "attr" and (attr.pos_ == "NOUN" or is_title_word(attr)):  # "is the Plaid MP"
-                    describe(attr)
-        j = span.end
-        if j + 2 < len(doc) and doc[j].text == "," and doc[j + 1].like_num and doc[j + 2].text in (",", "."):
-            heads.add(f"{doc[j + 1].text}-year-old")  # "Lena Ortiz, 34,"
-        heads.discard("")
-        return heads, {w for w in words | heads if w}
-
     def is_organisation(self, i: int) -> bool:
         """Token i is part of an organisation's name."""
         ent = self._entity_at.get(i)
@@ -415,7 +300,7 @@ class SpeakerResolver:
 
     def is_organisation_name(self, name: str) -> bool:
         """`name` is written as one of the article's organisations."""
-        return name in self._org_names
+        return any(" ".join(e.text.split()) == name for e in self._orgs)
 
     def add_unnamed(self, at: int, phrase: str, head: Token) -> Person:
         """An unnamed source ("a spokeswoman for the trust", "one neighbour") becomes a person
@@ -460,13 +345,15 @@ class SpeakerResolver:
         if mention[-1].tag_ == "POS" or end > mention.end:
             owned = mention.doc[end] if end < len(mention.doc) else None
             if owned is not None and owned.pos_ == "NOUN" and owned.tag_ != "NNS":
-                # "Toby's father, Glen Dale, said": the father speaks, never Toby
-                apposed = self._apposed(mention.doc[mention.start : end + 1])
-                if apposed is not None:
-                    return apposed.name, apposed, 0.85
-        apposed = self._apposed(mention)
-        if apposed is not None:  # "His wife, the painter Adwoa Boakye, said"
-            return apposed.name, apposed, 0.85
+                # "Tobiah's father, Cosmin Harwell, said": the father speaks, never Tobiah
+                appo = self._apposed(mention.doc[mention.start : end + 1])
+                if appo is not None:
+                    return appo.name, appo, 0.85
+        appo = self._apposed(mention)
+        if appo is not None:  # "His wife, the painter Adwoa Boakye, said"
+            return appo.name, appo, 0.85
+        if self._lead is not None and self._lead[0] == mention.root.i:
+            return self._lead[1].name, self._lead[1], 0.7
         if words[0].pos_ == "PRON":
             return mention.text, None, 0.5
         names = [e for e in dict.fromkeys(self.entity_at(i) for i in range(mention.start, mention.end))
@@ -496,9 +383,9 @@ class SpeakerResolver:
             if cands:
                 person = self._latest(cands, mention.start)
                 return person.name, person, 0.85
-            longer = [name for name in self._org_names if name.startswith(text + " ")]
+            longer = [e for e in self._orgs if " ".join(e.text.split()).startswith(text + " ")]
             if longer:  # "Larkspur said", after "Larkspur Airlines": the organisation, in full
-                return longer[0], None, 0.7
+                return " ".join(longer[0].text.split()), None, 0.7
             if mention.root.ent_type_ in ("", "PERSON") and not any(t.ent_type_ in ("ORG", "GPE", "NORP") for t in words):
                 return text, None, 0.7
             return mention.text, None, 0.7
@@ -513,65 +400,51 @@ class SpeakerResolver:
             extra = {fold(t.text) for t in mention if t.is_alpha and t.i != head.i} - {"the", "its"}
             if org and extra <= set(fold(org).split()):  # "the company said": the company named before
                 return org, None, 0.6
-        if first == "the" and head.tag_ != "NNS" and key not in ORG_NOUNS and key not in FAMILY_NOUNS and (
-                is_person_noun(head) or key.endswith(("year-old", "hander", "er"))):
-            person = self._pronoun(mention.start, None)
-            if person:  # "the youngster said", "the 21-year-old said": the person in view
-                return person.name, person, 0.5
+        person = self._in_view(mention)
+        if person:  # "the youngster said", "the 21-year-old said": the person in view
+            return person.name, person, 0.5
         return mention.text, None, 0.6
 
-    def _apposed(self, mention: Span) -> Person | None:
-        """The person named in apposition to a description, where the parse does not say so:
-        "Toby's father, Glen Dale, said", "A partner at Acme Partners, Ms Ann Lee, said",
-        "her coach – her father, Dan Ryan – said", "A stallholder, who gave her name only as
-        Mama Chioma, said"."""
-        doc = mention.doc
-        root = mention.root
-        if not (root.pos_ == "NOUN" or root.pos_ == "PROPN" and is_title_word(root)) or root.tag_ in ("NNS", "NNPS"):
-            return None  # "the Press Officer, Insp Ann Lee," as much as "her son, Per,"
-        i, limit = mention.end, min(len(doc), mention.end + 10)
-        while i < limit and doc[i].text not in _APPOSITION and doc[i].pos_ not in ("VERB", "AUX"):
-            ent = self._entity_at.get(i)
-            if ent is not None and ent.start == i and ent.label_ == "PERSON" and (
-                    ent.end < len(doc) and doc[ent.end].pos_ in ("VERB", "AUX")):
-                k = bisect.bisect_left(self._starts, i)  # "member for housing Cllr Ann Cole told"
-                if k < len(self._starts) and self._starts[k] == i:
-                    return self.mentions[k].person
-            i += 1
-        if i >= limit or doc[i].text not in _APPOSITION:
+    def _in_view(self, mention: Span, gender: str | None = None) -> Person | None:
+        """The person a definite description the article gave nobody stands for ("the youngster",
+        "the 21-year-old"): the person in view, except that a paragraph opening with it goes
+        back to the article's main person (the most mentioned so far), as news writing does."""
+        head = mention.root
+        key = fold(mention.doc[slice(*word_span(mention.doc, head.i))].text)
+        if not (mention[0].lower_ == "the" and head.tag_ != "NNS" and key not in ORG_NOUNS and key not in FAMILY_NOUNS
+                and (is_person_noun(head) or key.endswith(("year-old", "hander", "er"))
+                     or "year-old " in mention.text.lower())):  # "the 24-year-old full-back"
             return None
-        k = bisect.bisect_left(self._starts, i + 1)
-        for m in self.mentions[k : k + 4]:
-            if m.start > i + 6:
-                break
-            between = doc[i + 1 : m.start]
-            ent = self._entity_at.get(m.start)
-            after = doc[ent.end] if ent is not None and ent.end < len(doc) else None
-            if (not m.speaker and after is not None and (after.text in _APPOSITION or after.pos_ in ("VERB", "AUX"))
-                    and all(t.pos_ in ("DET", "NOUN", "ADJ", "PROPN") and t.ent_type_ != "PERSON" or t.tag_ in ("PRP$", "POS")
-                            or t.text == "," or fold(t.text).rstrip(".") in HONORIFICS for t in between)):
-                return m.person
-        # "..., who gave her name only as Mama Chioma,": the name it gave
-        hi = next((j for j in range(i + 1, min(len(doc), i + 12)) if doc[j].text in _APPOSITION), None)
-        if hi is not None and doc[i + 1].lower_ == "who":
-            words = [t.lower_ for t in doc[i + 1 : hi]]
-            if "name" in words and "as" in words[words.index("name") :]:
-                at = i + 1 + words.index("as", words.index("name")) + 1
-                for m in self.mentions[bisect.bisect_left(self._starts, at) :][:1]:
-                    if m.start <= at + 1:
-                        return m.person
-        return None
+        latest = self._pronoun(mention.start, gender, follow=False)
+        doc = mention.doc
+        if latest is None or mention.start > 0 and not (doc[mention.start - 1].is_space and "\n" in doc[mention.start - 1].text):
+            return latest
+        counts: dict[int, int] = {}
+        people = {}
+        for m in self.mentions[: bisect.bisect_left(self._starts, mention.start)]:
+            if not m.place and not self.in_quote[m.start] and (gender is None or m.person.gender in (None, gender)):
+                counts[id(m.person)] = counts.get(id(m.person), 0) + 1
+                people[id(m.person)] = m.person
+        main = max(counts, key=counts.get)
+        return people[main] if counts[main] > counts.get(id(latest), 0) else latest
+
+    def _apposed(self, mention: Span) -> Person | None:
+        """The person a description stands in apposition to (descriptions.apposed)."""
+        m = apposed(mention, self._entity_at, self.mentions, self._starts)
+        return m.person if m is not None else None
 
     def _person_for(self, ent: Span, at: int, gender: str | None = None) -> Person | None:
         words, own_gender = name_words(list(ent))
         cands = self._candidates(fold(written(words)).split(), gender or own_gender)
         return self._latest(cands, at) if cands else None
 
-    def _pronoun(self, at: int, gender: str | None) -> Person | None:
+    def _pronoun(self, at: int, gender: str | None, follow: bool = True) -> Person | None:
         """The most salient earlier person who may be this gender: the subject of its own
-        sentence, else the latest speaker or sentence subject (a person named since the last
-        speaker takes over), else the latest person mentioned. A name only ever written as a
-        place ("at Croke Park") or inside quotation marks is not a candidate."""
+        sentence, else the person a description subject of the sentence before stands for
+        ("The designer is blunt. She said", if `follow`), else the latest speaker or sentence
+        subject (a person named since the last speaker takes over), else the latest person
+        mentioned. A name only ever written as a place ("at Croke Park") or inside quotation
+        marks is not a candidate."""
         end = bisect.bisect_left(self._starts, at)
         window = [m for m in self.mentions[max(0, end - 40) : end] if m.start >= at - 400]
         placelike = {id(m.person) for m in window if m.place} - {
@@ -582,11 +455,55 @@ class SpeakerResolver:
         same_sentence = [m for m in ok if m.start >= sent_start and m.subject]
         if same_sentence:  # "Ola Lee condemned what she called ..."
             return same_sentence[-1].person
+        described = self._subject_before(at) if follow else None
+        if described is not None and (not ok or ok[-1].start < described.start):
+            person = self._role(described) or self._in_view(described, gender)
+            if person is not None and (gender is None or person.gender in (None, gender)):
+                return person
         for want in (lambda m: m.speaker or m.subject, lambda m: True):
             pick = [m for m in ok if want(m)]
             if pick:
                 return pick[-1].person
         return None
+
+    def _owner(self, noun: Token) -> Person | None:
+        """Whose relation a kinship word names: the person its possessive stands for ("his"
+        the latest man in view, "Toby's" Toby)."""
+        poss = next((c for c in noun.children if c.dep_ == "poss"), None)
+        if poss is None:
+            return None
+        if poss.lower_ in MALE or poss.lower_ in FEMALE:
+            return self._pronoun(poss.i, "m" if poss.lower_ in MALE else "f", follow=False)
+        ent = self._entity_at.get(poss.i)
+        if ent is None or ent.label_ != "PERSON":
+            return None
+        k = bisect.bisect_left(self._starts, ent.start)
+        return self.mentions[k].person if k < len(self._starts) and self._starts[k] == ent.start else None
+
+    def _kin_of(self, mention: Span, key: str) -> Person | None:
+        """"her father": the man the article named as the father of the person "her" stands
+        for, or whose daughter or son she was named as."""
+        whose = self._owner(mention.root)
+        if whose is None:
+            return None
+        want, gender = KIN_CLASS[key], FAMILY_NOUNS.get(key)
+        found = [p for p, cls, of in self._kin if of is whose and cls == want]
+        found += [of for p, cls, of in self._kin if p is whose and KIN_INVERSE[cls] == want]
+        found = list({id(p): p for p in found if gender is None or p.gender in (None, gender)}.values())
+        return found[0] if len(found) == 1 else None
+
+    def _subject_before(self, at: int) -> Span | None:
+        """The description ("The designer", not a name) that is the subject of the sentence
+        before the one that opens with the pronoun at `at`, in the same or the previous paragraph."""
+        doc = self.doc
+        sent = doc[at].sent
+        if at - sent.start > 2 or sent.start == 0 or self.in_quote[at]:
+            return None
+        before = doc[sent.start - 1].sent
+        subj = next((t for t in before.root.children if t.dep_ == "nsubj"), None)
+        if subj is None or subj.pos_ != "NOUN" or subj.tag_ == "NNS" or self.in_quote[subj.i]:
+            return None
+        return doc[subj.left_edge.i : subj.i + 1]
 
     def _role(self, mention: Span) -> Person | None:
         """A description such as "the beekeeper", "her son", "the 34-year-old" or "the Russian
@@ -613,6 +530,8 @@ class SpeakerResolver:
         for m in self.mentions[before : before + 40]:  # described first, named after
             if key in m.person.heads and m.start - mention.end < 80:
                 return m.person
+        if key in KIN_CLASS:
+            return self._kin_of(mention, key)
         if head.pos_ != "NOUN" or key not in ROLE_NOUNS:
             return None
         for m in reversed(recent):

@@ -156,8 +156,8 @@ class Turns:
             options = ([last[p]] if p in last else []) + [
                 Attribution(c, self.subject(c), 0.6) for c in reversed(self._para_cues(p))]
             for att in options:
-                if att.subject is not None and speaker_rank(att.subject) == 0 and att.subject.pos_ != "PRON":
-                    name = self.resolve(att.subject)[0]
+                if att.subject is not None and speaker_rank(att.subject) == 0:
+                    name = self.resolve(att.subject)[0]  # (None for a pronoun that resolves to nobody)
                     if name and name != prev_name:
                         return Attribution(att.cue, att.subject, 0.6)
         return None

@@ -5,7 +5,7 @@ Small hand-written articles (never eval text); the session `nlp` fixture loads t
 """
 from __future__ import annotations
 
-import pytest
+from spacy.tokens import Span
 
 from quotes.extract import extract
 from quotes.speakers import SpeakerResolver
@@ -55,7 +55,6 @@ def test_a_name_given_in_a_relative_clause_is_the_speaker(nlp):
     assert speaker_of(text, nlp, "she now walks") == "Mama Chioma"
 
 
-@pytest.mark.xfail(strict=True, reason="the name given is found only where the NER tags it as a person")
 def test_a_name_given_in_a_relative_clause_that_the_ner_misses_is_the_speaker(nlp):
     text = (
         "Bus fares in the city rose again this week.\n\n"
@@ -154,3 +153,102 @@ def test_the_company_is_never_a_person_who_shares_a_word_with_it(nlp):
         "Through its lawyers, the company said its chargers had passed every test."
     )
     assert speaker_of(text, nlp, "its chargers") == "Brightwell Mobility"
+
+
+def test_a_place_before_a_relative_clause_about_the_person_is_no_person(nlp):
+    text = (
+        "The objection was raised by Mairwen Pennick, the Green MP for North Ashbury, who told the meeting "
+        "that the library would close within a year.\n\n"
+        "\u201cNobody asked the people who actually use it,\u201d she said."
+    )
+    assert [p.name for p in SpeakerResolver(nlp(text)).people] == ["Mairwen Pennick"]
+    assert speaker_of(text, nlp, "Nobody asked") == "Mairwen Pennick"
+
+
+def test_a_surname_the_ner_takes_for_a_nationality_is_the_person_named_in_full(nlp):
+    text = (
+        "Goaltender Mattias Ekqvist was replaced midway through the game after conceding four goals.\n\n"
+        "\u201cHe will start on Friday,\u201d coach Bertil Hammarsk\u00f6ld said.\n\n"
+        "In the dressing room, Ekqvist was quiet. \u201cThe second goal was mine to stop,\u201d said the "
+        "Icelandic keeper, who joined the club in June."
+    )
+    with nlp.select_pipes(disable=["quotes"]):
+        doc = nlp(text)
+    at = next(t.i for t in doc if t.text == "Ekqvist" and t.i > 5)
+    doc.ents = [e for e in doc.ents if not e.start <= at < e.end] + [Span(doc, at, at + 1, label="NORP")]
+    found = {q.text[:10]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes}
+    assert found == {"He will st": "Bertil Hammarsk\u00f6ld", "The second": "Mattias Ekqvist"}
+
+
+def test_a_firm_the_ner_takes_for_a_person_is_an_organisation_that_it_said_continues(nlp):
+    text = (
+        "A hoard of Roman coins was found at a gravel pit near Pelham last spring.\n\n"
+        "Kettering Aggregates said it was \u201cdelighted to have helped\u201d with the find. "
+        "It said it would pay for the coins to be cleaned.\n\n"
+        "Sefton Capital, which owns three hotels in the town, said it had been \u201chugely encouraged\u201d."
+    )
+    with nlp.select_pipes(disable=["quotes"]):
+        doc = nlp(text)
+    firm = next(t.i for t in doc if t.text == "Kettering")
+    doc.ents = [e for e in doc.ents if not e.start <= firm < e.end] + [Span(doc, firm, firm + 2, label="PERSON")]
+    assert [p.name for p in SpeakerResolver(doc).people] == []
+    found = {q.text[:12]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes if q.kind == "indirect"}
+    assert found == {"it was \u201cdeli": "Kettering Aggregates", "it would pay": "Kettering Aggregates",
+                     "it had been ": "Sefton Capital"}
+
+
+def test_a_firm_by_its_short_name_the_ner_takes_for_a_person_is_named_in_full(nlp):
+    text = (
+        "A bakery chain has agreed to a takeover by the investment firm Bexley Ondine Capital.\n\n"
+        "Bexley Ondine, which owns hotels in Iceland, said it had been \u201cdeeply impressed\u201d by the staff."
+    )
+    with nlp.select_pipes(disable=["quotes"]):
+        doc = nlp(text)
+    short = [t.i for t in doc if t.text == "Bexley"][-1]
+    doc.ents = [e for e in doc.ents if not (e.start <= short + 1 and e.end > short)] + [
+        Span(doc, short, short + 2, label="PERSON")]
+    assert [p.name for p in SpeakerResolver(doc).people] == []
+    found = {q.text[:12]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes}
+    assert set(found.values()) == {"Bexley Ondine Capital"}, found
+
+
+def test_mr_and_a_shared_surname_is_the_one_the_pronouns_and_first_names_leave(nlp):
+    text = (
+        "Cornelius Pellow, organist who filled the cathedral for half a century, dies at 91\n\n"
+        "Cornelius Pellow, whose improvisations drew crowds to evensong for fifty years, died on Tuesday "
+        "at his home in Exmoor. He was 91.\n\n"
+        "His wife of 60 years, Ottoline Pellow, who announced the death, said the cause was "
+        "pneumonia. \"He played the piano for the nurses on Sunday. Only a few hymns, but they cried,\" "
+        "she said.\n\n"
+        "In his diary he noted that he had taught himself to improvise \"by copying the rain on the roof.\"\n\n"
+        "The harpist Wilhelmina Doorn, who performed with him in the 1970s, recalled that a storm had "
+        "once cut the lights during a recital and Mr. Pellow had carried on from memory.\n\n"
+        "\"Nobody moved. He finished the fugue in the dark and then asked for a candle,\" she said.\n\n"
+        "His son, Tobiah Pellow, a teacher in Bexley, said his father had practised every morning. "
+        "\"He never missed a day,\" Tobiah said.\n\n"
+        "In a 2009 interview, Mr. Pellow was asked about retiring. \"From what?\" he replied."
+    )
+    assert speaker_of(text, nlp, "He played the piano") == "Ottoline Pellow"
+    assert speaker_of(text, nlp, "Nobody moved") == "Wilhelmina Doorn"
+    assert speaker_of(text, nlp, "by copying") == "Cornelius Pellow"
+    assert speaker_of(text, nlp, "From what") == "Cornelius Pellow"
+
+
+def test_a_family_role_before_a_name_between_commas_describes_it_without_the_parse(nlp):
+    text = (
+        "Ilse Varangen ran the lake ferry for forty years. Her son, Sven Varangen, said his mother had "
+        "meant to keep it for one summer.\n\n"
+        "According to her son, the ferry carried 9,000 passengers a year."
+    )
+    with nlp.select_pipes(disable=["quotes"]):
+        doc = nlp(text)
+    for tok in doc:
+        if tok.dep_ == "appos":
+            tok.dep_ = "dep"  # as the parser leaves it when a given name reads as a word ("Per")
+    found = {q.text[:10]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes}
+    assert found["the ferry "] == "Sven Varangen"
+
+
+def test_a_clause_ending_in_a_family_word_does_not_describe_the_name_after_it(nlp):
+    doc = nlp("Asked what she missed most about her husband, Ottoline Pellow smiled at the question.")
+    assert [(p.name, p.heads) for p in SpeakerResolver(doc).people] == [("Ottoline Pellow", set())]
