@@ -197,14 +197,20 @@ def _respell(real: list[str], said: list[str]) -> list[str]:
     """The real words, each replaced by a claimed word it is a spelling variant of
     ("organisation"/"organization"), so the alignment sees them as the same word."""
     claimed = set(said)
+    # (only words of the same first letter can be near: `verify` compares one claim with
+    # dozens of quotes, and trying every claimed word was most of its time)
+    by_first: dict[str, list[str]] = {}
+    for c in claimed:
+        by_first.setdefault(c[0], []).append(c)
     out = []
     for word in real:
         if word not in claimed and len(word) >= 4:
-            word = next((c for c in claimed if _near(word, c)), word)
+            word = next((c for c in by_first.get(word[0], ()) if _near(word, c)), word)
         out.append(word)
     return out
 
 
+@lru_cache(maxsize=1 << 16)  # (the same pairs again for each candidate of one claim)
 def _near(a: str, b: str) -> bool:
     """Within one edit (two for long words) of each other: a misspelling, not another word."""
     limit = 1 if max(len(a), len(b)) < 8 else 2
