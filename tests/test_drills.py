@@ -98,7 +98,12 @@ def test_sigkill_at_random_moments_never_half_writes(corpus, baseline, tmp_path)
         # The first run builds the index; later ones re-extract everything (--force), so every
         # kill lands in extraction or in a commit of articles that are already there.
         proc = ingest(corpus, path, "--jobs", "2", *(["--force"] if n else []))
-        time.sleep(rng.uniform(2.0, 7.5))  # loading takes 2-3 s, then 5 s or more of work
+        if n == 0:  # the first kill after the index is made, however long the model takes to load
+            while proc.poll() is None and not (path / "articles.sqlite").exists():
+                time.sleep(0.05)
+            time.sleep(rng.uniform(0.0, 4.0))
+        else:
+            time.sleep(rng.uniform(2.0, 7.5))  # loading takes 2-3 s, then 5 s or more of work
         landed += proc.poll() is None  # (else the run had ended: that kill proves nothing)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate(timeout=60)
