@@ -182,34 +182,36 @@ def test_a_surname_the_ner_takes_for_a_nationality_is_the_person_named_in_full(n
 
 def test_a_firm_the_ner_takes_for_a_person_is_an_organisation_that_it_said_continues(nlp):
     text = (
-        "A hoard of Roman coins was found at a gravel pit near Pelham last spring.\n\n"
-        "Kettering Aggregates said it was \u201cdelighted to have helped\u201d with the find. "
-        "It said it would pay for the coins to be cleaned.\n\n"
-        "Sefton Capital, which owns three hotels in the town, said it had been \u201chugely encouraged\u201d."
+        "The town football club will play next season under a new roof, thanks to a quarrying company.\n\n"
+        "Under a five-year deal announced on Monday, Wexcombe Aggregates will pay for the roof over the "
+        "north terrace. It said the work would start in June and that it was \u201cproud to back\u201d the club.\n\n"
+        "Halewood Capital, which lent the club the money to rebuild the terrace in 2019, said it had "
+        "\u201cno objection\u201d to the name."
     )
     with nlp.select_pipes(disable=["quotes"]):
         doc = nlp(text)
-    firm = next(t.i for t in doc if t.text == "Kettering")
+    firm = next(t.i for t in doc if t.text == "Wexcombe")
     doc.ents = [e for e in doc.ents if not e.start <= firm < e.end] + [Span(doc, firm, firm + 2, label="PERSON")]
     assert [p.name for p in SpeakerResolver(doc).people] == []
     found = {q.text[:12]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes if q.kind == "indirect"}
-    assert found == {"it was \u201cdeli": "Kettering Aggregates", "it would pay": "Kettering Aggregates",
-                     "it had been ": "Sefton Capital"}
+    assert found == {"the work wou": "Wexcombe Aggregates", "it was \u201cprou": "Wexcombe Aggregates",
+                     "it had \u201cno o": "Halewood Capital"}
 
 
 def test_a_firm_by_its_short_name_the_ner_takes_for_a_person_is_named_in_full(nlp):
     text = (
-        "A bakery chain has agreed to a takeover by the investment firm Bexley Ondine Capital.\n\n"
-        "Bexley Ondine, which owns hotels in Iceland, said it had been \u201cdeeply impressed\u201d by the staff."
+        "From September the county school buses will be run by a company owned by Marlowe Quince Capital.\n\n"
+        "The contract, worth \u00a312m over six years, covers 40 routes. Marlowe Quince said it would keep "
+        "all of the present drivers and called the routes \u201ca fine place to start\u201d."
     )
     with nlp.select_pipes(disable=["quotes"]):
         doc = nlp(text)
-    short = [t.i for t in doc if t.text == "Bexley"][-1]
+    short = [t.i for t in doc if t.text == "Marlowe"][-1]
     doc.ents = [e for e in doc.ents if not (e.start <= short + 1 and e.end > short)] + [
         Span(doc, short, short + 2, label="PERSON")]
     assert [p.name for p in SpeakerResolver(doc).people] == []
     found = {q.text[:12]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes}
-    assert set(found.values()) == {"Bexley Ondine Capital"}, found
+    assert set(found.values()) == {"Marlowe Quince Capital"}, found
 
 
 def test_mr_and_a_shared_surname_is_the_one_the_pronouns_and_first_names_leave(nlp):
