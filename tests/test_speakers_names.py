@@ -216,24 +216,24 @@ def test_a_firm_by_its_short_name_the_ner_takes_for_a_person_is_named_in_full(nl
 
 def test_mr_and_a_shared_surname_is_the_one_the_pronouns_and_first_names_leave(nlp):
     text = (
-        "Cornelius Pellow, organist who filled the cathedral for half a century, dies at 91\n\n"
-        "Cornelius Pellow, whose improvisations drew crowds to evensong for fifty years, died on Tuesday "
-        "at his home in Exmoor. He was 91.\n\n"
-        "His wife of 60 years, Ottoline Pellow, who announced the death, said the cause was "
-        "pneumonia. \"He played the piano for the nurses on Sunday. Only a few hymns, but they cried,\" "
-        "she said.\n\n"
-        "In his diary he noted that he had taught himself to improvise \"by copying the rain on the roof.\"\n\n"
-        "The harpist Wilhelmina Doorn, who performed with him in the 1970s, recalled that a storm had "
-        "once cut the lights during a recital and Mr. Pellow had carried on from memory.\n\n"
-        "\"Nobody moved. He finished the fugue in the dark and then asked for a candle,\" she said.\n\n"
-        "His son, Tobiah Pellow, a teacher in Bexley, said his father had practised every morning. "
-        "\"He never missed a day,\" Tobiah said.\n\n"
-        "In a 2009 interview, Mr. Pellow was asked about retiring. \"From what?\" he replied."
+        "At 78, Ewart Kessingham still walks the rows of his cider orchard above Pelham every morning before "
+        "breakfast.\n\n"
+        "He keeps a notebook of every harvest since 1969, and in one of them he wrote that good cider was made "
+        "\"by listening to the weather.\"\n\n"
+        "Marguerite Kessingham, who married him in 1971 and keeps the accounts, said the orchard had nearly "
+        "been sold twice. \"The bank wrote to us every winter. He put the letters in the stove,\" she said.\n\n"
+        "Their son, Lucan Kessingham, runs the shop by the gate. \"He thinks the trees would notice if he went "
+        "on holiday,\" Lucan said.\n\n"
+        "A neighbour, Rosamund Quillfeather, who buys the apples for her bakery, said that after a late frost "
+        "in 1997 Mr. Kessingham had replanted forty trees by hand.\n\n"
+        "\"He would not take help. The trees had to know whose hands they were in,\" she said.\n\n"
+        "Mr. Kessingham says he will hand the press to his son when he can no longer lift the crates. "
+        "\"That will be a while yet,\" he said."
     )
-    assert speaker_of(text, nlp, "He played the piano") == "Ottoline Pellow"
-    assert speaker_of(text, nlp, "Nobody moved") == "Wilhelmina Doorn"
-    assert speaker_of(text, nlp, "by copying") == "Cornelius Pellow"
-    assert speaker_of(text, nlp, "From what") == "Cornelius Pellow"
+    assert speaker_of(text, nlp, "The bank wrote") == "Marguerite Kessingham"
+    assert speaker_of(text, nlp, "He would not") == "Rosamund Quillfeather"
+    assert speaker_of(text, nlp, "by listening") == "Ewart Kessingham"
+    assert speaker_of(text, nlp, "That will be") == "Ewart Kessingham"
 
 
 def test_a_family_role_before_a_name_between_commas_describes_it_without_the_parse(nlp):
