@@ -262,14 +262,14 @@ def test_a_subject_inside_an_aside_does_not_take_over_the_pronoun(nlp):
 
 def test_a_pronoun_after_a_description_subject_goes_to_the_main_person_it_describes(nlp):
     text = (
-        "When Ifunanya Adekunle-Fry opened her bakery in Enugu in 2011, she had one oven and a borrowed table.\n\n"
-        "\u201cI baked through the night for three years,\u201d she said.\n\n"
-        "Mrs Adekunle-Fry now employs twelve people. Adaora Chinonso, 19, who started in January, said "
-        "Mrs Adekunle-Fry once made her throw away a whole tray of loaves.\n\n"
-        "\u201cI have never burnt a loaf since,\u201d Adaora said.\n\n"
-        "The baker is frank about the price of flour. She said the cost of wheat had doubled since March."
+        "Wilhelmina Strathcarrow is the only vet in the valley, and most weeks she drives "
+        "600 miles between farms.\n\n"
+        "Her newest trainee, Elspeth Talbrook, 24, says the hardest lesson was calving a heifer in the dark. "
+        "\u201cI dropped the torch twice,\u201d Elspeth said.\n\n"
+        "The vet is worried about the cost of medicines. She said the price of some vaccines had risen by "
+        "half in a year."
     )
-    assert quote(text, nlp, "the cost of wheat").speaker == "Ifunanya Adekunle-Fry"
+    assert quote(text, nlp, "the price of").speaker == "Wilhelmina Strathcarrow"
 
 
 def test_a_lead_description_is_the_person_the_next_paragraph_opens_with(nlp):

@@ -167,17 +167,17 @@ def test_a_place_before_a_relative_clause_about_the_person_is_no_person(nlp):
 
 def test_a_surname_the_ner_takes_for_a_nationality_is_the_person_named_in_full(nlp):
     text = (
-        "Goaltender Mattias Ekqvist was replaced midway through the game after conceding four goals.\n\n"
-        "\u201cHe will start on Friday,\u201d coach Bertil Hammarsk\u00f6ld said.\n\n"
-        "In the dressing room, Ekqvist was quiet. \u201cThe second goal was mine to stop,\u201d said the "
-        "Icelandic keeper, who joined the club in June."
+        "Rasmus Toftegaard lost almost a minute on the last climb of the stage and slipped to ninth overall.\n\n"
+        "\u201cWe ride for him again on Sunday,\u201d team director Henrik Brodersby said.\n\n"
+        "Toftegaard sat alone on the team bus afterwards. \u201cI went far too early on the climb,\u201d admitted "
+        "the Norwegian rider, who turned professional in 2021."
     )
     with nlp.select_pipes(disable=["quotes"]):
         doc = nlp(text)
-    at = next(t.i for t in doc if t.text == "Ekqvist" and t.i > 5)
+    at = next(t.i for t in doc if t.text == "Toftegaard" and t.i > 5)
     doc.ents = [e for e in doc.ents if not e.start <= at < e.end] + [Span(doc, at, at + 1, label="NORP")]
     found = {q.text[:10]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes}
-    assert found == {"He will st": "Bertil Hammarsk\u00f6ld", "The second": "Mattias Ekqvist"}
+    assert found == {"We ride fo": "Henrik Brodersby", "I went far": "Rasmus Toftegaard"}
 
 
 def test_a_firm_the_ner_takes_for_a_person_is_an_organisation_that_it_said_continues(nlp):
@@ -252,5 +252,5 @@ def test_a_family_role_before_a_name_between_commas_describes_it_without_the_par
 
 
 def test_a_clause_ending_in_a_family_word_does_not_describe_the_name_after_it(nlp):
-    doc = nlp("Asked what she missed most about her husband, Ottoline Pellow smiled at the question.")
-    assert [(p.name, p.heads) for p in SpeakerResolver(doc).people] == [("Ottoline Pellow", set())]
+    doc = nlp("Still angry with her brother, Tamsin Wrexley refused to sign the lease.")
+    assert [(p.name, p.heads) for p in SpeakerResolver(doc).people] == [("Tamsin Wrexley", set())]
