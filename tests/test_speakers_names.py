@@ -238,9 +238,9 @@ def test_mr_and_a_shared_surname_is_the_one_the_pronouns_and_first_names_leave(n
 
 def test_a_family_role_before_a_name_between_commas_describes_it_without_the_parse(nlp):
     text = (
-        "Ilse Varangen ran the lake ferry for forty years. Her son, Sven Varangen, said his mother had "
-        "meant to keep it for one summer.\n\n"
-        "According to her son, the ferry carried 9,000 passengers a year."
+        "Philippa Dunstable-Rae bought the windmill at Coldharbour as a ruin in 2015. Her nephew, Caspian "
+        "Orrery, said the sails alone had taken two winters to rebuild.\n\n"
+        "According to her nephew, the mill will grind flour for the village bakery from June."
     )
     with nlp.select_pipes(disable=["quotes"]):
         doc = nlp(text)
@@ -248,7 +248,7 @@ def test_a_family_role_before_a_name_between_commas_describes_it_without_the_par
         if tok.dep_ == "appos":
             tok.dep_ = "dep"  # as the parser leaves it when a given name reads as a word ("Per")
     found = {q.text[:10]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes}
-    assert found["the ferry "] == "Sven Varangen"
+    assert found["the mill w"] == "Caspian Orrery"
 
 
 def test_a_clause_ending_in_a_family_word_does_not_describe_the_name_after_it(nlp):
