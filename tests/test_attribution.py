@@ -262,14 +262,14 @@ def test_a_subject_inside_an_aside_does_not_take_over_the_pronoun(nlp):
 
 def test_a_pronoun_after_a_description_subject_goes_to_the_main_person_it_describes(nlp):
     text = (
-        "When Ifunanya Adekunle-Fry opened her bakery in Enugu in 2011, she had one oven and a borrowed table.\n\n"
-        "\u201cI baked through the night for three years,\u201d she said.\n\n"
-        "Mrs Adekunle-Fry now employs twelve people. Adaora Chinonso, 19, who started in January, said "
-        "Mrs Adekunle-Fry once made her throw away a whole tray of loaves.\n\n"
-        "\u201cI have never burnt a loaf since,\u201d Adaora said.\n\n"
-        "The baker is frank about the price of flour. She said the cost of wheat had doubled since March."
+        "Wilhelmina Strathcarrow is the only vet in the valley, and most weeks she drives "
+        "600 miles between farms.\n\n"
+        "Her newest trainee, Elspeth Talbrook, 24, says the hardest lesson was calving a heifer in the dark. "
+        "\u201cI dropped the torch twice,\u201d Elspeth said.\n\n"
+        "The vet is worried about the cost of medicines. She said the price of some vaccines had risen by "
+        "half in a year."
     )
-    assert quote(text, nlp, "the cost of wheat").speaker == "Ifunanya Adekunle-Fry"
+    assert quote(text, nlp, "the price of").speaker == "Wilhelmina Strathcarrow"
 
 
 def test_a_lead_description_is_the_person_the_next_paragraph_opens_with(nlp):
@@ -297,33 +297,34 @@ def test_an_age_before_any_head_noun_describes_the_person_in_view(nlp):
 
 def test_her_father_is_the_man_whose_daughter_she_was_named_as(nlp):
     text = (
-        "Every morning at six, Hoang Bao Duc unlocks his bakery on Pelham Road and lights the ovens.\n\n"
-        "\u201cThe dough does not wait for anyone,\u201d he said.\n\n"
-        "Now his daughter, Thuy Hoang, 31, is learning the trade. \u201cHe made me sweep floors for a year,\u201d "
-        "Thuy said.\n\n"
-        "\u201cShe wants to sell cakes on the internet. Cakes do not travel,\u201d her father said."
+        "Pelham's last working forge stands behind the church, and Oswin Tregarthen has shod horses there "
+        "since he was sixteen.\n\n"
+        "Last year his daughter, Marisol Tregarthen, 27, gave up a job at a bank to work beside him. "
+        "\u201cMy hands were blistered for months,\u201d Marisol said.\n\n"
+        "\u201cShe has steadier hands than I had at her age, and the horses trust her,\u201d her father said."
     )
-    assert quote(text, nlp, "She wants").speaker == "Hoang Bao Duc"
+    assert quote(text, nlp, "She has").speaker == "Oswin Tregarthen"
 
 
 def test_a_pronoun_goes_to_the_one_person_its_paragraph_names_before_an_earlier_speaker(nlp):
     text = (
-        "Owain ap Rhys kicked a late penalty as Pelham beat the visitors 16-13 on Saturday.\n\n"
-        "Pelham coach Idwal Pryce said the win would keep his side in the league.\n\n"
-        "The league's spokesperson said the footage would be looked at as a matter of routine.\n\n"
-        "For ap Rhys, the day ended in tears. \u201cMy grandad was in the crowd,\u201d he said."
+        "Mateus de Albergaria won the Pelham chess open on Sunday after a six-hour final game.\n\n"
+        "The tournament director, Lucan Ferrabee, said entries had risen by a third since last year.\n\n"
+        "A spokesman for the town hall said the heating in the main room had been repaired in time.\n\n"
+        "It was a first title for de Albergaria, who learned the game in a hospital ward. "
+        "\u201cA nurse taught me the openings,\u201d he said."
     )
-    assert quote(text, nlp, "My grandad").speaker == "Owain ap Rhys"
+    assert quote(text, nlp, "A nurse").speaker == "Mateus de Albergaria"
 
 
 def test_it_said_continues_a_firm_the_ner_did_not_tag(nlp):
     text = (
-        "Waiting times at the clinic rose again in March.\n\n"
-        "Pelham Care Network, which runs the clinic, said on Friday it was \u201cworking hard\u201d "
-        "to open more beds. It said the delays were caused by a shortage of nurses."
+        "Sailings to the island were cancelled on Sunday after a crack was found in the hull of the only boat.\n\n"
+        "Pelham Ferry Network said the boat would be out of the water for at least a week. "
+        "It said passengers could claim refunds online."
     )
     with nlp.select_pipes(disable=["quotes"]):
         doc = nlp(text)
     doc.ents = [e for e in doc.ents if "Pelham" not in e.text]
     found = {q.text[:12]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes if q.kind == "indirect"}
-    assert found["the delays w"] == "Pelham Care Network", found
+    assert found["passengers c"] == "Pelham Ferry Network", found

@@ -167,78 +167,80 @@ def test_a_place_before_a_relative_clause_about_the_person_is_no_person(nlp):
 
 def test_a_surname_the_ner_takes_for_a_nationality_is_the_person_named_in_full(nlp):
     text = (
-        "Goaltender Mattias Ekqvist was replaced midway through the game after conceding four goals.\n\n"
-        "\u201cHe will start on Friday,\u201d coach Bertil Hammarsk\u00f6ld said.\n\n"
-        "In the dressing room, Ekqvist was quiet. \u201cThe second goal was mine to stop,\u201d said the "
-        "Icelandic keeper, who joined the club in June."
+        "Rasmus Toftegaard lost almost a minute on the last climb of the stage and slipped to ninth overall.\n\n"
+        "\u201cWe ride for him again on Sunday,\u201d team director Henrik Brodersby said.\n\n"
+        "Toftegaard sat alone on the team bus afterwards. \u201cI went far too early on the climb,\u201d admitted "
+        "the Norwegian rider, who turned professional in 2021."
     )
     with nlp.select_pipes(disable=["quotes"]):
         doc = nlp(text)
-    at = next(t.i for t in doc if t.text == "Ekqvist" and t.i > 5)
+    at = next(t.i for t in doc if t.text == "Toftegaard" and t.i > 5)
     doc.ents = [e for e in doc.ents if not e.start <= at < e.end] + [Span(doc, at, at + 1, label="NORP")]
     found = {q.text[:10]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes}
-    assert found == {"He will st": "Bertil Hammarsk\u00f6ld", "The second": "Mattias Ekqvist"}
+    assert found == {"We ride fo": "Henrik Brodersby", "I went far": "Rasmus Toftegaard"}
 
 
 def test_a_firm_the_ner_takes_for_a_person_is_an_organisation_that_it_said_continues(nlp):
     text = (
-        "A hoard of Roman coins was found at a gravel pit near Pelham last spring.\n\n"
-        "Kettering Aggregates said it was \u201cdelighted to have helped\u201d with the find. "
-        "It said it would pay for the coins to be cleaned.\n\n"
-        "Sefton Capital, which owns three hotels in the town, said it had been \u201chugely encouraged\u201d."
+        "The town football club will play next season under a new roof, thanks to a quarrying company.\n\n"
+        "Under a five-year deal announced on Monday, Wexcombe Aggregates will pay for the roof over the "
+        "north terrace. It said the work would start in June and that it was \u201cproud to back\u201d the club.\n\n"
+        "Halewood Capital, which lent the club the money to rebuild the terrace in 2019, said it had "
+        "\u201cno objection\u201d to the name."
     )
     with nlp.select_pipes(disable=["quotes"]):
         doc = nlp(text)
-    firm = next(t.i for t in doc if t.text == "Kettering")
+    firm = next(t.i for t in doc if t.text == "Wexcombe")
     doc.ents = [e for e in doc.ents if not e.start <= firm < e.end] + [Span(doc, firm, firm + 2, label="PERSON")]
     assert [p.name for p in SpeakerResolver(doc).people] == []
     found = {q.text[:12]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes if q.kind == "indirect"}
-    assert found == {"it was \u201cdeli": "Kettering Aggregates", "it would pay": "Kettering Aggregates",
-                     "it had been ": "Sefton Capital"}
+    assert found == {"the work wou": "Wexcombe Aggregates", "it was \u201cprou": "Wexcombe Aggregates",
+                     "it had \u201cno o": "Halewood Capital"}
 
 
 def test_a_firm_by_its_short_name_the_ner_takes_for_a_person_is_named_in_full(nlp):
     text = (
-        "A bakery chain has agreed to a takeover by the investment firm Bexley Ondine Capital.\n\n"
-        "Bexley Ondine, which owns hotels in Iceland, said it had been \u201cdeeply impressed\u201d by the staff."
+        "From September the county school buses will be run by a company owned by Marlowe Quince Capital.\n\n"
+        "The contract, worth \u00a312m over six years, covers 40 routes. Marlowe Quince said it would keep "
+        "all of the present drivers and called the routes \u201ca fine place to start\u201d."
     )
     with nlp.select_pipes(disable=["quotes"]):
         doc = nlp(text)
-    short = [t.i for t in doc if t.text == "Bexley"][-1]
+    short = [t.i for t in doc if t.text == "Marlowe"][-1]
     doc.ents = [e for e in doc.ents if not (e.start <= short + 1 and e.end > short)] + [
         Span(doc, short, short + 2, label="PERSON")]
     assert [p.name for p in SpeakerResolver(doc).people] == []
     found = {q.text[:12]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes}
-    assert set(found.values()) == {"Bexley Ondine Capital"}, found
+    assert set(found.values()) == {"Marlowe Quince Capital"}, found
 
 
 def test_mr_and_a_shared_surname_is_the_one_the_pronouns_and_first_names_leave(nlp):
     text = (
-        "Cornelius Pellow, organist who filled the cathedral for half a century, dies at 91\n\n"
-        "Cornelius Pellow, whose improvisations drew crowds to evensong for fifty years, died on Tuesday "
-        "at his home in Exmoor. He was 91.\n\n"
-        "His wife of 60 years, Ottoline Pellow, who announced the death, said the cause was "
-        "pneumonia. \"He played the piano for the nurses on Sunday. Only a few hymns, but they cried,\" "
-        "she said.\n\n"
-        "In his diary he noted that he had taught himself to improvise \"by copying the rain on the roof.\"\n\n"
-        "The harpist Wilhelmina Doorn, who performed with him in the 1970s, recalled that a storm had "
-        "once cut the lights during a recital and Mr. Pellow had carried on from memory.\n\n"
-        "\"Nobody moved. He finished the fugue in the dark and then asked for a candle,\" she said.\n\n"
-        "His son, Tobiah Pellow, a teacher in Bexley, said his father had practised every morning. "
-        "\"He never missed a day,\" Tobiah said.\n\n"
-        "In a 2009 interview, Mr. Pellow was asked about retiring. \"From what?\" he replied."
+        "At 78, Ewart Kessingham still walks the rows of his cider orchard above Pelham every morning before "
+        "breakfast.\n\n"
+        "He keeps a notebook of every harvest since 1969, and in one of them he wrote that good cider was made "
+        "\"by listening to the weather.\"\n\n"
+        "Marguerite Kessingham, who married him in 1971 and keeps the accounts, said the orchard had nearly "
+        "been sold twice. \"The bank wrote to us every winter. He put the letters in the stove,\" she said.\n\n"
+        "Their son, Lucan Kessingham, runs the shop by the gate. \"He thinks the trees would notice if he went "
+        "on holiday,\" Lucan said.\n\n"
+        "A neighbour, Rosamund Quillfeather, who buys the apples for her bakery, said that after a late frost "
+        "in 1997 Mr. Kessingham had replanted forty trees by hand.\n\n"
+        "\"He would not take help. The trees had to know whose hands they were in,\" she said.\n\n"
+        "Mr. Kessingham says he will hand the press to his son when he can no longer lift the crates. "
+        "\"That will be a while yet,\" he said."
     )
-    assert speaker_of(text, nlp, "He played the piano") == "Ottoline Pellow"
-    assert speaker_of(text, nlp, "Nobody moved") == "Wilhelmina Doorn"
-    assert speaker_of(text, nlp, "by copying") == "Cornelius Pellow"
-    assert speaker_of(text, nlp, "From what") == "Cornelius Pellow"
+    assert speaker_of(text, nlp, "The bank wrote") == "Marguerite Kessingham"
+    assert speaker_of(text, nlp, "He would not") == "Rosamund Quillfeather"
+    assert speaker_of(text, nlp, "by listening") == "Ewart Kessingham"
+    assert speaker_of(text, nlp, "That will be") == "Ewart Kessingham"
 
 
 def test_a_family_role_before_a_name_between_commas_describes_it_without_the_parse(nlp):
     text = (
-        "Ilse Varangen ran the lake ferry for forty years. Her son, Sven Varangen, said his mother had "
-        "meant to keep it for one summer.\n\n"
-        "According to her son, the ferry carried 9,000 passengers a year."
+        "Philippa Dunstable-Rae bought the windmill at Coldharbour as a ruin in 2015. Her nephew, Caspian "
+        "Orrery, said the sails alone had taken two winters to rebuild.\n\n"
+        "According to her nephew, the mill will grind flour for the village bakery from June."
     )
     with nlp.select_pipes(disable=["quotes"]):
         doc = nlp(text)
@@ -246,9 +248,9 @@ def test_a_family_role_before_a_name_between_commas_describes_it_without_the_par
         if tok.dep_ == "appos":
             tok.dep_ = "dep"  # as the parser leaves it when a given name reads as a word ("Per")
     found = {q.text[:10]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes}
-    assert found["the ferry "] == "Sven Varangen"
+    assert found["the mill w"] == "Caspian Orrery"
 
 
 def test_a_clause_ending_in_a_family_word_does_not_describe_the_name_after_it(nlp):
-    doc = nlp("Asked what she missed most about her husband, Ottoline Pellow smiled at the question.")
-    assert [(p.name, p.heads) for p in SpeakerResolver(doc).people] == [("Ottoline Pellow", set())]
+    doc = nlp("Still angry with her brother, Tamsin Wrexley refused to sign the lease.")
+    assert [(p.name, p.heads) for p in SpeakerResolver(doc).people] == [("Tamsin Wrexley", set())]
