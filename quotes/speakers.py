@@ -17,6 +17,9 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
+import numpy
+from spacy.attrs import IS_SPACE, LOWER
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from .descriptions import apposed, descriptions, kin_head, shared_surname
@@ -26,6 +29,9 @@ from .names import (
     ORG_NOUNS, PLACE_PREPS, PRONOUNS, ROLE_NOUNS, fold, is_firm_name, is_person_noun, is_title_word, name_words,
     word_span, written,
 )
+
+# he/she/his/her... as the hashes `Doc.to_array` gives them (the same in every vocab)
+_GENDERED = numpy.array([get_string_id(w) for w in sorted(MALE | FEMALE)], dtype="uint64")
 
 
 @dataclass
@@ -91,6 +97,7 @@ class SpeakerResolver:
         self._orgs = [e for e in ents if (e.label_ == "ORG" or is_firm_name(e)) and not self.in_quote[e.start]
                       and not any(fold(t.text) in HONORIFICS for t in e)]
         self._org_starts = [e.start for e in self._orgs]
+        self._org_names = [" ".join(e.text.split()) for e in self._orgs]  # (folded once, not per question)
         self._titled_surnames: list[tuple[Mention, str, list[Person]]] = []  # see _learn_genders
         self._kin: list[tuple[Person, str, Person]] = []  # (person, KIN_CLASS, whose): "his daughter, Thuy"
         for name in NameFinder(doc, self._entity_at, self._orgs).names():
@@ -143,14 +150,15 @@ class SpeakerResolver:
         a "Mr Pellow" that two people named Pellow could be goes to the one of that gender."""
         votes: dict[int, list[str]] = {}
         people = {id(p): p for p in self.people}
-        para_of, para, pronouns = [], 0, []
-        for tok in self.doc:
-            para_of.append(para)
-            if tok.is_space and "\n" in tok.text:
-                para += 1
-            elif (tok.lower_ in MALE or tok.lower_ in FEMALE) and not self.in_quote[tok.i] and not (
-                    tok.lower_ == "him" or tok.lower_ == "her" and tok.dep_ != "poss"):
-                pronouns.append(tok)  # (an object is someone else: "Wenna Doorn, who toured with him")
+        doc = self.doc
+        spaces, words = doc.to_array([IS_SPACE, LOWER]).T  # (not a Token object per token)
+        breaks = numpy.zeros(len(doc), dtype="int64")
+        for i in numpy.flatnonzero(spaces).tolist():
+            breaks[i] = "\n" in doc[i].text
+        para_of = (numpy.cumsum(breaks) - breaks).tolist()  # the paragraph of each token
+        pronouns = [tok for tok in (doc[i] for i in numpy.flatnonzero(numpy.isin(words, _GENDERED)).tolist())
+                    if not self.in_quote[tok.i] and not (tok.lower_ == "him" or tok.lower_ == "her" and tok.dep_ != "poss")]
+        # (an object is someone else: "Wenna Doorn, who toured with him")
         named: dict[int, list[tuple[int, int]]] = {}  # paragraph -> (token, person) outside quotes
         for m in self.mentions:
             if not self.in_quote[m.start] and not m.place:
@@ -300,7 +308,7 @@ class SpeakerResolver:
 
     def is_organisation_name(self, name: str) -> bool:
         """`name` is written as one of the article's organisations."""
-        return any(" ".join(e.text.split()) == name for e in self._orgs)
+        return name in self._org_names
 
     def add_unnamed(self, at: int, phrase: str, head: Token) -> Person:
         """An unnamed source ("a spokeswoman for the trust", "one neighbour") becomes a person
@@ -383,9 +391,9 @@ class SpeakerResolver:
             if cands:
                 person = self._latest(cands, mention.start)
                 return person.name, person, 0.85
-            longer = [e for e in self._orgs if " ".join(e.text.split()).startswith(text + " ")]
+            longer = [name for name in self._org_names if name.startswith(text + " ")]
             if longer:  # "Larkspur said", after "Larkspur Airlines": the organisation, in full
-                return " ".join(longer[0].text.split()), None, 0.7
+                return longer[0], None, 0.7
             if mention.root.ent_type_ in ("", "PERSON") and not any(t.ent_type_ in ("ORG", "GPE", "NORP") for t in words):
                 return text, None, 0.7
             return mention.text, None, 0.7
