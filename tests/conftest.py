@@ -18,6 +18,26 @@ def nlp():
     return load_nlp()
 
 
+@pytest.fixture(scope="session")
+def parsed(nlp):
+    """parsed(text): the Doc before the quotes component runs, for a test to make the NER or
+    the parser err as they do on some real text (`doc.ents = ...`) before `speakers_in`."""
+    def parse(text: str):
+        with nlp.select_pipes(disable=["quotes"]):
+            return nlp(text)
+    return parse
+
+
+@pytest.fixture(scope="session")
+def speakers_in(nlp):
+    """speakers_in(doc, width=12, kind=None): the quotes component run on a `parsed` Doc, as
+    {first `width` characters of each quote (of `kind`, if given): speaker}."""
+    def run(doc, width: int = 12, kind: str | None = None) -> dict[str, str]:
+        found = nlp.get_pipe("quotes")(doc)._.quotes
+        return {q.text[:width]: q.speaker for q in found if kind in (None, q.kind)}
+    return run
+
+
 @pytest.fixture
 def sample_path() -> str:
     """The user's sample article (The National, 2019-01-23)."""

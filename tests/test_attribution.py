@@ -317,14 +317,13 @@ def test_a_pronoun_goes_to_the_one_person_its_paragraph_names_before_an_earlier_
     assert quote(text, nlp, "A nurse").speaker == "Mateus de Albergaria"
 
 
-def test_it_said_continues_a_firm_the_ner_did_not_tag(nlp):
+def test_it_said_continues_a_firm_the_ner_did_not_tag(parsed, speakers_in):
     text = (
         "Sailings to the island were cancelled on Sunday after a crack was found in the hull of the only boat.\n\n"
         "Pelham Ferry Network said the boat would be out of the water for at least a week. "
         "It said passengers could claim refunds online."
     )
-    with nlp.select_pipes(disable=["quotes"]):
-        doc = nlp(text)
+    doc = parsed(text)
     doc.ents = [e for e in doc.ents if "Pelham" not in e.text]
-    found = {q.text[:12]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes if q.kind == "indirect"}
+    found = speakers_in(doc, kind="indirect")
     assert found["passengers c"] == "Pelham Ferry Network", found

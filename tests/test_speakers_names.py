@@ -165,22 +165,21 @@ def test_a_place_before_a_relative_clause_about_the_person_is_no_person(nlp):
     assert speaker_of(text, nlp, "Nobody asked") == "Mairwen Pennick"
 
 
-def test_a_surname_the_ner_takes_for_a_nationality_is_the_person_named_in_full(nlp):
+def test_a_surname_the_ner_takes_for_a_nationality_is_the_person_named_in_full(parsed, speakers_in):
     text = (
         "Rasmus Toftegaard lost almost a minute on the last climb of the stage and slipped to ninth overall.\n\n"
         "\u201cWe ride for him again on Sunday,\u201d team director Henrik Brodersby said.\n\n"
         "Toftegaard sat alone on the team bus afterwards. \u201cI went far too early on the climb,\u201d admitted "
         "the Norwegian rider, who turned professional in 2021."
     )
-    with nlp.select_pipes(disable=["quotes"]):
-        doc = nlp(text)
+    doc = parsed(text)
     at = next(t.i for t in doc if t.text == "Toftegaard" and t.i > 5)
     doc.ents = [e for e in doc.ents if not e.start <= at < e.end] + [Span(doc, at, at + 1, label="NORP")]
-    found = {q.text[:10]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes}
+    found = speakers_in(doc, 10)
     assert found == {"We ride fo": "Henrik Brodersby", "I went far": "Rasmus Toftegaard"}
 
 
-def test_a_firm_the_ner_takes_for_a_person_is_an_organisation_that_it_said_continues(nlp):
+def test_a_firm_the_ner_takes_for_a_person_is_an_organisation_that_it_said_continues(parsed, speakers_in):
     text = (
         "The town football club will play next season under a new roof, thanks to a quarrying company.\n\n"
         "Under a five-year deal announced on Monday, Wexcombe Aggregates will pay for the roof over the "
@@ -188,29 +187,27 @@ def test_a_firm_the_ner_takes_for_a_person_is_an_organisation_that_it_said_conti
         "Halewood Capital, which lent the club the money to rebuild the terrace in 2019, said it had "
         "\u201cno objection\u201d to the name."
     )
-    with nlp.select_pipes(disable=["quotes"]):
-        doc = nlp(text)
+    doc = parsed(text)
     firm = next(t.i for t in doc if t.text == "Wexcombe")
     doc.ents = [e for e in doc.ents if not e.start <= firm < e.end] + [Span(doc, firm, firm + 2, label="PERSON")]
     assert [p.name for p in SpeakerResolver(doc).people] == []
-    found = {q.text[:12]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes if q.kind == "indirect"}
+    found = speakers_in(doc, kind="indirect")
     assert found == {"the work wou": "Wexcombe Aggregates", "it was \u201cprou": "Wexcombe Aggregates",
                      "it had \u201cno o": "Halewood Capital"}
 
 
-def test_a_firm_by_its_short_name_the_ner_takes_for_a_person_is_named_in_full(nlp):
+def test_a_firm_by_its_short_name_the_ner_takes_for_a_person_is_named_in_full(parsed, speakers_in):
     text = (
         "From September the county school buses will be run by a company owned by Marlowe Quince Capital.\n\n"
         "The contract, worth \u00a312m over six years, covers 40 routes. Marlowe Quince said it would keep "
         "all of the present drivers and called the routes \u201ca fine place to start\u201d."
     )
-    with nlp.select_pipes(disable=["quotes"]):
-        doc = nlp(text)
+    doc = parsed(text)
     short = [t.i for t in doc if t.text == "Marlowe"][-1]
     doc.ents = [e for e in doc.ents if not (e.start <= short + 1 and e.end > short)] + [
         Span(doc, short, short + 2, label="PERSON")]
     assert [p.name for p in SpeakerResolver(doc).people] == []
-    found = {q.text[:12]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes}
+    found = speakers_in(doc)
     assert set(found.values()) == {"Marlowe Quince Capital"}, found
 
 
@@ -236,18 +233,17 @@ def test_mr_and_a_shared_surname_is_the_one_the_pronouns_and_first_names_leave(n
     assert speaker_of(text, nlp, "That will be") == "Ewart Kessingham"
 
 
-def test_a_family_role_before_a_name_between_commas_describes_it_without_the_parse(nlp):
+def test_a_family_role_before_a_name_between_commas_describes_it_without_the_parse(parsed, speakers_in):
     text = (
         "Philippa Dunstable-Rae bought the windmill at Coldharbour as a ruin in 2015. Her nephew, Caspian "
         "Orrery, said the sails alone had taken two winters to rebuild.\n\n"
         "According to her nephew, the mill will grind flour for the village bakery from June."
     )
-    with nlp.select_pipes(disable=["quotes"]):
-        doc = nlp(text)
+    doc = parsed(text)
     for tok in doc:
         if tok.dep_ == "appos":
             tok.dep_ = "dep"  # as the parser leaves it when a given name reads as a word ("Per")
-    found = {q.text[:10]: q.speaker for q in nlp.get_pipe("quotes")(doc)._.quotes}
+    found = speakers_in(doc, 10)
     assert found["the mill w"] == "Caspian Orrery"
 
 
