@@ -4,7 +4,10 @@ lists can be read and extended in one place.
 """
 from __future__ import annotations
 
-from spacy.tokens import Token
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # (the word lists are read by the people of an index too, without spaCy)
+    from spacy.tokens import Token
 
 # Lemmas of verbs that report speech (matched on the lemma, so says/said/saying all count).
 SPEECH_VERBS = frozenset("""

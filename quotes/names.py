@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import numpy
-from spacy.attrs import IS_SPACE
-from spacy.tokens import Doc, Span, Token
+if TYPE_CHECKING:  # (the people of an index read these word lists without loading spaCy)
+    from spacy.tokens import Doc, Span, Token
 
 from .cues import PEOPLE_NOUNS
 
@@ -248,8 +248,8 @@ def dateline_tokens(doc: Doc) -> set[int]:
     out: set[int] = set()
     if not len(doc):
         return out
-    spaces = doc.to_array(IS_SPACE)[:-1]  # (a Token object per token cost more than the rule)
-    for p in [0] + [i + 1 for i in numpy.flatnonzero(spaces).tolist() if "\n" in doc[i].text]:
+    spaces = doc.to_array("IS_SPACE")[:-1]  # (a Token object per token cost more than the rule)
+    for p in [0] + [i + 1 for i in spaces.nonzero()[0].tolist() if "\n" in doc[i].text]:
         if doc[p].is_upper and len(doc[p].text) >= 2:
             for q in range(p + 1, min(len(doc), p + 8)):
                 if doc[q].text in ("—", "–", "--"):

@@ -28,11 +28,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
 from .cues import PEOPLE_NOUNS, is_speech_form
 from .model import Article, Quote, stable_hash
 from .names import FEMALE, HONORIFICS, MALE, ROLE_NOUNS, fold
+from .wording import stop_words
 
 PERSON, ORGANISATION, UNNAMED = "person", "organisation", "unnamed"
 PEOPLE_KINDS = (PERSON, ORGANISATION, UNNAMED)
@@ -270,7 +269,7 @@ def _context(runs: dict[str, list[list[str]]], mention: Mention) -> tuple[list[s
             run = run[ends[-1] + 1:] if ends else run
             titled = [i for i, w in enumerate(run[:-1]) if fold(w) in HONORIFICS or fold(w) in _ROLES]
             run = run[titled[0]:] if titled else run  # "Like President Obama"
-            while len(run) > 1 and (run[0].lower() in STOP_WORDS or run[0].lower() in _DETERMINERS):
+            while len(run) > 1 and (run[0].lower() in stop_words() or run[0].lower() in _DETERMINERS):
                 run = run[1:]
             name = read_name(" ".join(run))
             if name is None or name.kind != PERSON:

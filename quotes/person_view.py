@@ -7,13 +7,11 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
 from .errors import QuotesError
 from .index import QuoteIndex, Results
 from .people_store import Person, PeopleStore, Profile
 from .query import Filters
-from .wording import words
+from .wording import stop_words, words
 
 # The quotes, newest first, that `words` are counted over: a person's vocabulary shows in a
 # few hundred quotes, and reading more would slow the page of the most quoted people.
@@ -21,7 +19,7 @@ WORD_SAMPLE = 500
 TOP_WORDS = 20
 _BARS = "▁▂▃▄▅▆▇█"
 # Function words, also as `wording.words` reads them (apostrophes dropped: "don't" -> "dont").
-_STOP = frozenset(w.replace("'", "").replace("’", "") for w in STOP_WORDS) | frozenset(
+_STOP = frozenset(w.replace("'", "").replace("’", "") for w in stop_words()) | frozenset(
     "dont doesnt didnt isnt wasnt arent werent cant couldnt wouldnt shouldnt wont im ive youre"
     " theyre weve thats theres lets hes shes its".split())
 

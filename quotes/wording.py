@@ -11,11 +11,14 @@ Words are compared case-, accent- and punctuation-insensitively, so "Erdoğan's 
 """
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple, Sequence
 
 from .matching import last_name
@@ -44,6 +47,22 @@ class Token(NamedTuple):
     norm: str
     start: int
     end: int
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """spaCy's English stop words. Read from its module's file where spaCy is not loaded yet:
+    importing `spacy.lang.en` imports all of spaCy, 1.4 s of start-up that commands which only
+    read the index (`quotes people`, `quotes person`, `quotes search`) would pay."""
+    if "spacy" in sys.modules:
+        from spacy.lang.en.stop_words import STOP_WORDS
+        return frozenset(STOP_WORDS)
+    package = importlib.util.find_spec("spacy")  # (finds the package without importing it)
+    spec = importlib.util.spec_from_file_location(
+        "_spacy_en_stop_words", Path(package.origin).parent / "lang" / "en" / "stop_words.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return frozenset(module.STOP_WORDS)
 
 
 @lru_cache(maxsize=1 << 16)  # a page of quotes, or a batch, folds the same words again and again

@@ -13,6 +13,8 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -156,6 +158,19 @@ def test_cli_people_and_person(ix):
     assert "[as Tayyip Erdogan]" in shown
     assert cli(ix, "person", "Nobody Atall", code=1).stderr.startswith("error: no person")
     assert "Zawadzki (ambiguous)" in cli(ix, "person", "Zawadzki").stdout
+
+
+def test_people_and_person_commands_start_without_loading_spacy(ix):
+    """`quotes people` and `quotes person` read the index only: importing spaCy took 1.4 s of
+    the 2.4 s the command took at 135,000 quotes."""
+    code = ("import sys; from click.testing import CliRunner; from quotes.cli import main\n"
+            "for args in (['people'], ['person', 'Erdogan']):\n"
+            "    result = CliRunner().invoke(main, [*args, '--index', sys.argv[1]])\n"
+            "    assert result.exit_code == 0, result.output\n"
+            "print(sorted(m for m in sys.modules if m == 'spacy' or m.startswith(('spacy.', 'thinc'))))")
+    done = subprocess.run([sys.executable, "-c", code, ix.path], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 # --- the user decides -----------------------------------------------------------------------------
