@@ -156,9 +156,9 @@ class SpeakerResolver:
         for i in numpy.flatnonzero(spaces).tolist():
             breaks[i] = "\n" in doc[i].text
         para_of = (numpy.cumsum(breaks) - breaks).tolist()  # the paragraph of each token
-        pronouns = [tok for tok in (doc[i] for i in numpy.flatnonzero(numpy.isin(words, _GENDERED)).tolist())
-                    if not self.in_quote[tok.i] and not (tok.lower_ == "him" or tok.lower_ == "her" and tok.dep_ != "poss")]
+        pronouns = [doc[i] for i in numpy.flatnonzero(numpy.isin(words, _GENDERED)).tolist() if not self.in_quote[i]]
         # (an object is someone else: "Wenna Doorn, who toured with him")
+        pronouns = [t for t in pronouns if not (t.lower_ == "him" or t.lower_ == "her" and t.dep_ != "poss")]
         named: dict[int, list[tuple[int, int]]] = {}  # paragraph -> (token, person) outside quotes
         for m in self.mentions:
             if not self.in_quote[m.start] and not m.place:
