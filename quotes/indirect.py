@@ -82,6 +82,25 @@ def _coordinated(tokens: list[Token]) -> list[list[Token]]:
     return [tokens]
 
 
+def _said_in(cue: Token) -> list[list[Token]]:
+    """"said in a statement that ...", "wrote in a letter to parents that ...": the parser
+    hangs the that-clause on the noun the words were said in, as that noun's content. A clause
+    with a subject of its own, opened by "that" as a conjunction (a relative "that" is the
+    clause's subject or object), that ends the phrase of one of the cue's prepositions, is
+    what was said."""
+    for prep in cue.children:
+        if prep.dep_ != "prep" or prep.i < cue.i:
+            continue
+        for noun in prep.children:
+            for clause in noun.children:
+                first = clause.left_edge
+                if (clause.dep_ in ("acl", "relcl") and first.lower_ == "that" and first.dep_ == "mark"
+                        and clause.right_edge.i == prep.right_edge.i
+                        and any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children)):
+                    return [list(clause.subtree)]
+    return []
+
+
 class _Spans:
     """Quote spans (which do not overlap), searchable by position: checking every clause
     against every quote would be quadratic in long texts."""
@@ -165,6 +184,7 @@ class ReportedClauses:
         addressed = any(c.dep_ in ("dobj", "dative") for c in cue.children)
         clauses = [list(c.subtree) for c in cue.children
                    if c.dep_ == "ccomp" or c.dep_ == "xcomp" and verb in ORDER_VERBS and addressed]
+        clauses = clauses or _said_in(cue)
         clauses = self._joined(cue, clauses)
         if not clauses and (verb in COMMISSIVE_VERBS or verb == "say" and _passive(cue)):
             # "vowed to fight on", "is said to be ill" (one clause, even where the parser split

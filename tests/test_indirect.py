@@ -82,3 +82,17 @@ def test_one_clause_split_by_the_parser_stays_one(nlp):
     )
     assert [c for c, _ in reported(text, nlp)] == [
         "the school was the last building on the old pipe and the taps ran dry most evenings"]
+
+
+def test_a_that_clause_the_parser_hangs_on_the_statement_it_was_said_in_is_reported(nlp):
+    # the parser reads "a statement that ..." as the statement's content, not the verb's
+    text = (
+        "Pellbrook Water, the company that supplies the town, said in a short statement that engineers had "
+        "found the leak under the market square.\n\n"
+        "The harbour board, which owns the slipway, said in a letter to residents that the work would end in May."
+    )
+    assert reported(text, nlp) == [
+        ("engineers had found the leak under the market square", "Pellbrook Water"),
+        ("the work would end in May", "The harbour board"),
+    ]
+
