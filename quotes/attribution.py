@@ -186,6 +186,10 @@ class Linker(Turns):
         named = self._adjacent_name(cue)
         if named is not None:
             return named
+        verb = cue.head  # "X admitted that A had failed and said B": the parser hangs the second
+        if (cue.dep_ == "conj" and verb.dep_ == "ccomp" and verb.head.i != verb.i and is_cue(verb.head)
+                and any(c.dep_ == "ccomp" for c in cue.children)):
+            return self.subject(verb.head)  # cue on the first one's clause, whose subject (A) did not speak
         found = []
         verb = cue
         chain = _HEAD_CHAIN + (("ccomp",) if cue.tag_ == "VBG" else ())

@@ -96,3 +96,18 @@ def test_a_that_clause_the_parser_hangs_on_the_statement_it_was_said_in_is_repor
         ("the work would end in May", "The harbour board"),
     ]
 
+
+
+def test_a_second_speech_verb_the_parser_hangs_on_the_first_ones_clause_has_the_first_ones_speaker(nlp):
+    text = (
+        "Coach Brannock admitted that his defenders had lost their shape after the break and said the injury "
+        "to the goalkeeper had not helped.\n\n"
+        "Mayor Ilse Vantongeren conceded that the council had been slow and said a new plan would be ready by "
+        "June."
+    )
+    assert reported(text, nlp) == [
+        ("his defenders had lost their shape after the break", "Brannock"),
+        ("the injury to the goalkeeper had not helped", "Brannock"),
+        ("the council had been slow", "Ilse Vantongeren"),
+        ("a new plan would be ready by June", "Ilse Vantongeren"),
+    ]
