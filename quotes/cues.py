@@ -32,7 +32,7 @@ quip exclaim continue conclude emphasize emphasise stress caution counter retort
 allege charge reiterate repeat inform advise recommend proclaim mention recount affirm assure
 opine point hint indicate reason posit fret scoff swear guarantee agree object protest
 ask urge order instruct call implore beg forecast estimate recall demand
-show find learn imply question wonder remind demonstrate
+show find learn imply question wonder remind demonstrate submit
 """.split())
 # Verbs that report findings, not speech ("a poll shows that ...", "the audit found that ..."):
 # their clauses are reported, but they never say who spoke the words in quotation marks.
