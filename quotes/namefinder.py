@@ -154,8 +154,9 @@ class NameFinder:
         before = doc[chain.start - 1] if chain.start > 0 else None
         if before is not None and fold(before.text).rstrip(".") in HONORIFICS and before.is_title:
             return True
-        if len(chain) >= 2 and fold(chain[0].text).rstrip(".") in HONORIFICS and chain[0].is_title:
-            return True  # "Dr Branwen Price" as one chain
+        if len(chain) >= 2 and fold(chain[0].text).rstrip(".") in HONORIFICS and chain[0].is_title and not (
+                fold(root.text) in ORG_WORDS and all(t.ent_type_ == "ORG" for t in chain)):
+            return True  # "Dr Branwen Price" as one chain (not "Foreign Ministry", the NER's organisation)
         if before is not None and before.lower_ == "as" and any(
                 t.lower_ in ("name", "names") for t in doc[max(0, before.i - 3) : before.i]):
             return True  # "asked that her name be given as Ondine Loveday"

@@ -26,8 +26,8 @@ from .descriptions import apposed, descriptions, kin_head, shared_surname
 from .namefinder import NameFinder
 from .names import (
     FAMILY_NOUNS, FEMALE, FIRST_NAMES_F, FIRST_NAMES_M, HONORIFICS, KIN_CLASS, KIN_INVERSE, LEADER_ROLES, MALE,
-    ORG_NOUNS, PLACE_PREPS, PRONOUNS, ROLE_NOUNS, fold, is_firm_name, is_person_noun, is_title_word, name_words,
-    word_span, written,
+    ORG_NOUNS, ORG_WORDS, PLACE_PREPS, PRONOUNS, ROLE_NOUNS, fold, is_firm_name, is_person_noun, is_title_word,
+    name_words, word_span, written,
 )
 
 # he/she/his/her... as the hashes `Doc.to_array` gives them (the same in every vocab)
@@ -95,7 +95,9 @@ class SpeakerResolver:
             for i in range(ent.start, ent.end):
                 self._entity_at[i] = ent
         self._orgs = [e for e in ents if (e.label_ == "ORG" or is_firm_name(e)) and not self.in_quote[e.start]
-                      and not any(fold(t.text) in HONORIFICS for t in e)]
+                      and (fold(e[-1].text) in ORG_WORDS or not any(fold(t.text) in HONORIFICS for t in e))]
+        # (an honorific makes the NER's organisation a person, "Mayor Ann Cole", unless its last
+        # word is an organisation's: "the Foreign Ministry")
         self._org_starts = [e.start for e in self._orgs]
         self._org_names = [" ".join(e.text.split()) for e in self._orgs]  # (folded once, not per question)
         self._titled_surnames: list[tuple[Mention, str, list[Person]]] = []  # see _learn_genders

@@ -250,3 +250,15 @@ def test_a_family_role_before_a_name_between_commas_describes_it_without_the_par
 def test_a_clause_ending_in_a_family_word_does_not_describe_the_name_after_it(nlp):
     doc = nlp("Still angry with her brother, Tamsin Wrexley refused to sign the lease.")
     assert [(p.name, p.heads) for p in SpeakerResolver(doc).people] == [("Tamsin Wrexley", set())]
+
+
+def test_an_organisation_whose_name_opens_with_a_title_word_is_the_organisation_in_full(nlp):
+    # "Foreign", "Justice" open titles ("Foreign Secretary Ann Cole"), not these names
+    text = (
+        "The northern border crossing was closed to lorries on Friday.\n\n"
+        "The Foreign Ministry said the crossing would reopen once the queue had cleared. The Justice "
+        "Department said it was looking into complaints from hauliers."
+    )
+    assert [p.name for p in SpeakerResolver(nlp(text)).people] == []
+    assert {q.text[:12]: q.speaker for q in extract(text, nlp=nlp)} == {
+        "the crossing": "The Foreign Ministry", "it was looki": "The Justice Department"}
