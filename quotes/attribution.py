@@ -174,6 +174,13 @@ class Linker(Turns):
                         return obj
             return None
         own = self._own_subject(cue)
+        if own is not None and own.dep_ == "nsubjpass" and lemma(cue) in ADDRESSED_VERBS:
+            # "drivers had been told to keep ...": they heard it; the person reporting it speaks
+            outer = cue
+            while outer.dep_ in ("ccomp", "conj", "xcomp") and outer.head.i != outer.i:
+                outer = outer.head
+                if is_cue(outer) and lemma(outer) not in ADDRESSED_VERBS:
+                    return self.subject(outer)
         if own is not None:
             return own
         if cue.dep_ == "acl" and cue.tag_ == "VBG" and cue.head.pos_ in ("PROPN", "NOUN"):
@@ -231,16 +238,18 @@ class Linker(Turns):
         return None
 
     def _own_subject(self, verb: Token) -> Token | None:
+        """The subject of a verb; of a passive cue, its agent ("were told by the operator"),
+        else the subject (who was told); of any other passive verb, the subject ("was hit by
+        a car and said")."""
+        agents = [o for c in verb.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
+        if agents and is_cue(verb) and not self.in_quote[agents[0].i]:
+            return agents[0]
         for child in verb.children:
             if child.dep_ in SUBJECTS and not self.in_quote[child.i] and not child.is_punct and not self._dateline(child):
                 if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
                     return verb.head  # "an architect who said ..."
                 return child
-            if child.dep_ == "agent":
-                for obj in child.children:
-                    if obj.dep_ == "pobj":
-                        return obj
-        return None
+        return agents[0] if agents else None
 
     def _dateline(self, tok: Token) -> bool:
         """A place in capitals opening a paragraph before a dash ("HARLOW BAY — ..."): where

@@ -327,3 +327,13 @@ def test_it_said_continues_a_firm_the_ner_did_not_tag(parsed, speakers_in):
     doc.ents = [e for e in doc.ents if "Pelham" not in e.text]
     found = speakers_in(doc, kind="indirect")
     assert found["passengers c"] == "Pelham Ferry Network", found
+
+
+def test_whoever_was_told_something_did_not_say_it_the_person_reporting_it_did(nlp):
+    text = (
+        "Every volunteer had been told to keep the footpath \"open at all costs\", the warden, Marek Voss, "
+        "recalled.\n\n"
+        "Passengers were told by the operator that the line would be \"back to normal\" on Monday."
+    )
+    found = {q.text: q.speaker for q in extract(text, nlp=nlp) if q.kind == "mixed"}
+    assert found == {"open at all costs": "Marek Voss", "back to normal": "the operator"}
