@@ -46,6 +46,9 @@ class NameFinder:
         for e in doc.ents:
             if e.label_ != "PERSON" or e.start in dateline or is_firm_name(e) or self._prefix_of_organisation(e):
                 continue  # "PELHAM, Tas. —": where the story was filed
+            if len(e) == 1 and e.start > 0 and doc[e.start - 1].lower_ in ("a", "an") and e.root.dep_ == "compound" \
+                    and is_person_noun(e.root.head):
+                continue  # "a Brisco spokeswoman": whom she speaks for, no person of the article
             cut = next((t.i for t in e[1:] if t.text in ("–", "—")), e.end)
             names[e.start] = e if cut == e.end else Span(doc, e.start, cut, label="PERSON")  # "Dr Mai – Trinh is ..."
         pos, ent_types, orths = doc.to_array([POS, ENT_TYPE, ORTH]).T
