@@ -115,8 +115,8 @@ def test_a_second_speech_verb_the_parser_hangs_on_the_first_ones_clause_has_the_
 
 def test_counsel_submitting_that_reports_speech_and_a_submitted_document_does_not(nlp):
     text = (
-        "At the tribunal on Tuesday, Oona Fairweather, for the tenants, submitted that the landlord had "
+        "At the tribunal on Tuesday, Oona Quillerby, for the tenants, submitted that the landlord had "
         "ignored three court orders.\n\n"
         "The landlord submitted a fresh application in March."
     )
-    assert reported(text, nlp) == [("the landlord had ignored three court orders", "Oona Fairweather")]
+    assert reported(text, nlp) == [("the landlord had ignored three court orders", "Oona Quillerby")]

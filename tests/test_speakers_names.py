@@ -266,12 +266,12 @@ def test_an_organisation_whose_name_opens_with_a_title_word_is_the_organisation_
 
 def test_a_name_the_ner_takes_for_a_person_before_spokeswoman_is_whom_she_speaks_for(parsed, speakers_in):
     text = (
-        "Tomasz Wielgosz, 58, reopened his bakery on Saturday after a year of repairs.\n\n"
+        "Radek Wielgosz, 58, reopened his bakery on Saturday after a year of repairs.\n\n"
         "A Brisco spokeswoman said the supermarket next door would keep its car park open to his customers.\n\n"
         "He said the first loaf had gone to the builder who fixed his oven."
     )
     doc = parsed(text)
     brisco = next(t.i for t in doc if t.text == "Brisco")
     doc.ents = [e for e in doc.ents if not e.start <= brisco < e.end] + [Span(doc, brisco, brisco + 1, label="PERSON")]
-    assert [p.name for p in SpeakerResolver(doc).people] == ["Tomasz Wielgosz"]
-    assert speakers_in(doc) == {"the supermar": "A Brisco spokeswoman", "the first lo": "Tomasz Wielgosz"}
+    assert [p.name for p in SpeakerResolver(doc).people] == ["Radek Wielgosz"]
+    assert speakers_in(doc) == {"the supermar": "A Brisco spokeswoman", "the first lo": "Radek Wielgosz"}
