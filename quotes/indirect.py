@@ -157,11 +157,22 @@ class ReportedClauses:
                     continue  # the clause is a direct quotation already found
                 if mixed_spans.contains(s + 1, e - 1):  # give or take a character
                     continue  # the whole clause is quoted: one record, the quote
+                if lemma(cue) in NAMING_VERBS and self._label_quoted(s, e, mixed):
+                    continue  # "called the findings "sobering"": the label is the quote, no statement
                 subject = self._subject(cue)
                 if subject is None or s <= subject.idx < e or _nobody(subject):
                     continue
                 out.append((s, e, cue, subject))
         return out
+
+    def _label_quoted(self, start: int, end: int, mixed: list[tuple[int, int]]) -> bool:
+        """The clause of a naming cue (characters `start`-`end`) ends in a quoted label and says
+        nothing else: no verb outside quotation marks ("the storm as "exceptional"")."""
+        inside = [(s, e) for s, e in mixed if start < s and e >= end - 1 and s <= end]
+        if not inside:
+            return False
+        words = self.doc.char_span(start, inside[0][0], alignment_mode="expand")
+        return words is not None and not any(t.pos_ in ("VERB", "AUX") and not self.in_quote[t.i] for t in words)
 
     def _clauses(self, cue: Token) -> list[list[Token]]:
         """The token lists of the clauses a cue reports."""

@@ -120,3 +120,16 @@ def test_counsel_submitting_that_reports_speech_and_a_submitted_document_does_no
         "The landlord submitted a fresh application in March."
     )
     assert reported(text, nlp) == [("the landlord had ignored three court orders", "Oona Quillerby")]
+
+
+def test_a_quoted_label_is_the_quote_with_no_statement_around_it(nlp):
+    text = (
+        "Maren Holt called the verdict \"a disgrace\" and said she would appeal.\n\n"
+        "The harbour master described the swell as \"the worst in a generation\".\n\n"
+        "Two councillors called for an inquiry into what the mayor had called \"a small oversight\"."
+    )
+    found = [(q.kind, q.text) for q in extract(text, nlp=nlp)]
+    assert found == [("mixed", "a disgrace"), ("indirect", "she would appeal"),
+                     ("mixed", "the worst in a generation"),
+                     ("indirect", "an inquiry into what the mayor had called \"a small oversight\""),
+                     ("mixed", "a small oversight")]
