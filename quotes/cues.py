@@ -113,7 +113,7 @@ people person official source aide member resident expert advocate critic suppor
 democrat republican lawmaker campaign group committee company government police agency
 administration ministry department spokesman spokeswoman spokesperson union panel council
 court prosecutor investigator organizer protester witness family relative friend neighbor
-student teacher parent worker employee executive analyst economist researcher
+student teacher parent worker employee executive analyst economist researcher counsel
 """.split())
 # Things, not people: a cue whose subject is one of these yields to a person's cue.
 DOCUMENT_NOUNS = frozenset("""

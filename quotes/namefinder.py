@@ -148,8 +148,8 @@ class NameFinder:
         return self._folds[key]
 
     def _person_like(self, chain: Span, found: dict[int, Span]) -> bool:
-        if self._prefix_of_organisation(chain):
-            return False
+        if self._prefix_of_organisation(chain) or len(chain) == 1 and is_person_noun(chain[0]):
+            return False  # ("Counsel for the trust, ..., said": a word for a person, capitalised)
         if len(chain) >= 3 and any(is_particle(chain.doc, t.i) for t in chain[1:-1]):
             return True  # "Owain ap Rhys", whatever the NER made of it
         doc = chain.doc

@@ -151,8 +151,9 @@ def fold(text: str) -> str:
 def is_person_noun(tok: Token) -> bool:
     """A common noun for a person: a role ("the director"), a relation ("her son") or one of
     the people nouns of `cues` ("a resident")."""
-    if tok.pos_ != "NOUN" or tok.tag_ == "NNS":
-        return False
+    if tok.tag_ == "NNS" or tok.pos_ != "NOUN" and not (
+            tok.pos_ == "PROPN" and tok.is_sent_start and tok.ent_type_ == "" and tok.is_title):
+        return False  # (a sentence's first word, capitalised, may be tagged a proper noun: "Counsel for ...")
     word = fold(tok.text)
     return (
         word in ROLE_NOUNS or word in FAMILY_NOUNS or word in PEOPLE_NOUNS or word.endswith(_PERSON_ENDINGS))

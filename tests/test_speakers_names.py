@@ -275,3 +275,12 @@ def test_a_name_the_ner_takes_for_a_person_before_spokeswoman_is_whom_she_speaks
     doc.ents = [e for e in doc.ents if not e.start <= brisco < e.end] + [Span(doc, brisco, brisco + 1, label="PERSON")]
     assert [p.name for p in SpeakerResolver(doc).people] == ["Radek Wielgosz"]
     assert speakers_in(doc) == {"the supermar": "A Brisco spokeswoman", "the first lo": "Radek Wielgosz"}
+
+
+def test_a_capitalised_word_for_a_person_opening_a_sentence_is_described_by_the_name_beside_it(nlp):
+    text = (
+        "Counsel for the municipal bus company, Imogen Tarrant, told the tribunal that the drivers had been "
+        "warned twice about the timetable."
+    )
+    assert [p.name for p in SpeakerResolver(nlp(text)).people] == ["Imogen Tarrant"]
+    assert speaker_of(text, nlp, "the drivers") == "Imogen Tarrant"
