@@ -13,7 +13,7 @@ from .people_store import Person, PeopleStore, Profile
 from .query import Filters
 from .wording import stop_words, words
 
-# The quotes, newest first, that `words` are counted over: a person's vocabulary shows in a
+# The latest quotes (as indexed) that `words` are counted over: a person's vocabulary shows in a
 # few hundred quotes, and reading more would slow the page of the most quoted people.
 WORD_SAMPLE = 500
 TOP_WORDS = 20

@@ -3,6 +3,8 @@ also the names a user merged into them that their other quotes never wrote. Reco
 attribution would give them (no spaCy)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from quotes.index import QuoteIndex
 from quotes.model import Article, Quote
 from quotes.people_store import PeopleStore, relink
@@ -29,3 +31,16 @@ def test_speaker_finds_a_person_by_a_name_merged_into_them(new_index_location):
         assert {h.quote.person_name for h in found.hits} == {"Halina Zawadzki"}
         assert ix.search("harbour", Filters(speakers=("bogdan nowak",))).total == 1
         assert ix.search(None, Filters(speakers=("lis",))).total == 1
+
+
+def test_the_words_of_a_person_page_come_from_their_latest_quotes_one_a_group(new_index_location):
+    location = new_index_location()
+    with QuoteIndex.open(location, create=True) as ix:
+        for n, (words, source) in enumerate((("harbour", "Wire"), ("bridge", "Wire"), ("tunnel", "Wire"),
+                                             ("tunnel", "Other"))):  # the last republished elsewhere
+            article, [quote] = pair(f"a{n}", "Halina Zawadzki", words)
+            date = f"2021-0{n + 3}-04"
+            ix.add([(replace(article, date=date, source=source), [replace(quote, date=date, source=source)])])
+        person = PeopleStore(ix.store.folder).one("Halina Zawadzki").id
+        assert ix.texts(Filters(persons=(person,)), 2) == ["the tunnel will be ready", "the bridge will be ready"]
+        assert len(ix.texts(Filters(persons=(person,)), 10)) == 3

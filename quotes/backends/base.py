@@ -246,8 +246,8 @@ class QuoteIndex(ABC):
         per group of republished copies."""
 
     def texts(self, filters: Filters | None, limit: int) -> list[str]:
-        """The words of the newest `limit` quotes matching `filters`, one a group, for counting
-        words (a person page's): no hits, highlights or sources to make."""
+        """The words of `limit` quotes matching `filters`, one a group, the latest first, for
+        counting words (a person page's): no hits, highlights or sources to make."""
         return [h.quote.text for h in self.search(None, filters, sort="-date", limit=limit).hits]
 
     @abstractmethod

@@ -225,17 +225,19 @@ class WhooshIndex(QuoteIndex):
                 yield stored_quote(searcher.stored_fields(results.docnum(n)))
 
     def texts(self, filters: Filters | None, limit: int) -> list[str]:
-        """The words of the newest `limit` quotes matching `filters`, one a group, read from
-        their stored records alone (a search would make each hit's sources too)."""
+        """The words of `limit` quotes matching `filters`, one a group, the latest indexed first,
+        read from their stored records alone: a search would make each hit's sources, and an
+        order by date reads a column value per matching quote (a third of the time of the most
+        quoted person's page at 600,000 quotes)."""
         with self._reading() as searcher:
             _, parsed, only = self._prepared(searcher, None, filters)
-            results = searcher.search(parsed, filter=only, limit=2 * limit, sortedby=NEWEST)  # copies aside
+            docnums = sorted(_docs(searcher, parsed) if only is None else only, reverse=True)
             seen: set[str] = set()
             out: list[str] = []
-            for n in range(results.scored_length()):
+            for docnum in docnums:
                 if len(out) >= limit:
                     break
-                quote = stored_quote(searcher.stored_fields(results.docnum(n)))
+                quote = stored_quote(searcher.stored_fields(docnum))
                 if (quote.group or quote.id) not in seen:
                     seen.add(quote.group or quote.id)
                     out.append(quote.text)
