@@ -29,6 +29,17 @@ def parsed(nlp):
 
 
 @pytest.fixture(scope="session")
+def relabel():
+    """relabel(doc, i, length, label): the NER's entities, with tokens i .. i+length-1 one
+    entity of `label` (whatever overlapped them dropped), as the small NER errs on some text."""
+    from spacy.tokens import Span
+
+    def run(doc, i: int, length: int, label: str) -> None:
+        doc.ents = [e for e in doc.ents if e.end <= i or e.start >= i + length] + [Span(doc, i, i + length, label=label)]
+    return run
+
+
+@pytest.fixture(scope="session")
 def speakers_in(nlp):
     """speakers_in(doc, width=12, kind=None): the quotes component run on a `parsed` Doc, as
     {first `width` characters of each quote (of `kind`, if given): speaker}."""

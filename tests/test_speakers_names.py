@@ -5,8 +5,6 @@ Small hand-written articles (never eval text); the session `nlp` fixture loads t
 """
 from __future__ import annotations
 
-from spacy.tokens import Span
-
 from quotes.extract import extract
 from quotes.speakers import SpeakerResolver
 
@@ -165,7 +163,7 @@ def test_a_place_before_a_relative_clause_about_the_person_is_no_person(nlp):
     assert speaker_of(text, nlp, "Nobody asked") == "Mairwen Pennick"
 
 
-def test_a_surname_the_ner_takes_for_a_nationality_is_the_person_named_in_full(parsed, speakers_in):
+def test_a_surname_the_ner_takes_for_a_nationality_is_the_person_named_in_full(parsed, relabel, speakers_in):
     text = (
         "Rasmus Toftegaard lost almost a minute on the last climb of the stage and slipped to ninth overall.\n\n"
         "\u201cWe ride for him again on Sunday,\u201d team director Henrik Brodersby said.\n\n"
@@ -174,12 +172,12 @@ def test_a_surname_the_ner_takes_for_a_nationality_is_the_person_named_in_full(p
     )
     doc = parsed(text)
     at = next(t.i for t in doc if t.text == "Toftegaard" and t.i > 5)
-    doc.ents = [e for e in doc.ents if not e.start <= at < e.end] + [Span(doc, at, at + 1, label="NORP")]
+    relabel(doc, at, 1, "NORP")
     found = speakers_in(doc, 10)
     assert found == {"We ride fo": "Henrik Brodersby", "I went far": "Rasmus Toftegaard"}
 
 
-def test_a_firm_the_ner_takes_for_a_person_is_an_organisation_that_it_said_continues(parsed, speakers_in):
+def test_a_firm_the_ner_takes_for_a_person_is_an_organisation_that_it_said_continues(parsed, relabel, speakers_in):
     text = (
         "The town football club will play next season under a new roof, thanks to a quarrying company.\n\n"
         "Under a five-year deal announced on Monday, Wexcombe Aggregates will pay for the roof over the "
@@ -189,14 +187,14 @@ def test_a_firm_the_ner_takes_for_a_person_is_an_organisation_that_it_said_conti
     )
     doc = parsed(text)
     firm = next(t.i for t in doc if t.text == "Wexcombe")
-    doc.ents = [e for e in doc.ents if not e.start <= firm < e.end] + [Span(doc, firm, firm + 2, label="PERSON")]
+    relabel(doc, firm, 2, "PERSON")
     assert [p.name for p in SpeakerResolver(doc).people] == []
     found = speakers_in(doc, kind="indirect")
     assert found == {"the work wou": "Wexcombe Aggregates", "it was \u201cprou": "Wexcombe Aggregates",
                      "it had \u201cno o": "Halewood Capital"}
 
 
-def test_a_firm_by_its_short_name_the_ner_takes_for_a_person_is_named_in_full(parsed, speakers_in):
+def test_a_firm_by_its_short_name_the_ner_takes_for_a_person_is_named_in_full(parsed, relabel, speakers_in):
     text = (
         "From September the county school buses will be run by a company owned by Marlowe Quince Capital.\n\n"
         "The contract, worth \u00a312m over six years, covers 40 routes. Marlowe Quince said it would keep "
@@ -204,8 +202,7 @@ def test_a_firm_by_its_short_name_the_ner_takes_for_a_person_is_named_in_full(pa
     )
     doc = parsed(text)
     short = [t.i for t in doc if t.text == "Marlowe"][-1]
-    doc.ents = [e for e in doc.ents if not (e.start <= short + 1 and e.end > short)] + [
-        Span(doc, short, short + 2, label="PERSON")]
+    relabel(doc, short, 2, "PERSON")
     assert [p.name for p in SpeakerResolver(doc).people] == []
     found = speakers_in(doc)
     assert set(found.values()) == {"Marlowe Quince Capital"}, found
@@ -264,7 +261,7 @@ def test_an_organisation_whose_name_opens_with_a_title_word_is_the_organisation_
         "the crossing": "The Foreign Ministry", "it was looki": "The Justice Department"}
 
 
-def test_a_name_the_ner_takes_for_a_person_before_spokeswoman_is_whom_she_speaks_for(parsed, speakers_in):
+def test_a_name_the_ner_takes_for_a_person_before_spokeswoman_is_whom_she_speaks_for(parsed, relabel, speakers_in):
     text = (
         "Radek Wielgosz, 58, reopened his bakery on Saturday after a year of repairs.\n\n"
         "A Brisco spokeswoman said the supermarket next door would keep its car park open to his customers.\n\n"
@@ -272,7 +269,7 @@ def test_a_name_the_ner_takes_for_a_person_before_spokeswoman_is_whom_she_speaks
     )
     doc = parsed(text)
     brisco = next(t.i for t in doc if t.text == "Brisco")
-    doc.ents = [e for e in doc.ents if not e.start <= brisco < e.end] + [Span(doc, brisco, brisco + 1, label="PERSON")]
+    relabel(doc, brisco, 1, "PERSON")
     assert [p.name for p in SpeakerResolver(doc).people] == ["Radek Wielgosz"]
     assert speakers_in(doc) == {"the supermar": "A Brisco spokeswoman", "the first lo": "Radek Wielgosz"}
 
