@@ -78,7 +78,9 @@ def shared_surname(span: Span, is_name: Callable[[int], bool]) -> str | None:
     Varangen), "the boy's father, Branwen," after "Tobiah Pellow's" (Branwen Pellow)."""
     doc = span.doc
     i = span.end
-    if i + 2 < len(doc) and doc[i].lower_ == "and" and doc[i + 1].is_title:
+    honorific = any(fold(t.text).rstrip(".") in HONORIFICS for t in doc[max(0, span.start - 1) : span.start + 1])
+    if (i + 2 < len(doc) and doc[i].lower_ == "and" and doc[i + 1].is_title and not honorific
+            and fold(doc[i + 1].text).rstrip(".") not in HONORIFICS):  # ("Mr. Kerry and Mr. Obama": two surnames)
         j = i + 2
         while j < len(doc) and doc[j].is_title and doc[j].pos_ == "PROPN":
             j += 1

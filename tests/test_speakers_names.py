@@ -281,3 +281,12 @@ def test_a_capitalised_word_for_a_person_opening_a_sentence_is_described_by_the_
     )
     assert [p.name for p in SpeakerResolver(nlp(text)).people] == ["Henrike Tarrant"]
     assert speaker_of(text, nlp, "the drivers") == "Henrike Tarrant"
+
+
+def test_two_people_called_by_honorific_and_surname_share_no_family_name(nlp):
+    text = (
+        "The ferry contract was backed by Mr. Haldane and Mr. Okorafor, who wrote to the harbour board in May.\n\n"
+        "\"We should have signed it a year ago,\" Mr. Okorafor said."
+    )
+    assert sorted(p.name for p in SpeakerResolver(nlp(text)).people) == ["Haldane", "Okorafor"]
+    assert speaker_of(text, nlp, "We should") == "Okorafor"
