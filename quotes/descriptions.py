@@ -78,9 +78,12 @@ def shared_surname(span: Span, is_name: Callable[[int], bool]) -> str | None:
     Varangen), "the boy's father, Branwen," after "Tobiah Pellow's" (Branwen Pellow)."""
     doc = span.doc
     i = span.end
-    honorific = any(fold(t.text).rstrip(".") in HONORIFICS for t in doc[max(0, span.start - 1) : span.start + 1])
-    if (i + 2 < len(doc) and doc[i].lower_ == "and" and doc[i + 1].is_title and not honorific
-            and fold(doc[i + 1].text).rstrip(".") not in HONORIFICS):  # ("Mr. Kerry and Mr. Obama": two surnames)
+    before = doc[span.start - 1] if span.start > 0 else None
+    surname = before is not None and (fold(before.text).rstrip(".") in HONORIFICS or before.pos_ == "PROPN"
+                                      and before.is_title) or fold(span[0].text).rstrip(".") in HONORIFICS
+    if (i + 2 < len(doc) and doc[i].lower_ == "and" and doc[i + 1].is_title and not surname
+            and fold(doc[i + 1].text).rstrip(".") not in HONORIFICS):
+        # (not "Mr. Kerry and Mr. Obama", nor "Bram Haldane and Ada Okorafor" with "Bram" unseen: surnames)
         j = i + 2
         while j < len(doc) and doc[j].is_title and doc[j].pos_ == "PROPN":
             j += 1

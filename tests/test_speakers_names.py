@@ -290,3 +290,12 @@ def test_two_people_called_by_honorific_and_surname_share_no_family_name(nlp):
     )
     assert sorted(p.name for p in SpeakerResolver(nlp(text)).people) == ["Haldane", "Okorafor"]
     assert speaker_of(text, nlp, "We should") == "Okorafor"
+
+
+def test_a_surname_after_a_given_name_the_ner_missed_shares_no_family_name_with_the_next_person(nlp):
+    text = (
+        "Bram Haldane and Ada Okorafor vied for the seat on Wednesday.\n\n"
+        "\"The harbour needs a new board,\" Haldane said."
+    )
+    assert speaker_of(text, nlp, "The harbour") in ("Haldane", "Bram Haldane")
+    assert not any("Haldane Okorafor" in p.names for p in SpeakerResolver(nlp(text)).people)
