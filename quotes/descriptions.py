@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Span, Token
 
 from .names import (
-    COPULAS, FAMILY_NOUNS, HONORIFICS, KIN_CLASS, ROLE_NOUNS, fold, is_person_noun, is_title_word, name_words, word_span, written,
+    COPULAS, FAMILY_NOUNS, KIN_CLASS, ROLE_NOUNS, fold, is_honorific, is_person_noun, is_title_word, name_words,
+    word_span, written,
 )
 
 if TYPE_CHECKING:
@@ -79,10 +80,10 @@ def shared_surname(span: Span, is_name: Callable[[int], bool]) -> str | None:
     doc = span.doc
     i = span.end
     before = doc[span.start - 1] if span.start > 0 else None
-    surname = before is not None and (fold(before.text).rstrip(".") in HONORIFICS or before.pos_ == "PROPN"
-                                      and before.is_title) or fold(span[0].text).rstrip(".") in HONORIFICS
+    surname = is_honorific(span[0].text) or before is not None and (
+        is_honorific(before.text) or before.pos_ == "PROPN" and before.is_title)
     if (i + 2 < len(doc) and doc[i].lower_ == "and" and doc[i + 1].is_title and not surname
-            and fold(doc[i + 1].text).rstrip(".") not in HONORIFICS):
+            and not is_honorific(doc[i + 1].text)):
         # (not "Mr. Kerry and Mr. Obama", nor "Bram Haldane and Ada Okorafor" with "Bram" unseen: surnames)
         j = i + 2
         while j < len(doc) and doc[j].is_title and doc[j].pos_ == "PROPN":
@@ -127,7 +128,7 @@ def apposed(mention: Span, entity_at: Mapping[int, Span], mentions: Sequence[Men
         after = doc[ent.end] if ent is not None and ent.end < len(doc) else None
         if (not m.speaker and after is not None and (after.text in _APPOSITION or after.pos_ in ("VERB", "AUX"))
                 and all(t.pos_ in ("DET", "NOUN", "ADJ", "PROPN") and t.ent_type_ != "PERSON" or t.tag_ in ("PRP$", "POS")
-                        or t.text == "," or fold(t.text).rstrip(".") in HONORIFICS for t in between)):
+                        or t.text == "," or is_honorific(t.text) for t in between)):
             return m
     # "..., who gave her name as Ondine Loveday,": the name it gave
     hi = next((j for j in range(i + 1, min(len(doc), i + 12)) if doc[j].text in _APPOSITION), None)

@@ -14,8 +14,8 @@ from spacy.tokens import Doc, Span
 
 from .cues import SPEECH_VERBS, lemma
 from .names import (
-    HONORIFICS, MISLABELLED, ORG_WORDS, PLACE_PREPS, POST_NOMINALS, dateline_tokens, fold, is_firm_name, is_particle,
-    is_person_noun, is_title_word,
+    MISLABELLED, ORG_WORDS, PLACE_PREPS, POST_NOMINALS, dateline_tokens, fold, is_firm_name, is_honorific,
+    is_particle, is_person_noun, is_title_word,
 )
 
 # The same words as the hashes `Doc.to_array` gives (the same in every vocab): reading the
@@ -118,9 +118,9 @@ class NameFinder:
     def _prefix_of_organisation(self, chain: Span) -> bool:
         """"Larkspur said" where the article names "Larkspur Airlines" and no person with
         that name: the organisation ("Clinton" stays a person beside "Clinton Foundation")."""
-        if " ".join(chain.text.split()) not in self._org_prefixes:
-            return False
         text = " ".join(chain.text.split())
+        if text not in self._org_prefixes:
+            return False
         return not set(fold(text).split()) & self._full_name_words()[0]
 
     def _full_name_words(self) -> tuple[set[str], list[list[str]]]:
@@ -155,9 +155,9 @@ class NameFinder:
         doc = chain.doc
         root = chain[-1]
         before = doc[chain.start - 1] if chain.start > 0 else None
-        if before is not None and fold(before.text).rstrip(".") in HONORIFICS and before.is_title:
+        if before is not None and is_honorific(before.text) and before.is_title:
             return True
-        if len(chain) >= 2 and fold(chain[0].text).rstrip(".") in HONORIFICS and chain[0].is_title and not (
+        if len(chain) >= 2 and is_honorific(chain[0].text) and chain[0].is_title and not (
                 fold(root.text) in ORG_WORDS and all(t.ent_type_ == "ORG" for t in chain)):
             return True  # "Dr Branwen Price" as one chain (not "Foreign Ministry", the NER's organisation)
         if before is not None and before.lower_ == "as" and any(

@@ -148,6 +148,11 @@ def fold(text: str) -> str:
     return " ".join(re.findall(r"[\w-]+", text))
 
 
+def is_honorific(word: str) -> bool:
+    """"Mr.", "Dr", "Foreign", "Mayor": a word of HONORIFICS, whatever its case, accents or full stop."""
+    return fold(word).rstrip(".") in HONORIFICS
+
+
 def is_person_noun(tok: Token) -> bool:
     """A common noun for a person: a role ("the director"), a relation ("her son") or one of
     the people nouns of `cues` ("a resident")."""
